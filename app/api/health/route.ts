@@ -1,0 +1,10 @@
+// GET /api/health — 200 when the app can serve (database reachable, migrations applied).
+import { checkHealth } from "@/lib/health";
+import { json } from "@/lib/http/json";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const health = await checkHealth();
+  return json(health, health.ok ? 200 : 503);
+}

@@ -1,0 +1,93 @@
+// The suspension state machine (SPEC §5). Automatic reasons are derived from the account's facts
+// (spend vs limit, credits, payment methods, failed invoices) inside the caller's transaction, so
+// the event that removes the last reason re-activates the account in that same transaction.
+import type { Prisma } from "../db/generated/client";
+import type { SuspensionReasonCode } from "../db/generated/enums";
+import { effectiveSpendLimit } from "./tiers";
+import { isSamePeriod } from "./period";
+
+type Tx = Prisma.TransactionClient;
+type AutoReason = Exclude<SuspensionReasonCode, "manual">;
+
+export const SUSPENSION_FIX: Record<SuspensionReasonCode, string> = {
+  spend_limit_reached: "Raise your monthly spend limit or buy credits to move up a tier.",
+  no_payment_method: "Add a payment method or buy credits.",
+  payment_failed: "Pay all failed invoices on the Invoices page.",
+  manual: "Contact support: an operator suspended this account.",
+};
+
+export interface AccountFacts {
+  tier: import("../db/generated/enums").Tier;
+  spendLimitMicros: bigint | null;
+  creditBalanceMicros: bigint;
+  monthlySpendMicros: bigint;
+  hasPaymentMethod: boolean;
+  failedInvoices: number;
+}
+
+/** Which automatic reasons hold for these facts (pure). */
+export function reasonsFor(f: AccountFacts): Set<AutoReason> {
+  const reasons = new Set<AutoReason>();
+  // Tier 0's cap is its credits: running out is "no payment method", not "limit reached",
+  // unless the owner set a limit of their own and reached it.
+  const limit =
+    f.tier === "tier0" ? f.spendLimitMicros : effectiveSpendLimit(f.tier, f.spendLimitMicros, f.creditBalanceMicros, f.monthlySpendMicros);
+  if (limit !== null && f.monthlySpendMicros >= limit) reasons.add("spend_limit_reached");
+  if (f.creditBalanceMicros <= 0n && !f.hasPaymentMethod) reasons.add("no_payment_method");
+  if (f.failedInvoices > 0) reasons.add("payment_failed");
+  return reasons;
+}
+
+export async function loadFacts(tx: Tx, accountId: string, now = new Date()): Promise<AccountFacts> {
+  const [account, methods, failed] = await Promise.all([
+    tx.account.findUniqueOrThrow({
+      where: { id: accountId },
+      select: { tier: true, spendLimitMicros: true, creditBalanceMicros: true, monthlySpendMicros: true, spendPeriod: true },
+    }),
+    tx.paymentMethod.count({ where: { accountId, detachedAt: null } }),
+    tx.invoice.count({ where: { accountId, status: "failed" } }),
+  ]);
+  return {
+    tier: account.tier,
+    spendLimitMicros: account.spendLimitMicros,
+    creditBalanceMicros: account.creditBalanceMicros,
+    monthlySpendMicros: isSamePeriod(account.spendPeriod, now) ? account.monthlySpendMicros : 0n,
+    hasPaymentMethod: methods > 0,
+    failedInvoices: failed,
+  };
+}
+
+const AUTO: AutoReason[] = ["spend_limit_reached", "no_payment_method", "payment_failed"];
+
+/**
+ * Bring the account's recorded reasons and status in line with its facts. Call at the end of
+ * every transaction that changes money, limits, tiers, payment methods or invoices.
+ */
+export async function syncSuspension(
+  tx: Tx,
+  accountId: string,
+  now = new Date(),
+): Promise<{ status: "active" | "suspended"; reasons: SuspensionReasonCode[] }> {
+  const holding = reasonsFor(await loadFacts(tx, accountId, now));
+  const active = await tx.suspensionReason.findMany({ where: { accountId, liftedAt: null }, select: { id: true, reason: true } });
+  const activeCodes = new Set(active.map((r) => r.reason));
+  for (const reason of AUTO) {
+    if (holding.has(reason) && !activeCodes.has(reason)) {
+      await tx.suspensionReason.upsert({
+        where: { activeKey: `${accountId}:${reason}` },
+        create: { accountId, reason, detail: SUSPENSION_FIX[reason], activeKey: `${accountId}:${reason}`, setAt: now },
+        update: {},
+      });
+      activeCodes.add(reason);
+    } else if (!holding.has(reason) && activeCodes.has(reason)) {
+      await tx.suspensionReason.updateMany({
+        where: { accountId, reason, liftedAt: null },
+        data: { liftedAt: now, activeKey: null, liftNote: "condition no longer holds" },
+      });
+      activeCodes.delete(reason);
+    }
+  }
+  const status = activeCodes.size > 0 ? "suspended" : "active";
+  await tx.account.update({ where: { id: accountId }, data: { status } });
+  return { status, reasons: [...activeCodes] };
+}

@@ -1,0 +1,54 @@
+// Environment, validated once at start (zod). Every setting Headroom reads is here; `.env.example`
+// documents them in REQUIRED / OPTIONAL sections.
+import { z } from "zod";
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.string().url().optional())
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: optionalUrl,
+  HEADROOM_DATA_DIR: z.string().default(".headroom"),
+  REDIS_URL: optionalUrl,
+  NEXTAUTH_URL: optionalUrl,
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+  HEADROOM_STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
+  HEADROOM_DEMO_PASSWORD: z.string().min(8).default("headroom-demo"),
+  HEADROOM_DEMO_API_KEY: z.string().min(20).optional(),
+  HEADROOM_SIM_TOKENS_PER_SECOND: z.coerce.number().min(0).optional(),
+  HEADROOM_SIM_FIRST_TOKEN_MS: z.coerce.number().min(0).optional(),
+  UPSTREAM_BASE_URL: optionalUrl,
+  UPSTREAM_API_KEY: z.string().optional(),
+  SMTP_URL: optionalUrl,
+  GITHUB_ID: z.string().optional(),
+  GITHUB_SECRET: z.string().optional(),
+  HEADROOM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+/** The validated environment. Throws one readable error listing every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Forget the cached env (tests and the start script change process.env). */
+export function resetEnv(): void {
+  cached = undefined;
+}

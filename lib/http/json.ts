@@ -1,0 +1,72 @@
+// JSON in and out at the HTTP edge: size-limited, zod-validated bodies; errors in the §7 shape.
+import type { z } from "zod";
+import { AppError, badRequest, toAppError } from "./errors";
+import { log } from "../log";
+
+/** Request bodies above this are refused with 413 before parsing (documented in the README). */
+export const MAX_JSON_BODY_BYTES = 256 * 1024;
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  const body = JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+export function errorResponse(err: unknown, requestId: string, headers: Record<string, string> = {}): Response {
+  const appError = toAppError(err);
+  if (appError !== err) {
+    log.error("request failed", {
+      requestId,
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+  }
+  return json(appError.body(requestId), appError.status, { ...headers, ...appError.extra.headers, "x-request-id": requestId });
+}
+
+/** Read and validate a JSON body. The first problem is named in the message ("value: …"). */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = await readLimited(req);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw badRequest("The request body is not valid JSON.");
+  }
+  return parseWith(schema, raw);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const param = issue.path.map(String).join(".");
+  throw badRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
+}
+
+async function readLimited(req: Request): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_JSON_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

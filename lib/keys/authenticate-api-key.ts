@@ -1,0 +1,66 @@
+// Resolve a bearer secret to its account. Cached for one second, so a revocation takes effect
+// within 1 s on every instance without a database round trip per request.
+import { db } from "../db";
+import type { Role } from "../db/generated/enums";
+import { hashSecret, hashesEqual, isWellFormedSecret, secretPrefix } from "./secret";
+
+export interface KeyPrincipal {
+  apiKeyId: string;
+  accountId: string;
+  /** A key acts with the role its creator holds in the account now (member keys cannot pay). */
+  role: Role;
+  isOperator: boolean;
+  userId: string | null;
+}
+
+const TTL_MS = 1_000;
+const LAST_USED_EVERY_MS = 60_000;
+const cache = new Map<string, { at: number; principal: KeyPrincipal | null }>();
+const lastUsedWritten = new Map<string, number>();
+
+export async function authenticateApiKey(secret: string, now = Date.now()): Promise<KeyPrincipal | null> {
+  if (!isWellFormedSecret(secret)) return null;
+  const hit = cache.get(secret);
+  if (hit && now - hit.at < TTL_MS) return hit.principal;
+  const principal = await lookup(secret);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(secret, { at: now, principal });
+  if (principal) touchLastUsed(principal.apiKeyId, now);
+  return principal;
+}
+
+async function lookup(secret: string): Promise<KeyPrincipal | null> {
+  const key = await db().apiKey.findUnique({
+    where: { prefix: secretPrefix(secret) },
+    select: { id: true, hash: true, accountId: true, revokedAt: true, createdBy: true },
+  });
+  if (!key || key.revokedAt || !hashesEqual(key.hash, hashSecret(secret))) return null;
+  const creator = key.createdBy
+    ? await db().user.findUnique({
+        where: { id: key.createdBy },
+        select: { isOperator: true, memberships: { where: { accountId: key.accountId }, select: { role: true } } },
+      })
+    : null;
+  return {
+    apiKeyId: key.id,
+    accountId: key.accountId,
+    role: creator?.memberships[0]?.role ?? (key.createdBy ? "member" : "owner"),
+    isOperator: creator?.isOperator ?? false,
+    userId: key.createdBy,
+  };
+}
+
+function touchLastUsed(apiKeyId: string, now: number): void {
+  const last = lastUsedWritten.get(apiKeyId) ?? 0;
+  if (now - last < LAST_USED_EVERY_MS) return;
+  lastUsedWritten.set(apiKeyId, now);
+  // Best effort, off the request path.
+  db()
+    .apiKey.update({ where: { id: apiKeyId }, data: { lastUsedAt: new Date(now) } })
+    .catch(() => lastUsedWritten.delete(apiKeyId));
+}
+
+/** Drop cached lookups (after a revoke on this instance, so it is immediate here). */
+export function forgetApiKeyCache(): void {
+  cache.clear();
+}

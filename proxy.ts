@@ -1,0 +1,9 @@
+// Guards the console: pages need a session (JWT checked at the edge); the APIs authenticate
+// themselves (API key or session) and answer 401 in the §7 shape instead of redirecting.
+import { withAuth } from "next-auth/middleware";
+
+export default withAuth({ pages: { signIn: "/signin" } });
+
+export const config = {
+  matcher: ["/((?!api/|v1/|signin|signup|_next/|favicon.ico).*)"],
+};

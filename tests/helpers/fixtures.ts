@@ -1,0 +1,86 @@
+// Factories for tests: accounts in a given state, built through the same verbs the app uses.
+import { db } from "@/lib/db";
+import type { Tier } from "@/lib/db/generated/enums";
+import { postLedgerEntry } from "@/lib/billing/post-ledger-entry";
+import { syncSuspension } from "@/lib/billing/suspension";
+import { createApiKey } from "@/lib/keys/create-api-key";
+import { hashPassword } from "@/lib/auth/password";
+import { seedModels } from "@/lib/seed/seed-demo";
+
+let counter = 0;
+let cachedHash: Promise<string> | undefined;
+
+export interface AccountFixture {
+  accountId: string;
+  ownerId: string;
+  ownerEmail: string;
+  apiKey: string;
+  apiKeyId: string;
+}
+
+export async function createAccountFixture(
+  opts: {
+    tier?: Tier;
+    creditsMicros?: bigint;
+    historicalMicros?: bigint;
+    paymentMethod?: boolean;
+    spendLimitMicros?: bigint | null;
+    name?: string;
+  } = {},
+): Promise<AccountFixture> {
+  const n = ++counter;
+  const tier = opts.tier ?? "tier1";
+  const email = `owner-${process.pid}-${n}-${Date.now()}@example.test`;
+  const passwordHash = await (cachedHash ??= hashPassword("fixture-password"));
+  const { accountId, ownerId } = await db().$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email, passwordHash }, select: { id: true } });
+    const account = await tx.account.create({
+      data: {
+        name: opts.name ?? `Account ${n}`,
+        tier,
+        spendLimitMicros: opts.spendLimitMicros ?? null,
+        historicalMicros: opts.historicalMicros ?? 0n,
+      },
+      select: { id: true },
+    });
+    await tx.membership.create({ data: { userId: user.id, accountId: account.id, role: "owner" } });
+    if (opts.paymentMethod ?? tier !== "tier0") {
+      await tx.paymentMethod.create({
+        data: {
+          accountId: account.id,
+          stripePaymentMethodId: `pm_fixture_${account.id}`,
+          brand: "visa",
+          last4: "4242",
+          expMonth: 12,
+          expYear: 2030,
+        },
+      });
+    }
+    if (opts.creditsMicros) {
+      await postLedgerEntry(tx, {
+        accountId: account.id,
+        kind: "promotional_credit",
+        amountMicros: opts.creditsMicros,
+        idempotencyKey: `fixture:${account.id}`,
+        description: "Fixture credit",
+      });
+    }
+    await syncSuspension(tx, account.id);
+    return { accountId: account.id, ownerId: user.id };
+  });
+  const key = await createApiKey(accountId, "fixture", ownerId);
+  return { accountId, ownerId, ownerEmail: email, apiKey: key.secret, apiKeyId: key.id };
+}
+
+export async function addMemberFixture(accountId: string): Promise<{ userId: string; apiKey: string }> {
+  const n = ++counter;
+  const passwordHash = await (cachedHash ??= hashPassword("fixture-password"));
+  const user = await db().user.create({ data: { email: `member-${process.pid}-${n}@example.test`, passwordHash }, select: { id: true } });
+  await db().membership.create({ data: { userId: user.id, accountId, role: "member" } });
+  const key = await createApiKey(accountId, "member key", user.id);
+  return { userId: user.id, apiKey: key.secret };
+}
+
+export async function seedModelsFixture(): Promise<void> {
+  await seedModels();
+}
