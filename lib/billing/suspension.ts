@@ -5,6 +5,8 @@ import type { Prisma } from "../db/generated/client";
 import type { SuspensionReasonCode } from "../db/generated/enums";
 import { effectiveSpendLimit } from "./tiers";
 import { isSamePeriod } from "./period";
+import { haltResourcesForSuspension } from "../quotas/halt-resources";
+import { notify } from "../alerts/notify";
 
 type Tx = Prisma.TransactionClient;
 type AutoReason = Exclude<SuspensionReasonCode, "manual">;
@@ -71,23 +73,44 @@ export async function syncSuspension(
   const holding = reasonsFor(await loadFacts(tx, accountId, now));
   const active = await tx.suspensionReason.findMany({ where: { accountId, liftedAt: null }, select: { id: true, reason: true } });
   const activeCodes = new Set(active.map((r) => r.reason));
+  const wasSuspended = activeCodes.size > 0;
+  let lifted: string | null = null;
   for (const reason of AUTO) {
     if (holding.has(reason) && !activeCodes.has(reason)) {
-      await tx.suspensionReason.upsert({
+      const row = await tx.suspensionReason.upsert({
         where: { activeKey: `${accountId}:${reason}` },
         create: { accountId, reason, detail: SUSPENSION_FIX[reason], activeKey: `${accountId}:${reason}`, setAt: now },
         update: {},
+        select: { id: true },
       });
       activeCodes.add(reason);
+      await notify(tx, {
+        accountId,
+        kind: "account_suspended",
+        title: `Account suspended: ${reason.replaceAll("_", " ")}`,
+        body: SUSPENSION_FIX[reason],
+        dedupeKey: `suspension:${row.id}`,
+      });
     } else if (!holding.has(reason) && activeCodes.has(reason)) {
       await tx.suspensionReason.updateMany({
         where: { accountId, reason, liftedAt: null },
         data: { liftedAt: now, activeKey: null, liftNote: "condition no longer holds" },
       });
+      lifted = active.find((r) => r.reason === reason)?.id ?? lifted;
       activeCodes.delete(reason);
     }
   }
   const status = activeCodes.size > 0 ? "suspended" : "active";
   await tx.account.update({ where: { id: accountId }, data: { status } });
+  if (status === "suspended") await haltResourcesForSuspension(tx, accountId, [...activeCodes].join(", "), now);
+  if (wasSuspended && status === "active" && lifted) {
+    await notify(tx, {
+      accountId,
+      kind: "account_reactivated",
+      title: "Account active again",
+      body: "Every suspension reason has been resolved; API calls are accepted again.",
+      dedupeKey: `reactivated:${lifted}`,
+    });
+  }
   return { status, reasons: [...activeCodes] };
 }

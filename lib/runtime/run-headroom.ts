@@ -5,6 +5,8 @@ import { prepareDatabase } from "../db/prepare";
 import { seedDemo, DEMO_EMAIL, OPERATOR_EMAIL } from "../seed/seed-demo";
 import { log } from "../log";
 import { startHttpServer } from "../../server";
+import { closeGateway, initGateway } from "../gateway/context";
+import { nodeGatewayHandler } from "../gateway/node-adapter";
 
 export interface RunOptions {
   root: string;
@@ -23,12 +25,14 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     const seeded = await seedDemo({ password: config.HEADROOM_DEMO_PASSWORD, apiKey: config.HEADROOM_DEMO_API_KEY });
     seededKey = seeded.createdApiKey;
   }
-  const http = await startHttpServer({ port: opts.port });
+  await initGateway({ redisUrl: config.REDIS_URL });
+  const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler });
 
   const lines = [
     "",
     `  Headroom is running at ${http.url}`,
     `  Database: ${dbKind() === "pglite" ? `embedded PGlite in ${opts.dataDir}` : "PostgreSQL (DATABASE_URL)"}`,
+    `  Rate limits: ${config.REDIS_URL ? "Redis (REDIS_URL), shared by all instances" : "in-process (one instance)"}`,
   ];
   if (embedded) {
     const password = process.env.HEADROOM_DEMO_PASSWORD ? "(HEADROOM_DEMO_PASSWORD)" : "headroom-demo";
@@ -42,7 +46,9 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
+    // Stop accepting, let in-flight requests finish, flush the meter, then close the database.
     await http.close();
+    await closeGateway();
     await closeDb();
     process.exit(0);
   };

@@ -70,7 +70,7 @@ function pgConfig(source) {
   return config;
 }
 
-/** Maps a connection error from `pg` to the Prisma error the CLI knows how to explain. */
+/** Maps a connection error from `pg` to the Prisma error (P1000…) the CLI knows how to explain. */
 export function pgConnectionError(error, source) {
   const code = error?.code;
   if (code === "3D000") {
@@ -91,7 +91,7 @@ export function pgConnectionError(error, source) {
       `Can't reach database server at \`${source.host}\`\n\nPlease make sure your database server is running at \`${source.host}\`.`,
     );
   }
-  return new EngineUserError("P1000", `Could not connect to the database server at \`${source.host}\`: ${error?.message ?? error}`);
+  return new Error(`Could not connect to the database server at \`${source.host}\`: ${error?.message ?? error}`);
 }
 
 /** Runs one statement on a short-lived connection (used for CREATE/DROP DATABASE, which cannot share a session in a transaction). */
@@ -243,8 +243,18 @@ class PostgresFactory {
   async connectToShadowDb() {
     if (this.shadowDatabaseUrl) {
       const shadow = parseDatasourceUrl(this.shadowDatabaseUrl);
+      if (shadow.kind !== "postgres") throw new EngineUserError("P1013", "shadowDatabaseUrl must be a postgresql:// URL.");
+      if (shadow.host === this.source.host && shadow.database === this.source.database) {
+        throw new EngineUserError(
+          "P3005",
+          "The shadow database you configured appears to be the same as the main database. Please specify another shadow database.",
+        );
+      }
       const adapter = await pgAdapter(shadow, pgConfig(shadow));
       this.cleanup.add(adapter.dispose);
+      // A configured shadow database is reused between runs: empty it first, as the native engine does.
+      const schema = ident(shadow.schema ?? "public");
+      await adapter.executeScript(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);
       return adapter;
     }
     // Why: adapter-pg's own connectToShadowDb creates a shadow database and then connects to the
@@ -262,8 +272,7 @@ class PostgresFactory {
         : pgConnectionError(error, this.source);
     }
     const shadow = { ...this.source, url: withDatabase(this.source.url, database), database };
-    const drop = () => dropDatabase(this.source, database);
-    this.cleanup.add(drop);
+    const drop = this.cleanup.add(() => dropDatabase(this.source, database)); // runs once, at dispose or exit
     const adapter = await pgAdapter(shadow, pgConfig(shadow)).catch(async (error) => {
       await drop();
       throw error;
@@ -274,6 +283,11 @@ class PostgresFactory {
       await drop();
     };
     return adapter;
+  }
+
+  /** See `detachedFactory`: migrations replay on a shadow database of this server, so only "none" detaches. */
+  detached(needs) {
+    return needs === "none" ? inMemoryFactory(this.cleanup) : null;
   }
 }
 
@@ -387,7 +401,14 @@ class PgliteFactory {
     this.cleanup.add(adapter.dispose);
     return adapter;
   }
+
+  /** See `detachedFactory`: PGlite can stand in for the main database whenever it is not read. */
+  detached(needs) {
+    return needs === "main" ? null : inMemoryFactory(this.cleanup);
+  }
 }
+
+const inMemoryFactory = (cleanup) => new PgliteFactory({ kind: "pglite", dataDir: null }, cleanup);
 
 // ─── Entry points ──────────────────────────────────────────────────────────────
 
@@ -415,12 +436,27 @@ export class Cleanup {
   }
 }
 
+/**
+ * A factory for a request that does not read the configured database (`needs`: "shadow" when it
+ * replays migrations, "none" for schema-to-schema diffs), or null to use the real one.
+ * Why: the engine queries its main connection as soon as it starts, even for diffs that never read
+ * it (`migrate diff --from-empty …`, `--from-migrations … --to-schema …`). On PGlite, opening the
+ * app's data folder for those would create it, or open it a second time while the server has it
+ * open, which corrupts it; on PostgreSQL, a schema-to-schema diff should not need a server.
+ * An in-memory PGlite answers the engine's start-up probe instead.
+ */
+export function detachedFactory(factory, needs) {
+  if (needs === "main") return null;
+  return factory.detached?.(needs) ?? null;
+}
+
 /** Adapter factory (connect / connectToShadowDb) for the `--datasource` JSON the CLI passed. */
 export function adapterFactory(datasource, cleanup) {
   if (!datasource?.url) {
     return {
       provider: "postgres",
       adapterName: "headroom-no-datasource",
+      detached: (needs) => (needs === "none" ? inMemoryFactory(cleanup) : null),
       connect: () =>
         Promise.reject(new EngineUserError("P1012", "No datasource URL: set DATABASE_URL or datasource.url in prisma.config.ts.")),
       connectToShadowDb: () =>

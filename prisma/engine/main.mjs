@@ -1,7 +1,7 @@
 // Headroom's schema engine: the native `schema-engine` CLI + JSON-RPC protocol, served by the WASM engine.
 import fs from "node:fs";
 import readline from "node:readline";
-import { Cleanup, EngineUserError, adapterFactory, canConnect, createDatabase } from "./datasource.mjs";
+import { Cleanup, EngineUserError, adapterFactory, canConnect, createDatabase, detachedFactory } from "./datasource.mjs";
 import { createEngine, errorData, loadBindings } from "./wasm.mjs";
 
 /** Parses the native binary's arguments: `--datamodels <path>…`, `--datasource <json>`, `cli <command>`. */
@@ -57,6 +57,14 @@ async function runCliCommand(args) {
   }
 }
 
+/** What a request needs: "main" (the configured database), "shadow" (a scratch one to replay migrations) or "none". */
+function databaseNeeds(method, params) {
+  if (method !== "diff") return "main";
+  const tags = [params?.from?.tag, params?.to?.tag];
+  if (tags.some((tag) => tag === "schemaDatasource" || tag === "url")) return "main";
+  return tags.includes("migrations") ? "shadow" : "none";
+}
+
 /** Methods whose RPC name differs from the WASM engine's method name. */
 const METHOD_ALIASES = { getDatabaseVersion: "version" };
 
@@ -69,13 +77,27 @@ function serveRpc(args) {
   // Why one engine per process, created on first use: in the WASM engine, evaluateDataLoss and
   // createMigration get no shadow database factory of their own; they reuse the one that a
   // devDiagnostic earlier in the same engine set up (see the retry in `call`).
-  let enginePromise = null;
-  const engine = () =>
-    (enginePromise ??= createEngine({
-      datamodels: args.datamodels.map((file) => [file, fs.readFileSync(file, "utf8")]),
-      factory,
-      log: (line) => process.stderr.write(`${String(line).trimEnd()}\n`),
-    }));
+  // The exception: an engine started on a stand-in database (see detachedFactory) is replaced by
+  // one on the real database when a request that needs it comes in.
+  let engineSlot = null; // { detached, promise }
+  const engine = async (method, params) => {
+    const standIn = detachedFactory(factory, databaseNeeds(method, params)); // null: needs the real one
+    if (engineSlot?.detached && !standIn) {
+      const stale = engineSlot.promise;
+      engineSlot = null;
+      (await stale.catch(() => null))?.engine.free();
+    }
+    engineSlot ??= {
+      detached: standIn !== null,
+      promise: createEngine({
+        datamodels: args.datamodels.map((file) => [file, fs.readFileSync(file, "utf8")]),
+        factory: standIn ?? factory,
+        log: (line) => process.stderr.write(`${String(line).trimEnd()}\n`),
+      }),
+    };
+    return engineSlot.promise;
+  };
+  const errorRegistry = async () => (engineSlot ? ((await engineSlot.promise.catch(() => null))?.errorRegistry ?? null) : null);
 
   // The engine prints `migrate diff` output by asking the CLI to print it and waiting for the reply.
   let nextPrintId = 1;
@@ -89,7 +111,7 @@ function serveRpc(args) {
 
   async function call(method, params) {
     if (method === "createDatabase") return { databaseName: await createDatabase(params?.datasource?.url ?? args.datasource?.url) };
-    const { engine: wasm } = await engine();
+    const { engine: wasm } = await engine(method, params);
     const name = METHOD_ALIASES[method] ?? method;
     if (typeof wasm[name] !== "function") throw new EngineUserError("P1012", `Method not supported by the WASM schema engine: ${method}`);
     if (method === "diff") {
@@ -117,21 +139,20 @@ function serveRpc(args) {
 
   // Requests run one at a time, in order, like the native engine's single connection.
   let queue = Promise.resolve();
-  let current = null;
+  let inFlight = null;
   const handle = async (request) => {
-    current = request;
+    inFlight = request;
     try {
       const result = await call(request.method, request.params);
       send({ jsonrpc: "2.0", id: request.id, result: result ?? null });
     } catch (error) {
-      let registry = null;
-      if (enginePromise) registry = (await enginePromise.catch(() => null))?.errorRegistry ?? null;
+      const registry = await errorRegistry();
       sendError(
         request.id,
         error instanceof EngineUserError ? { is_panic: false, message: error.message, error_code: error.code } : errorData(error, registry),
       );
     } finally {
-      current = null;
+      inFlight = null;
     }
   };
 
@@ -140,9 +161,9 @@ function serveRpc(args) {
   // (the CLI shows it) instead of dying silently, then exit like the native binary (101).
   const crash = (error) => {
     const data = errorData(error, null);
-    if (current) sendError(current.id, { ...data, is_panic: true });
+    if (inFlight) sendError(inFlight.id, { ...data, is_panic: true });
     process.stderr.write(`${logLine("ERROR", data.message)}\n`);
-    current = null;
+    inFlight = null;
     cleanup.run().finally(() => process.exit(101));
   };
   process.on("uncaughtException", crash);

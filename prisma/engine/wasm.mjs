@@ -31,14 +31,20 @@ export async function loadBindings() {
 export async function createEngine({ datamodels, factory, log }) {
   const { SchemaEngine } = await loadBindings();
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
-  const engine = await SchemaEngine.new({ datamodels: datamodels.length > 0 ? datamodels : undefined }, log, adapter);
-  return { engine, errorRegistry: adapter.errorRegistry };
+  try {
+    const engine = await SchemaEngine.new({ datamodels: datamodels.length > 0 ? datamodels : undefined }, log, adapter);
+    return { engine, errorRegistry: adapter.errorRegistry };
+  } catch (error) {
+    // The engine connects while starting: surface the adapter's own error (P1001…), not "External error id#0".
+    throw registeredJsError(error, adapter.errorRegistry) ?? error;
+  }
 }
 
 /**
  * The `error.data` the CLI expects in a JSON-RPC error: `{ message, error_code?, meta?, is_panic }`.
- * The WASM engine throws: user-facing errors with a `code` (P3005…); driver-adapter failures,
- * whose JavaScript cause sits in the adapter's error registry; panics (RuntimeError).
+ * The WASM engine throws: user-facing errors with a `code` (P3005…); "External error id#N" when a
+ * driver-adapter call threw, the JavaScript error sitting in the adapter's error registry under N;
+ * panics (RuntimeError, message set through PRISMA_WASM_PANIC_REGISTRY).
  */
 export function errorData(error, errorRegistry) {
   if (error instanceof WebAssembly.RuntimeError || lastPanicMessage) {
@@ -55,9 +61,7 @@ export function errorData(error, errorRegistry) {
 }
 
 function registeredJsError(error, errorRegistry) {
-  if (!errorRegistry) return null;
-  // GenericJs errors carry the registry id of the original JavaScript error.
-  const id = error?.cause?.id ?? error?.id;
-  if (typeof id !== "number") return null;
-  return errorRegistry.consumeError(id)?.error ?? null;
+  const id = /External error id#(\d+)/.exec(error?.message ?? "")?.[1];
+  if (!errorRegistry || id === undefined) return null;
+  return errorRegistry.consumeError(Number(id))?.error ?? null;
 }

@@ -6,6 +6,7 @@ import { syncSuspension } from "@/lib/billing/suspension";
 import { createApiKey } from "@/lib/keys/create-api-key";
 import { hashPassword } from "@/lib/auth/password";
 import { seedModels } from "@/lib/seed/seed-demo";
+import { gateway } from "@/lib/gateway/context";
 
 let counter = 0;
 let cachedHash: Promise<string> | undefined;
@@ -83,4 +84,52 @@ export async function addMemberFixture(accountId: string): Promise<{ userId: str
 
 export async function seedModelsFixture(): Promise<void> {
   await seedModels();
+}
+
+/** A model with its own (small, fast) rate-limit policy and prices, for gateway tests. */
+export async function createModelFixture(
+  opts: {
+    name?: string;
+    baseRpm?: number;
+    capRpm?: number;
+    growthRpmPerMinute?: number;
+    tokensPromptPerRequest?: number;
+    tokensGeneratedPerReq?: number;
+    defaultMaxTokens?: number;
+    concurrency?: number;
+    tokensPerSecond?: number;
+    firstTokenMs?: number;
+    inputPricePerMTok?: bigint;
+    outputPricePerMTok?: bigint;
+    capacityTokensPerMin?: number;
+  } = {},
+): Promise<{ id: string; name: string }> {
+  const name = opts.name ?? `test-model-${process.pid}-${++counter}`;
+  const model = await db().model.create({
+    data: {
+      name,
+      displayName: name,
+      sizeClass: "small",
+      inputPricePerMTok: opts.inputPricePerMTok ?? 1_000_000n,
+      outputPricePerMTok: opts.outputPricePerMTok ?? 2_000_000n,
+      capacityTokensPerMin: opts.capacityTokensPerMin ?? 100_000_000,
+      concurrency: opts.concurrency ?? 64,
+      tokensPerSecond: opts.tokensPerSecond ?? 0,
+      firstTokenMs: opts.firstTokenMs ?? 0,
+      policy: {
+        create: {
+          baseRpm: opts.baseRpm ?? 60,
+          capRpm: opts.capRpm ?? 2000,
+          growthRpmPerMinute: opts.growthRpmPerMinute ?? 12,
+          tokensPromptPerRequest: opts.tokensPromptPerRequest ?? 1000,
+          tokensGeneratedPerReq: opts.tokensGeneratedPerReq ?? 100,
+          defaultMaxTokens: opts.defaultMaxTokens ?? 16,
+        },
+      },
+    },
+    select: { id: true, name: true },
+  });
+  // As an operator's edit would on this instance: the gateway sees the new model at once.
+  gateway().catalog.invalidate();
+  return model;
 }

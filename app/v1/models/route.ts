@@ -1,0 +1,6 @@
+// GET /v1/models — the models this key can call.
+import { webGatewayHandler } from "@/lib/gateway/web-adapter";
+
+export const dynamic = "force-dynamic";
+export const GET = webGatewayHandler;
+export const POST = webGatewayHandler;

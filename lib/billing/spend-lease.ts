@@ -1,0 +1,87 @@
+// Spend leases (SPEC §7 "spend enforcement without overshoot"): an instance takes a slice of an
+// account's remaining budget — limit − monthly spend − other live leases — in one short
+// transaction, then reserves each request's maximum cost against that slice in memory. Usage
+// charges draw the lease down in the same transaction as the charge, so
+//   monthly spend + live leases ≤ limit
+// holds at every commit, whatever the number of instances. Leases lapse 60 s after their holder
+// stops renewing them (a crashed instance frees its budget within a minute).
+import { randomBytes } from "node:crypto";
+import { db } from "../db";
+import { Prisma } from "../db/generated/client";
+import { effectiveSpendLimit } from "./tiers";
+import { monthStart } from "./period";
+
+export const LEASE_TTL_MS = 60_000;
+
+export type LeaseGrant =
+  | { granted: true; leaseId: string; amountMicros: bigint; expiresAt: number }
+  | { granted: false; reason: "limit"; availableMicros: bigint; limitMicros: bigint | null; monthlySpendMicros: bigint }
+  | { granted: false; reason: "no_account" };
+
+/**
+ * Lease up to `want` (at least `need`) of the account's remaining budget for `holder`.
+ * Unlimited accounts (no limit) get `want` without touching other leases.
+ */
+export async function grantSpendLease(
+  accountId: string,
+  holder: string,
+  need: bigint,
+  want: bigint,
+  now = new Date(),
+): Promise<LeaseGrant> {
+  return db().$transaction(async (tx) => {
+    // The row lock serialises lease grants per account across instances.
+    const rows = await tx.$queryRaw<
+      { tier: string; spendLimitMicros: bigint | null; creditBalanceMicros: bigint; monthlySpendMicros: bigint; spendPeriod: Date }[]
+    >`SELECT "tier", "spendLimitMicros", "creditBalanceMicros", "monthlySpendMicros", "spendPeriod" FROM "Account" WHERE "id" = ${accountId} FOR UPDATE`;
+    const account = rows[0];
+    if (!account) return { granted: false as const, reason: "no_account" as const };
+    const monthly = account.spendPeriod.getTime() < monthStart(now).getTime() ? 0n : account.monthlySpendMicros;
+    const limit = effectiveSpendLimit(account.tier as never, account.spendLimitMicros, account.creditBalanceMicros, monthly);
+    let amount = want;
+    if (limit !== null) {
+      const live = await tx.spendLease.aggregate({ where: { accountId, expiresAt: { gt: now } }, _sum: { amountMicros: true } });
+      const available = limit - monthly - (live._sum.amountMicros ?? 0n);
+      if (available < need) {
+        return {
+          granted: false as const,
+          reason: "limit" as const,
+          availableMicros: available > 0n ? available : 0n,
+          limitMicros: limit,
+          monthlySpendMicros: monthly,
+        };
+      }
+      amount = available < want ? available : want;
+    }
+    const leaseId = `sl_${randomBytes(10).toString("hex")}`;
+    const expiresAt = new Date(now.getTime() + LEASE_TTL_MS);
+    await tx.spendLease.create({ data: { id: leaseId, accountId, holder, amountMicros: amount, expiresAt } });
+    return { granted: true as const, leaseId, amountMicros: amount, expiresAt: expiresAt.getTime() };
+  });
+}
+
+/** Keep the holder's leases alive; returns the ids that still exist (others were revoked). */
+export async function renewSpendLeases(leaseIds: string[], now = new Date()): Promise<Set<string>> {
+  if (leaseIds.length === 0) return new Set();
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    UPDATE "SpendLease" SET "expiresAt" = ${new Date(now.getTime() + LEASE_TTL_MS)}
+    WHERE "id" IN (${Prisma.join(leaseIds)}) RETURNING "id"`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Give leases back (their unused budget returns to the account at once). */
+export async function releaseSpendLeases(leaseIds: string[]): Promise<void> {
+  if (leaseIds.length === 0) return;
+  await db().spendLease.deleteMany({ where: { id: { in: leaseIds } } });
+}
+
+/** Drop every lease of an account (a lowered limit or a suspension applies to new leases at once). */
+export async function revokeAccountLeases(accountId: string): Promise<void> {
+  await db().spendLease.deleteMany({ where: { accountId } });
+}
+
+/** Housekeeping: lapsed leases are ignored by grants; this deletes them. */
+export async function deleteLapsedLeases(now = new Date()): Promise<number> {
+  const res = await db().spendLease.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - LEASE_TTL_MS) } } });
+  return res.count;
+}

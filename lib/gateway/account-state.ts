@@ -1,0 +1,44 @@
+// Account status for admission, cached for one second: a suspension or its lifting is visible to
+// the API within 1 s on every instance (SPEC §5) without a database read per request.
+import { db } from "../db";
+import type { SuspensionReasonCode } from "../db/generated/enums";
+
+export interface AccountState {
+  status: "active" | "suspended";
+  reasons: SuspensionReasonCode[];
+}
+
+const TTL_MS = 1_000;
+// Most pressing first: what the owner must fix before anything else helps.
+const ORDER: SuspensionReasonCode[] = ["manual", "payment_failed", "no_payment_method", "spend_limit_reached"];
+
+export class AccountStateCache {
+  private cache = new Map<string, { at: number; state: Promise<AccountState> }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(accountId: string): Promise<AccountState> {
+    const t = this.now();
+    const hit = this.cache.get(accountId);
+    if (hit && t - hit.at < TTL_MS) return hit.state;
+    const state = this.load(accountId);
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(accountId, { at: t, state });
+    state.catch(() => this.cache.delete(accountId));
+    return state;
+  }
+
+  forget(accountId: string): void {
+    this.cache.delete(accountId);
+  }
+
+  private async load(accountId: string): Promise<AccountState> {
+    const account = await db().account.findUnique({
+      where: { id: accountId },
+      select: { status: true, suspensionReasons: { where: { liftedAt: null }, select: { reason: true } } },
+    });
+    if (!account) return { status: "suspended", reasons: ["manual"] };
+    const reasons = account.suspensionReasons.map((r) => r.reason).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    return { status: account.status, reasons };
+  }
+}

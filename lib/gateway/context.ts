@@ -1,0 +1,85 @@
+// The gateway's long-lived parts, one set per process (shared by the /v1 fast path and Next's
+// app/v1 route handlers through globalThis): model catalog, account-state cache, rate-limit store,
+// spend guard, scheduler, model load and the meter.
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { connectRedisLimiterStore, MemoryLimiterStore, type LimiterStore } from "../limits";
+import { metrics } from "../metrics";
+import { log } from "../log";
+import { AccountStateCache } from "./account-state";
+import { ModelCatalog } from "./catalog";
+import { Meter } from "./meter";
+import { ModelLoad, Scheduler } from "./scheduler";
+import { SpendGuard } from "./spend-guard";
+
+export interface GatewayContext {
+  catalog: ModelCatalog;
+  accounts: AccountStateCache;
+  limiter: LimiterStore;
+  guard: SpendGuard;
+  scheduler: Scheduler;
+  load: ModelLoad;
+  meter: Meter;
+  limiterKind: "memory" | "redis";
+}
+
+const KEY = Symbol.for("headroom.gateway");
+type Slot = { ctx?: GatewayContext };
+const slot: Slot = ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
+
+function build(limiter: LimiterStore, limiterKind: GatewayContext["limiterKind"]): GatewayContext {
+  const m = metrics();
+  const guard = new SpendGuard(`${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`);
+  guard.start();
+  const accounts = new AccountStateCache();
+  const meter = new Meter({
+    onFlush: (size, ms) => {
+      m.meterBatchSize.observe(size);
+      m.meterFlushSeconds.observe(ms / 1000);
+    },
+    // An account whose suspension was just re-derived: drop its cached state and leases here at once.
+    onResync: (ids) => {
+      for (const id of ids) {
+        accounts.forget(id);
+        guard.revoke(id);
+      }
+    },
+  });
+  return { catalog: new ModelCatalog(), accounts, limiter, guard, scheduler: new Scheduler(), load: new ModelLoad(), meter, limiterKind };
+}
+
+/** The process's gateway; the in-process limiter unless initGateway connected Redis. */
+export function gateway(): GatewayContext {
+  return (slot.ctx ??= build(new MemoryLimiterStore(), "memory"));
+}
+
+/** Start-up: use Redis for rate-limit state when REDIS_URL is set (SPEC §6 shared state). */
+export async function initGateway(opts: { redisUrl?: string }): Promise<GatewayContext> {
+  if (slot.ctx) return slot.ctx;
+  if (!opts.redisUrl) return gateway();
+  const m = metrics();
+  const limiter = await connectRedisLimiterStore(opts.redisUrl, {
+    hooks: { onFallback: () => m.limiterFallback.inc() },
+    logger: { warn: (msg, fields) => log.warn(msg, fields), info: (msg, fields) => log.info(msg, fields) },
+  });
+  slot.ctx = build(limiter, "redis");
+  return slot.ctx;
+}
+
+export async function closeGateway(): Promise<void> {
+  const ctx = slot.ctx;
+  if (!ctx) return;
+  await ctx.meter.close();
+  await ctx.guard.close();
+  await ctx.limiter.close();
+  slot.ctx = undefined;
+}
+
+/** Tests: replace the process's gateway parts. */
+export function setGateway(ctx: GatewayContext | undefined): void {
+  slot.ctx = ctx;
+}
+
+export function createGateway(limiter: LimiterStore, kind: GatewayContext["limiterKind"] = "memory"): GatewayContext {
+  return build(limiter, kind);
+}

@@ -1,0 +1,67 @@
+// The /v1 fast path: Node's http request/response → the gateway pipeline → back (server.ts).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "../http/errors";
+import { handleGateway } from "./pipeline";
+import type { GatewayRequest } from "./types";
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      req.resume();
+      return reject(new AppError("payload_too_large", `The request body is larger than ${limit} bytes.`));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new AppError("payload_too_large", `The request body is larger than ${limit} bytes.`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): void {
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const input: GatewayRequest = {
+    method: req.method ?? "GET",
+    path: req.url ?? "/",
+    authorization: req.headers.authorization ?? null,
+    contentType: req.headers["content-type"] ?? null,
+    readBody: (limit) => readBody(req, limit),
+    signal: abort.signal,
+  };
+  void (async () => {
+    const result = await handleGateway(input);
+    if (!result.stream) {
+      res.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(result.body ?? "") });
+      res.end(result.body);
+      return;
+    }
+    res.writeHead(result.status, result.headers);
+    res.flushHeaders();
+    const stream = result.stream;
+    try {
+      for await (const chunk of stream) {
+        if (abort.signal.aborted) break;
+        if (!res.write(chunk)) await new Promise<void>((r) => (res.once("drain", r), res.once("close", r)));
+      }
+    } finally {
+      if (abort.signal.aborted) await stream.return(undefined);
+      res.end();
+    }
+  })().catch(() => {
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+    res.end();
+  });
+}

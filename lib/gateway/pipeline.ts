@@ -1,0 +1,406 @@
+// The /v1 request pipeline (SPEC §6, §7): authenticate → validate → account status → count prompt
+// tokens → reserve the maximum cost against the spend limit → rate-limit admission → queue by
+// priority → serve → meter (durable before the response completes) → settle.
+import { countTokens } from "gpt-tokenizer";
+import { authenticateApiKey } from "../keys/authenticate-api-key";
+import { bearerToken } from "../http/caller";
+import { AppError, badRequest, toAppError } from "../http/errors";
+import { parseWith } from "../http/json";
+import { newRequestId } from "../http/request-id";
+import { costOf, DEFAULT_POLICY, limitKey, type Admission, type Cost, type LimitView, type Policy } from "../limits";
+import { displayUsd, requestCostMicros } from "../money";
+import { metrics } from "../metrics";
+import { log } from "../log";
+import { SUSPENSION_FIX } from "../billing/suspension";
+import { defaultBackend, type GenerationEvent } from "./backends";
+import type { CatalogModel } from "./catalog";
+import { gateway, type GatewayContext } from "./context";
+import { rateLimitHeaders } from "./headers";
+import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf, type ChoiceResult } from "./openai-shapes";
+import { chatCompletionSchema, completionSchema, type InferenceKind } from "./schemas";
+import { chatPromptText, completionPromptText, countChatPromptTokens, countCompletionPromptTokens } from "./tokens";
+import type { GatewayRequest, GatewayResult } from "./types";
+
+/** /v1 request bodies above this are refused with 413 before parsing. */
+export const MAX_GATEWAY_BODY_BYTES = 1024 * 1024;
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** Limits shown before a model is known (400/404): the default policy's base limits, untouched. */
+function baseView(policy: Policy = DEFAULT_POLICY): LimitView {
+  const limits = {
+    requests: policy.baseRpm,
+    tokensPrompt: policy.baseRpm * policy.tokensPromptPerRequest,
+    tokensGenerated: policy.baseRpm * policy.tokensGeneratedPerReq,
+  };
+  return { limits, remaining: { ...limits }, overLimit: false, sustainedMinutes: 0 };
+}
+
+export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = gateway()): Promise<GatewayResult> {
+  const requestId = newRequestId();
+  const state: { rl: Record<string, string> | null; model: string; peek?: { key: string; policy: Policy } } = { rl: null, model: "-" };
+  const m = metrics();
+  try {
+    const result = await route(req, ctx, requestId, state);
+    result.headers["x-request-id"] = requestId;
+    return result;
+  } catch (err) {
+    const appError = toAppError(err);
+    if (appError !== err)
+      log.error("gateway request failed", {
+        requestId,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    m.requests.inc({ model: state.model, outcome: String(appError.status) });
+    let rl = state.rl;
+    if (!rl && state.peek)
+      rl = rateLimitHeaders(
+        await ctx.limiter.peek(state.peek.key, state.peek.policy, Date.now()).catch(() => baseView(state.peek!.policy)),
+      );
+    return {
+      status: appError.status,
+      headers: { ...JSON_HEADERS, ...(rl ?? {}), ...appError.extra.headers, "x-request-id": requestId },
+      body: JSON.stringify(appError.body(requestId)),
+    };
+  }
+}
+
+async function route(
+  req: GatewayRequest,
+  ctx: GatewayContext,
+  requestId: string,
+  state: { rl: Record<string, string> | null; model: string; peek?: { key: string; policy: Policy } },
+): Promise<GatewayResult> {
+  const path = req.path.split("?")[0]!.replace(/\/+$/, "");
+  const known = { "/v1/chat/completions": "POST", "/v1/completions": "POST", "/v1/models": "GET" } as Record<string, string>;
+  const principal = await authenticate(req.authorization);
+  state.rl = rateLimitHeaders(baseView());
+  if (!known[path])
+    throw new AppError(
+      "not_found",
+      `Unknown endpoint ${req.method} ${path}. Endpoints: POST /v1/chat/completions, POST /v1/completions, GET /v1/models.`,
+    );
+  if (req.method !== known[path]) throw new AppError("method_not_allowed", `${path} accepts ${known[path]} only.`);
+  if (path === "/v1/models") return listModels(ctx);
+  state.rl = null;
+  return inference(req, ctx, requestId, principal, path === "/v1/chat/completions" ? "chat" : "completion", state);
+}
+
+async function authenticate(authorization: string | null) {
+  const token = bearerToken(authorization);
+  if (!token) throw new AppError("invalid_api_key", "Missing API key: send it as `Authorization: Bearer <key>`.");
+  const principal = await authenticateApiKey(token);
+  if (!principal) throw new AppError("invalid_api_key", "Invalid API key: it is unknown or has been revoked.");
+  return principal;
+}
+
+async function listModels(ctx: GatewayContext): Promise<GatewayResult> {
+  const models = await ctx.catalog.list();
+  const data = models.map((mo) => ({
+    id: mo.name,
+    object: "model",
+    created: Math.floor(mo.createdAt.getTime() / 1000),
+    owned_by: "headroom",
+  }));
+  return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify({ object: "list", data }) };
+}
+
+async function parseBody(req: GatewayRequest, kind: InferenceKind) {
+  if (!/^application\/json\b/i.test(req.contentType ?? ""))
+    throw new AppError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+  const text = await req.readBody(MAX_GATEWAY_BODY_BYTES);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw badRequest("The request body is not valid JSON.");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw badRequest("The request body must be a JSON object.");
+  return kind === "chat" ? { kind, body: parseWith(chatCompletionSchema, raw) } : { kind, body: parseWith(completionSchema, raw) };
+}
+
+async function inference(
+  req: GatewayRequest,
+  ctx: GatewayContext,
+  requestId: string,
+  principal: { accountId: string; apiKeyId: string },
+  kind: InferenceKind,
+  state: { rl: Record<string, string> | null; model: string; peek?: { key: string; policy: Policy } },
+): Promise<GatewayResult> {
+  const m = metrics();
+  const admitStarted = performance.now();
+  const parsed = await parseBody(req, kind).catch((err) => {
+    state.rl = rateLimitHeaders(baseView());
+    throw err;
+  });
+  const body = parsed.body;
+  const model = await ctx.catalog.get(body.model);
+  if (!model) {
+    state.rl = rateLimitHeaders(baseView());
+    throw new AppError("model_not_found", `The model "${body.model}" does not exist. GET /v1/models lists the models you can use.`, {
+      param: "model",
+    });
+  }
+  state.model = model.name;
+  const policy = model.policy;
+  const key = limitKey(principal.accountId, model.id);
+  state.peek = { key, policy };
+
+  const account = await ctx.accounts.get(principal.accountId);
+  if (account.status === "suspended") {
+    const reason = account.reasons[0] ?? "manual";
+    throw new AppError("account_suspended", `This account is suspended (${reason}). ${SUSPENSION_FIX[reason]}`, { bodyCode: reason });
+  }
+
+  const n = body.n ?? 1;
+  const maxTokens =
+    (parsed.kind === "chat" ? (parsed.body.max_completion_tokens ?? parsed.body.max_tokens) : parsed.body.max_tokens) ??
+    policy.defaultMaxTokens;
+  const promptTokens =
+    parsed.kind === "chat" ? countChatPromptTokens(parsed.body.messages) : countCompletionPromptTokens(parsed.body.prompt);
+  if (promptTokens + maxTokens > model.contextWindow) {
+    throw badRequest(
+      `This request needs ${promptTokens} prompt + ${maxTokens} completion tokens, more than ${model.name}'s context window of ${model.contextWindow}. Shorten the prompt or lower max_tokens.`,
+      parsed.kind === "chat" ? "messages" : "prompt",
+    );
+  }
+  const cost = costOf({ n, promptTokens, maxTokens }, policy);
+  const maxCost = requestCostMicros(promptTokens, n * maxTokens, model.inputPricePerMTok, model.outputPricePerMTok);
+
+  // Reserve the most this request can cost, so concurrent requests cannot overshoot the limit.
+  const reservation = await ctx.guard.reserve(principal.accountId, maxCost);
+  if (!reservation.ok) {
+    ctx.accounts.forget(principal.accountId);
+    throw new AppError(
+      "account_suspended",
+      reservation.limitMicros === null
+        ? "The monthly spend limit cannot be checked right now; retry shortly."
+        : `Monthly spend limit reached: ${displayUsd(reservation.availableMicros)} of the ${displayUsd(reservation.limitMicros)} limit is left, and this request may cost up to ${displayUsd(maxCost)}. Raise the limit, buy credits to move up a tier, or lower max_tokens.`,
+      { bodyCode: "spend_limit_reached" },
+    );
+  }
+  let spendSettled = false;
+  const releaseSpend = (spent: bigint) => {
+    if (spendSettled) return;
+    spendSettled = true;
+    ctx.guard.settle(principal.accountId, reservation.leaseId, maxCost, spent);
+  };
+
+  let admission: Admission;
+  const limiterStarted = performance.now();
+  try {
+    admission = await ctx.limiter.admit(key, policy, cost, Date.now(), ctx.load.utilisation(model.id, model.capacityTokensPerMin));
+  } catch (err) {
+    releaseSpend(0n);
+    throw err;
+  }
+  m.limiterSeconds.observe((performance.now() - limiterStarted) / 1000);
+  const decision = admission.decision;
+  if (decision.outcome === "reject" || decision.outcome === "too_large") {
+    releaseSpend(0n);
+    state.rl = rateLimitHeaders(admission, true);
+    const retryAfter = decision.outcome === "reject" ? Math.max(1, decision.retryAfterSeconds) : 60;
+    throw new AppError(
+      "rate_limit_exceeded",
+      decision.outcome === "reject"
+        ? `Rate limit exceeded for ${model.name}: this request would take you more than ${policy.hardMultiplier}× over your current limit (${admission.limits.requests} requests, ${admission.limits.tokensPrompt} prompt tokens, ${admission.limits.tokensGenerated} generated tokens per minute). Retry after ${retryAfter} s; limits grow with sustained usage.`
+        : `This request alone reserves more ${decision.dimension === "tokensGenerated" ? "generated tokens (n × max_tokens)" : decision.dimension === "tokensPrompt" ? "prompt tokens" : "requests (n)"} than your current ${model.name} limit allows (${decision.maxCost}). Lower it, or retry later as the limit grows.`,
+      { headers: { "retry-after": String(retryAfter) } },
+    );
+  }
+  const overLimit = decision.outcome === "admit_over_limit";
+  state.rl = rateLimitHeaders(admission, overLimit);
+  const zero: Cost = { requests: 0, tokensPrompt: 0, tokensGenerated: 0 };
+  const refundAll = async () => {
+    releaseSpend(0n);
+    await ctx.limiter.settle(key, policy, cost, zero, Date.now()).catch(() => undefined);
+  };
+
+  // Over the model's capacity, over-limit requests are shed first (SPEC §6).
+  if (overLimit && ctx.load.utilisation(model.id, model.capacityTokensPerMin) > 1) {
+    await refundAll();
+    throw new AppError(
+      "overloaded",
+      `${model.name} is over capacity and this request is over your rate limit: it was shed. Retry shortly.`,
+    );
+  }
+  let release: () => void;
+  try {
+    release = await ctx.scheduler.acquire(model.id, model.concurrency, overLimit ? "low" : "high", req.signal);
+  } catch (err) {
+    await refundAll();
+    throw err;
+  }
+  m.admissionSeconds.observe((performance.now() - admitStarted) / 1000);
+  m.requests.inc({ model: model.name, outcome: overLimit ? "over_limit" : "in_limit" });
+
+  const serving: Serving = {
+    ctx,
+    requestId,
+    kind,
+    model,
+    principal,
+    promptTokens,
+    n,
+    cost,
+    key,
+    policy,
+    overLimit,
+    leaseId: reservation.leaseId,
+    started: Date.now(),
+    release,
+    releaseSpend,
+    events: defaultBackend().generate({
+      kind,
+      model,
+      body: body as Record<string, unknown>,
+      prompt: parsed.kind === "chat" ? chatPromptText(parsed.body.messages) : completionPromptText(parsed.body.prompt),
+      n,
+      maxTokens,
+      signal: req.signal,
+    }),
+  };
+  const headers = { ...state.rl };
+  if (body.stream) {
+    const includeUsage = body.stream_options?.include_usage === true;
+    return {
+      status: 200,
+      headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
+      stream: streamResponse(serving, includeUsage),
+    };
+  }
+  const result = await collectResponse(serving);
+  return { status: 200, headers: { ...headers, ...JSON_HEADERS }, body: JSON.stringify(result) };
+}
+
+interface Serving {
+  ctx: GatewayContext;
+  requestId: string;
+  kind: InferenceKind;
+  model: CatalogModel;
+  principal: { accountId: string; apiKeyId: string };
+  promptTokens: number;
+  n: number;
+  cost: Cost;
+  key: string;
+  policy: Policy;
+  overLimit: boolean;
+  leaseId: string;
+  started: number;
+  release: () => void;
+  releaseSpend: (spent: bigint) => void;
+  events: AsyncGenerator<GenerationEvent>;
+}
+
+/** Meter (durably), then settle the rate-limit reservation and the spend reservation. */
+async function finish(
+  s: Serving,
+  usage: { promptTokens: number; completionTokens: number },
+  opts: { streamed: boolean; abandoned: boolean },
+): Promise<bigint> {
+  s.release();
+  const costMicros = requestCostMicros(usage.promptTokens, usage.completionTokens, s.model.inputPricePerMTok, s.model.outputPricePerMTok);
+  s.ctx.load.add(s.model.id, usage.promptTokens + usage.completionTokens);
+  try {
+    await s.ctx.meter.record({
+      requestId: s.requestId,
+      accountId: s.principal.accountId,
+      apiKeyId: s.principal.apiKeyId,
+      modelId: s.model.id,
+      modelName: s.model.name,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      n: s.n,
+      costMicros,
+      overLimit: s.overLimit,
+      streamed: opts.streamed,
+      abandoned: opts.abandoned,
+      latencyMs: Date.now() - s.started,
+      leaseId: s.leaseId,
+      at: new Date(),
+    });
+  } finally {
+    s.releaseSpend(costMicros);
+  }
+  const actual: Cost = { requests: s.cost.requests, tokensPrompt: s.cost.tokensPrompt, tokensGenerated: usage.completionTokens };
+  await s.ctx.limiter
+    .settle(s.key, s.policy, s.cost, actual, Date.now())
+    .catch((err) => log.warn("rate-limit settle failed", { error: String(err) }));
+  return costMicros;
+}
+
+async function collectResponse(s: Serving): Promise<unknown> {
+  const texts: string[][] = Array.from({ length: s.n }, () => []);
+  const reasons: ("stop" | "length")[] = Array.from({ length: s.n }, () => "stop");
+  let counted = 0;
+  let upstreamUsage: { promptTokens: number; completionTokens: number } | null = null;
+  try {
+    for await (const e of s.events) {
+      if (e.type === "delta") {
+        texts[e.index]?.push(e.text);
+        counted += e.tokens;
+      } else if (e.type === "finish") reasons[e.index] = e.reason;
+      else upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
+    }
+  } catch (err) {
+    s.release();
+    s.releaseSpend(0n);
+    await s.ctx.limiter
+      .settle(s.key, s.policy, s.cost, { requests: 0, tokensPrompt: 0, tokensGenerated: 0 }, Date.now())
+      .catch(() => undefined);
+    throw err;
+  }
+  const choices: ChoiceResult[] = texts.map((t, index) => ({ index, text: t.join(""), finishReason: reasons[index]! }));
+  const usage = upstreamUsage ?? {
+    promptTokens: s.promptTokens,
+    completionTokens: counted || countTokens(choices.map((c) => c.text).join("")),
+  };
+  await finish(s, usage, { streamed: false, abandoned: false });
+  return completionObject(
+    s.kind,
+    s.requestId,
+    s.model.name,
+    Math.floor(s.started / 1000),
+    choices,
+    usageOf(usage.promptTokens, usage.completionTokens),
+  );
+}
+
+async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerator<string, void, undefined> {
+  const created = Math.floor(s.started / 1000);
+  let completionTokens = 0;
+  let upstreamUsage: { promptTokens: number; completionTokens: number } | null = null;
+  let done = false;
+  const started = new Set<number>();
+  try {
+    for await (const e of s.events) {
+      if (e.type === "delta") {
+        completionTokens += e.tokens || countTokens(e.text);
+        if (s.kind === "chat" && !started.has(e.index)) {
+          started.add(e.index);
+          yield sse(chunkObject(s.kind, s.requestId, s.model.name, created, e.index, { role: "assistant", content: "" }, null));
+        }
+        yield sse(chunkObject(s.kind, s.requestId, s.model.name, created, e.index, { content: e.text }, null));
+      } else if (e.type === "finish") {
+        yield sse(chunkObject(s.kind, s.requestId, s.model.name, created, e.index, {}, e.reason));
+      } else {
+        upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
+      }
+    }
+    const usage = upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens };
+    // Durable before the client sees the end of the stream.
+    await finish(s, usage, { streamed: true, abandoned: false });
+    done = true;
+    if (includeUsage)
+      yield sse(usageChunk(s.kind, s.requestId, s.model.name, created, usageOf(usage.promptTokens, usage.completionTokens)));
+    yield SSE_DONE;
+  } finally {
+    if (!done) {
+      // The client went away (or the upstream failed): charge what was generated.
+      await finish(s, upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens }, { streamed: true, abandoned: true }).catch(
+        (err) => log.error("metering an abandoned stream failed", { requestId: s.requestId, error: String(err) }),
+      );
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// OpenAI request bodies for /v1/chat/completions and /v1/completions (the subset Headroom honours,
+// unknown fields passed through to an upstream). Messages name the field that is wrong (SPEC §7).
+import { z } from "zod";
+
+const contentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
+
+export const chatMessageSchema = z
+  .object({
+    role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
+      error: "must be one of system, developer, user, assistant, tool",
+    }),
+    content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+    name: z.string().max(256).optional(),
+  })
+  .loose();
+
+const common = {
+  model: z.string({ error: "is required and must be a string" }).min(1, "must not be empty").max(256),
+  n: z
+    .number({ error: "must be an integer ≥ 1" })
+    .int("must be an integer")
+    .min(1, "must be at least 1")
+    .max(128, "must be at most 128")
+    .optional(),
+  stream: z.boolean({ error: "must be a boolean" }).optional(),
+  stream_options: z
+    .object({ include_usage: z.boolean({ error: "must be a boolean" }).optional() })
+    .loose()
+    .nullable()
+    .optional(),
+  max_tokens: z
+    .number({ error: "must be an integer" })
+    .int("must be an integer")
+    .min(0, "must not be negative")
+    .max(1_000_000, "must be at most 1000000")
+    .nullable()
+    .optional(),
+  temperature: z
+    .number({ error: "must be a number" })
+    .min(0, "must be between 0 and 2")
+    .max(2, "must be between 0 and 2")
+    .nullable()
+    .optional(),
+  top_p: z.number({ error: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4, "at most 4 stop sequences")])
+    .nullable()
+    .optional(),
+  user: z.string().max(256).optional(),
+  seed: z.number().int().nullable().optional(),
+};
+
+export const chatCompletionSchema = z
+  .object({
+    ...common,
+    messages: z
+      .array(chatMessageSchema, { error: "is required and must be an array of messages" })
+      .min(1, "must contain at least one message")
+      .max(10_000),
+    max_completion_tokens: z
+      .number({ error: "must be an integer" })
+      .int("must be an integer")
+      .min(0, "must not be negative")
+      .max(1_000_000)
+      .nullable()
+      .optional(),
+  })
+  .loose();
+
+export const completionSchema = z
+  .object({
+    ...common,
+    prompt: z.union([z.string(), z.array(z.string()).min(1).max(1)], { error: "is required and must be a string" }),
+  })
+  .loose();
+
+export type ChatCompletionRequest = z.infer<typeof chatCompletionSchema>;
+export type CompletionRequest = z.infer<typeof completionSchema>;
+export type InferenceKind = "chat" | "completion";

@@ -1,0 +1,81 @@
+// The built-in simulated model: deterministic text (same prompt and seed → same answer), emitted
+// one token at a time at the model's speed. Each emitted piece is one common English word with
+// its leading space — a single token in o200k_base — so counts match a real tokenizer.
+const WORDS = (
+  "the of and to in is that for it as was with be by on not he this are or his from at which but have an had they you were " +
+  "their one all we can her has there been if more when will would who so no out up into do than time some could them other " +
+  "its then two first any new may only these also now people over such most very after made well our just where years way many " +
+  "system model request limit token data rate usage account value service capacity minute budget traffic growth response"
+).split(" ");
+
+export interface SimulatedSpeed {
+  tokensPerSecond: number;
+  firstTokenMs: number;
+}
+
+/** FNV-1a, enough to seed a deterministic answer from the prompt. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function rng(seed: number): () => number {
+  let s = seed || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+/** The pieces (tokens) of choice `index`'s answer: 8…160 tokens, capped by max_tokens. */
+export function simulatedAnswer(prompt: string, index: number, maxTokens: number, seed = 0): string[] {
+  const next = rng(hash(`${seed}:${index}:${prompt}`));
+  const length = Math.min(maxTokens, 8 + Math.floor(next() * 153));
+  const pieces: string[] = [];
+  for (let i = 0; i < length; i++) {
+    const word = WORDS[Math.floor(next() * WORDS.length)]!;
+    pieces.push(i === 0 ? word[0]!.toUpperCase() + word.slice(1) : i % 12 === 11 ? ` ${word}.` : ` ${word}`);
+  }
+  return pieces;
+}
+
+export function finishReason(pieces: string[], maxTokens: number): "stop" | "length" {
+  return pieces.length >= maxTokens ? "length" : "stop";
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/** Wait as the model would before its first token, then between tokens. */
+export async function* paced(pieces: string[], speed: SimulatedSpeed, signal?: AbortSignal): AsyncGenerator<string> {
+  await sleep(speed.firstTokenMs, signal);
+  const gap = speed.tokensPerSecond > 0 ? 1000 / speed.tokensPerSecond : 0;
+  let owed = 0;
+  for (const piece of pieces) {
+    if (signal?.aborted) return;
+    yield piece;
+    owed += gap;
+    // Sleep in ≥ 5 ms steps so fast models do not spin on timers.
+    if (owed >= 5) {
+      await sleep(owed, signal);
+      owed = 0;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// In-memory reservation of each request's maximum cost against this instance's spend leases
+// (lib/billing/spend-lease.ts). A request is admitted only if its maximum cost fits in the lease;
+// settlement returns the unused part. One database transaction per lease, not per request.
+import { LEASE_TTL_MS, grantSpendLease, releaseSpendLeases, renewSpendLeases } from "../billing/spend-lease";
+import { log } from "../log";
+
+interface Lease {
+  id: string;
+  /** Budget not yet reserved by a request on this instance. */
+  available: bigint;
+  expiresAt: number;
+  inFlight: number;
+  /** No new reservations (about to lapse, or revoked): released when its last request settles. */
+  retired: boolean;
+}
+
+export type Reservation =
+  { ok: true; leaseId: string; amount: bigint } | { ok: false; availableMicros: bigint; limitMicros: bigint | null };
+
+/** Stop reserving on a lease this long before it would lapse. */
+const RETIRE_MARGIN_MS = 20_000;
+const RENEW_EVERY_MS = 2_000;
+/** Lease enough for this many requests of the current size at once. */
+const LEASE_MULTIPLE = 32n;
+
+export class SpendGuard {
+  private leases = new Map<string, Lease[]>();
+  private pending = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly holder: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.renew(), RENEW_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async reserve(accountId: string, maxCost: bigint): Promise<Reservation> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const lease = this.usable(accountId, maxCost);
+      if (lease) {
+        lease.available -= maxCost;
+        lease.inFlight++;
+        return { ok: true, leaseId: lease.id, amount: maxCost };
+      }
+      const refused = await this.lease(accountId, maxCost);
+      if (refused) return refused;
+    }
+    return { ok: false, availableMicros: 0n, limitMicros: null };
+  }
+
+  /** The request is over: give back what it did not spend (the charge drew down the lease in the DB). */
+  settle(accountId: string, leaseId: string, reserved: bigint, spent: bigint): void {
+    const lease = this.leases.get(accountId)?.find((l) => l.id === leaseId);
+    if (!lease) return;
+    lease.inFlight--;
+    lease.available += reserved - (spent < reserved ? spent : reserved);
+    if (lease.retired && lease.inFlight === 0) this.drop(accountId, lease);
+  }
+
+  /** Forget an account's leases (its limit changed or it was suspended): new requests lease afresh. */
+  revoke(accountId: string): void {
+    for (const lease of this.leases.get(accountId) ?? []) {
+      lease.retired = true;
+      if (lease.inFlight === 0) this.drop(accountId, lease);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const ids = [...this.leases.values()].flat().map((l) => l.id);
+    this.leases.clear();
+    await releaseSpendLeases(ids).catch(() => undefined);
+  }
+
+  private usable(accountId: string, cost: bigint): Lease | undefined {
+    const t = this.now();
+    return this.leases.get(accountId)?.find((l) => !l.retired && l.expiresAt - t > RETIRE_MARGIN_MS && l.available >= cost);
+  }
+
+  /** Lease more budget for the account (one request at a time per account). Returns a refusal or null. */
+  private async lease(accountId: string, need: bigint): Promise<Reservation | null> {
+    const inFlight = this.pending.get(accountId);
+    if (inFlight) {
+      await inFlight;
+      return null;
+    }
+    let refusal: Reservation | null = null;
+    const p = (async () => {
+      // Retire leases too small for this request, so their budget goes back to the account.
+      for (const l of this.leases.get(accountId) ?? []) {
+        if (l.available < need) {
+          l.retired = true;
+          if (l.inFlight === 0) this.drop(accountId, l);
+        }
+      }
+      const grant = await grantSpendLease(accountId, this.holder, need, need * LEASE_MULTIPLE, new Date(this.now()));
+      if (grant.granted) {
+        const list = this.leases.get(accountId) ?? [];
+        list.push({ id: grant.leaseId, available: grant.amountMicros, expiresAt: grant.expiresAt, inFlight: 0, retired: false });
+        this.leases.set(accountId, list);
+      } else if (grant.reason === "limit") {
+        refusal = { ok: false, availableMicros: grant.availableMicros, limitMicros: grant.limitMicros };
+      } else {
+        refusal = { ok: false, availableMicros: 0n, limitMicros: 0n };
+      }
+    })().finally(() => this.pending.delete(accountId));
+    this.pending.set(accountId, p);
+    await p;
+    return refusal;
+  }
+
+  private drop(accountId: string, lease: Lease): void {
+    const list = (this.leases.get(accountId) ?? []).filter((l) => l !== lease);
+    if (list.length) this.leases.set(accountId, list);
+    else this.leases.delete(accountId);
+    void releaseSpendLeases([lease.id]).catch(() => undefined);
+  }
+
+  /** Keep live leases alive; a lease deleted elsewhere (limit lowered, suspension) is retired here. */
+  private async renew(): Promise<void> {
+    const t = this.now();
+    const live = [...this.leases.entries()].flatMap(([accountId, list]) => list.map((l) => ({ accountId, l })));
+    if (live.length === 0) return;
+    try {
+      const present = await renewSpendLeases(
+        live.map(({ l }) => l.id),
+        new Date(t),
+      );
+      for (const { accountId, l } of live) {
+        if (!present.has(l.id)) {
+          l.retired = true;
+          if (l.inFlight === 0) this.drop(accountId, l);
+        } else {
+          l.expiresAt = t + LEASE_TTL_MS;
+        }
+      }
+    } catch (err) {
+      log.warn("spend lease renewal failed", { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// Admission order (in-limit → over-limit → 429), n counting, settlement, spend enforcement under
+// concurrency and priority under saturation — through the real pipeline over HTTP.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
+import { startGatewayServer } from "../../helpers/gateway-server";
+import { closeGateway, gateway } from "@/lib/gateway/context";
+import { limitKey } from "@/lib/limits";
+import { db } from "@/lib/db";
+import { usd } from "@/lib/money";
+
+setupTestDatabase();
+let server: { url: string; close: () => Promise<void> };
+beforeAll(async () => {
+  server = await startGatewayServer("fast-path");
+});
+afterAll(async () => {
+  await server.close();
+  await closeGateway();
+});
+
+async function chat(apiKey: string, body: Record<string, unknown>) {
+  const started = performance.now();
+  const res = await fetch(`${server.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ messages: [{ role: "user", content: "hello there" }], max_tokens: 1, ...body }),
+  });
+  const json = await res.json();
+  return { status: res.status, headers: res.headers, body: json, ms: performance.now() - started };
+}
+
+describe("dynamic rate limits at the gateway", () => {
+  it("a burst of 3× the limit is served in-limit, then over-limit, then rejected with retry-after — in that order", async () => {
+    const model = await createModelFixture({ baseRpm: 10, capRpm: 10 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await chat(acct.apiKey, { model: model.name });
+      if (r.status === 429) {
+        expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        expect(r.body.error.code).toBe("rate_limit_exceeded");
+        outcomes.push("429");
+      } else {
+        expect(r.status).toBe(200);
+        outcomes.push(r.headers.get("x-ratelimit-over-limit") === "yes" ? "over" : "in");
+      }
+    }
+    const firstOver = outcomes.indexOf("over");
+    const first429 = outcomes.indexOf("429");
+    expect(firstOver).toBeGreaterThanOrEqual(9);
+    expect(first429).toBeGreaterThan(firstOver);
+    expect(outcomes.slice(0, firstOver).every((o) => o === "in")).toBe(true);
+    expect(outcomes.slice(firstOver, first429).every((o) => o === "over")).toBe(true);
+    expect(outcomes.slice(first429).every((o) => o === "429")).toBe(true);
+    // Rejected requests consumed nothing and were not charged.
+    expect(await db().usageRecord.count({ where: { accountId: acct.accountId } })).toBe(first429);
+  });
+
+  it("n: 3 counts as three requests", async () => {
+    const model = await createModelFixture({ baseRpm: 60, capRpm: 60 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const one = await chat(acct.apiKey, { model: model.name });
+    const three = await chat(acct.apiKey, { model: model.name, n: 3 });
+    expect(three.status).toBe(200);
+    expect(three.body.choices).toHaveLength(3);
+    const before = Number(one.headers.get("x-ratelimit-remaining-requests"));
+    const after = Number(three.headers.get("x-ratelimit-remaining-requests"));
+    expect(before - after).toBeGreaterThanOrEqual(2);
+    expect(before - after).toBeLessThanOrEqual(3);
+    expect(before).toBe(59);
+    expect(after).toBe(56);
+  });
+
+  it("the max_tokens reservation is settled to the tokens actually generated", async () => {
+    const model = await createModelFixture({ baseRpm: 10, capRpm: 10, tokensGeneratedPerReq: 100 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const r = await chat(acct.apiKey, { model: model.name, max_tokens: 400 });
+    expect(r.status).toBe(200);
+    // At admission 400 were reserved out of 1000.
+    expect(Number(r.headers.get("x-ratelimit-remaining-tokens-generated"))).toBeLessThanOrEqual(600);
+    const generated = r.body.usage.completion_tokens as number;
+    expect(generated).toBeLessThan(400);
+    const view = await gateway().limiter.peek(
+      limitKey(acct.accountId, model.id),
+      { ...(await gateway().catalog.get(model.name))!.policy },
+      Date.now(),
+    );
+    // After settlement only the generated tokens are used (plus a little refill since).
+    expect(view.remaining.tokensGenerated).toBeGreaterThanOrEqual(1000 - generated);
+    expect(view.remaining.tokensGenerated).toBeLessThanOrEqual(1000 - generated + 5);
+  });
+});
+
+describe("spend enforcement without overshoot", () => {
+  it("200 concurrent requests against a limit that allows 20: exactly 20 served and charged, spend = limit, then 402", async () => {
+    // Each request costs exactly $1: one completion token at $1 per token, free prompt.
+    const model = await createModelFixture({
+      baseRpm: 100_000,
+      capRpm: 100_000,
+      inputPricePerMTok: 0n,
+      outputPricePerMTok: 1_000_000n * 1_000_000n,
+    });
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(20) });
+    const results = await Promise.all(Array.from({ length: 200 }, () => chat(acct.apiKey, { model: model.name, max_tokens: 1 })));
+    const served = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 402);
+    expect(served).toHaveLength(20);
+    expect(refused).toHaveLength(180);
+    expect(refused[0]!.body.error).toMatchObject({ type: "account_suspended", code: "spend_limit_reached" });
+    expect(refused[0]!.headers.get("x-ratelimit-limit-requests")).not.toBeNull();
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account.monthlySpendMicros).toBe(usd(20));
+    expect(await db().usageRecord.count({ where: { accountId: acct.accountId } })).toBe(20);
+    const ledger = await db().ledgerEntry.aggregate({
+      where: { accountId: acct.accountId, kind: "usage_charge" },
+      _sum: { creditMicros: true, invoiceMicros: true },
+      _count: true,
+    });
+    expect(ledger._count).toBe(20);
+    expect((ledger._sum.creditMicros ?? 0n) + (ledger._sum.invoiceMicros ?? 0n)).toBe(usd(20));
+    expect(account.status).toBe("suspended");
+    gateway().accounts.forget(acct.accountId);
+    const after = await chat(acct.apiKey, { model: model.name });
+    expect(after.status).toBe(402);
+    expect(after.body.error.code).toBe("spend_limit_reached");
+  });
+
+  it("a Tier 0 account cannot spend more credits than it has", async () => {
+    const model = await createModelFixture({
+      baseRpm: 100_000,
+      capRpm: 100_000,
+      inputPricePerMTok: 0n,
+      outputPricePerMTok: 1_000_000n * 1_000_000n,
+    });
+    const acct = await createAccountFixture({ tier: "tier0", creditsMicros: usd(5) });
+    const results = await Promise.all(Array.from({ length: 40 }, () => chat(acct.apiKey, { model: model.name, max_tokens: 1 })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account.creditBalanceMicros).toBe(0n);
+    expect(account.status).toBe("suspended");
+  });
+});
+
+describe("priority under saturation", () => {
+  it("queued in-limit requests are served before over-limit ones", async () => {
+    const model = await createModelFixture({ baseRpm: 20, capRpm: 20, concurrency: 2, tokensPerSecond: 400, firstTokenMs: 10 });
+    const good = await createAccountFixture({ tier: "tier1", creditsMicros: usd(10) });
+    const greedy = await createAccountFixture({ tier: "tier1", creditsMicros: usd(10) });
+    // The greedy account uses its whole minute at once (n = 20): what it sends next is over its limit.
+    const burst = await chat(greedy.apiKey, { model: model.name, n: 20, max_tokens: 1 });
+    expect(burst.headers.get("x-ratelimit-over-limit")).toBe("no");
+    const requests = [];
+    for (let i = 0; i < 8; i++) {
+      requests.push(chat(greedy.apiKey, { model: model.name, max_tokens: 4 }).then((r) => ({ ...r, who: "over" })));
+      requests.push(chat(good.apiKey, { model: model.name, max_tokens: 4 }).then((r) => ({ ...r, who: "in" })));
+    }
+    const results = await Promise.all(requests);
+    for (const r of results) expect(r.status).toBe(200);
+    expect(results.filter((r) => r.who === "over").every((r) => r.headers.get("x-ratelimit-over-limit") === "yes")).toBe(true);
+    const p50 = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const inP50 = p50(results.filter((r) => r.who === "in").map((r) => r.ms));
+    const overP50 = p50(results.filter((r) => r.who === "over").map((r) => r.ms));
+    expect(inP50).toBeLessThan(overP50);
+  });
+});
