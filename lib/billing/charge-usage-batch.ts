@@ -1,7 +1,9 @@
-// Post a batch of served requests in ONE transaction (the gateway's group commit): a usage record
+// Post a batch of served requests as ONE SQL statement (the gateway's group commit): a usage record
 // and a ledger charge per request, keyed by request id (a replay changes nothing); credits are drawn
-// first, the rest accrues to the month's invoice (SPEC §4); monthly spend and credit balance move in
-// the same transaction, and each request's spend lease is drawn down by what it cost.
+// first, in request order, the rest accrues to the month's invoice (SPEC §4); monthly spend and the
+// credit balance move in the same statement, and each request's spend lease is drawn down by what
+// it cost. One round trip instead of an interactive transaction is what lets metering keep up with
+// the gateway; a single statement is atomic, so the ledger never sees half a batch.
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { Prisma } from "../db/generated/client";
@@ -34,101 +36,97 @@ export interface BatchResult {
   resynced: string[];
 }
 
-type AccountRow = {
+type Touched = {
   id: string;
   tier: string;
   spendLimitMicros: bigint | null;
   creditBalanceMicros: bigint;
   monthlySpendMicros: bigint;
-  spendPeriod: Date;
   hasPaymentMethod: boolean;
+  inserted: bigint;
 };
 
-const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
+const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
+
+function row(u: UsageCharge, ord: number): Prisma.Sql {
+  const description = `${u.modelName}: ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${u.abandoned ? " (stream abandoned)" : ""}`;
+  return Prisma.sql`(${ord}::int, ${newId("ur")}::text, ${newId("le")}::text, ${u.requestId}::text, ${u.accountId}::text, ${u.apiKeyId}::text,
+    ${u.modelId}::text, ${u.modelName}::text, ${u.promptTokens}::int, ${u.completionTokens}::int, ${u.n}::int, ${u.costMicros}::bigint,
+    ${u.overLimit}::boolean, ${u.streamed}::boolean, ${u.abandoned}::boolean, ${u.latencyMs}::int, ${u.leaseId}::text,
+    ${u.at}::timestamptz, ${monthStart(u.at)}::timestamptz, ${description}::text)`;
+}
 
 export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
   if (items.length === 0) return { charged: 0, resynced: [] };
-  return db().$transaction(
-    async (tx) => {
-      const inserted = await tx.$queryRaw<{ requestId: string; id: string }[]>`
-        INSERT INTO "UsageRecord" ("id", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
-          "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "createdAt")
-        VALUES ${Prisma.join(
-          items.map(
-            (u) =>
-              Prisma.sql`(${id("ur")}, ${u.requestId}, ${u.accountId}, ${u.apiKeyId}, ${u.modelId}, ${u.promptTokens}, ${u.completionTokens}, ${u.n},
-                ${u.costMicros}, ${u.overLimit}, ${u.streamed}, ${u.abandoned}, ${u.latencyMs}, ${u.at})`,
-          ),
-        )}
-        ON CONFLICT ("requestId") DO NOTHING
-        RETURNING "requestId", "id"`;
-      if (inserted.length === 0) return { charged: 0, resynced: [] };
-      const usageIds = new Map(inserted.map((r) => [r.requestId, r.id]));
-      const fresh = items.filter((u) => usageIds.has(u.requestId));
+  const touched = await db().$queryRaw<Touched[]>`
+    WITH input ("ord", "urId", "leId", "requestId", "accountId", "apiKeyId", "modelId", "modelName", "promptTokens", "completionTokens",
+                "n", "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "leaseId", "at", "period", "description") AS (
+      VALUES ${Prisma.join(items.map(row))}
+    ),
+    ins AS (
+      INSERT INTO "UsageRecord" ("id", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
+        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "createdAt")
+      SELECT "urId", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
+        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "at" FROM input
+      ON CONFLICT ("requestId") DO NOTHING
+      RETURNING "requestId"
+    ),
+    fresh AS (SELECT i.* FROM input i JOIN ins ON ins."requestId" = i."requestId"),
+    acct AS (
+      SELECT a."id", a."creditBalanceMicros" AS "balance" FROM "Account" a
+      WHERE a."id" IN (SELECT "accountId" FROM fresh) ORDER BY a."id" FOR UPDATE
+    ),
+    split AS (
+      SELECT f.*, GREATEST(0, LEAST(f."costMicros", acct."balance" - (SUM(f."costMicros") OVER w - f."costMicros")))::bigint AS "fromCredits"
+      FROM fresh f JOIN acct ON acct."id" = f."accountId"
+      WINDOW w AS (PARTITION BY f."accountId" ORDER BY f."ord")
+    ),
+    led AS (
+      INSERT INTO "LedgerEntry" ("id", "accountId", "kind", "amountMicros", "creditMicros", "invoiceMicros", "idempotencyKey",
+        "description", "period", "usageRecordId", "modelName", "createdAt")
+      SELECT s."leId", s."accountId", 'usage_charge'::"LedgerKind", -s."fromCredits", s."fromCredits", s."costMicros" - s."fromCredits",
+        'usage:' || s."requestId", s."description", s."period", s."urId", s."modelName", s."at" FROM split s
+      RETURNING 1
+    ),
+    totals AS (
+      SELECT "accountId", MAX("period") AS "period", SUM("costMicros") AS "spend", SUM("fromCredits") AS "credit",
+        SUM("costMicros") FILTER (WHERE "period" = (SELECT MAX(p."period") FROM split p WHERE p."accountId" = split."accountId")) AS "latestSpend"
+      FROM split GROUP BY "accountId"
+    ),
+    upd AS (
+      UPDATE "Account" a SET
+        "monthlySpendMicros" = CASE WHEN a."spendPeriod" < t."period" THEN t."latestSpend" ELSE a."monthlySpendMicros" + t."spend" END,
+        "spendPeriod" = GREATEST(a."spendPeriod", t."period"),
+        "creditBalanceMicros" = a."creditBalanceMicros" - t."credit",
+        "updatedAt" = now()
+      FROM totals t WHERE a."id" = t."accountId"
+      RETURNING a."id", a."tier"::text AS "tier", a."spendLimitMicros", a."creditBalanceMicros", a."monthlySpendMicros"
+    ),
+    lease AS (
+      UPDATE "SpendLease" l SET "amountMicros" = l."amountMicros" - d."amount"
+      FROM (SELECT "leaseId", SUM("costMicros") AS "amount" FROM fresh WHERE "leaseId" IS NOT NULL GROUP BY "leaseId") d
+      WHERE l."id" = d."leaseId"
+      RETURNING 1
+    )
+    SELECT upd.*,
+      EXISTS (SELECT 1 FROM "PaymentMethod" p WHERE p."accountId" = upd."id" AND p."detachedAt" IS NULL) AS "hasPaymentMethod",
+      (SELECT count(*) FROM led) AS "inserted"
+    FROM upd`;
+  // Data-modifying CTEs (the lease draw-down included) run whether or not the result reads them.
+  const charged = Number(touched[0]?.inserted ?? 0);
 
-      // Lock the accounts in a fixed order (no deadlocks between concurrent batches).
-      const accountIds = [...new Set(fresh.map((u) => u.accountId))].sort();
-      const rows = await tx.$queryRaw<AccountRow[]>`
-        SELECT a."id", a."tier", a."spendLimitMicros", a."creditBalanceMicros", a."monthlySpendMicros", a."spendPeriod",
-          EXISTS (SELECT 1 FROM "PaymentMethod" p WHERE p."accountId" = a."id" AND p."detachedAt" IS NULL) AS "hasPaymentMethod"
-        FROM "Account" a WHERE a."id" IN (${Prisma.join(accountIds)}) ORDER BY a."id" FOR UPDATE OF a`;
-      const accounts = new Map(rows.map((r) => [r.id, { ...r }]));
-
-      const ledger: Prisma.Sql[] = [];
-      const leaseDraw = new Map<string, bigint>();
-      const totals = new Map<string, { spend: bigint; credit: bigint; period: Date }>();
-      for (const u of fresh) {
-        const a = accounts.get(u.accountId);
-        if (!a) continue;
-        const period = monthStart(u.at);
-        if (a.spendPeriod.getTime() < period.getTime()) {
-          a.monthlySpendMicros = 0n;
-          a.spendPeriod = period;
-        }
-        const fromCredits = a.creditBalanceMicros <= 0n ? 0n : a.creditBalanceMicros < u.costMicros ? a.creditBalanceMicros : u.costMicros;
-        a.creditBalanceMicros -= fromCredits;
-        a.monthlySpendMicros += u.costMicros;
-        const t = totals.get(u.accountId) ?? { spend: 0n, credit: 0n, period };
-        t.spend += u.costMicros;
-        t.credit += fromCredits;
-        t.period = period;
-        totals.set(u.accountId, t);
-        if (u.leaseId) leaseDraw.set(u.leaseId, (leaseDraw.get(u.leaseId) ?? 0n) + u.costMicros);
-        const description = `${u.modelName}: ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${u.abandoned ? " (stream abandoned)" : ""}`;
-        ledger.push(
-          Prisma.sql`(${id("le")}, ${u.accountId}, 'usage_charge'::"LedgerKind", ${-fromCredits}, ${fromCredits}, ${u.costMicros - fromCredits},
-            ${"usage:" + u.requestId}, ${description}, ${period}, ${usageIds.get(u.requestId)!}, ${u.modelName}, ${u.at})`,
-        );
-      }
-      await tx.$executeRaw`
-        INSERT INTO "LedgerEntry" ("id", "accountId", "kind", "amountMicros", "creditMicros", "invoiceMicros", "idempotencyKey",
-          "description", "period", "usageRecordId", "modelName", "createdAt")
-        VALUES ${Prisma.join(ledger)}`;
-      for (const [accountId, t] of totals) {
-        const a = accounts.get(accountId)!;
-        await tx.$executeRaw`UPDATE "Account" SET "monthlySpendMicros" = ${a.monthlySpendMicros}, "spendPeriod" = ${a.spendPeriod},
-          "creditBalanceMicros" = "creditBalanceMicros" - ${t.credit}, "updatedAt" = now() WHERE "id" = ${accountId}`;
-      }
-      for (const [leaseId, amount] of leaseDraw) {
-        await tx.$executeRaw`UPDATE "SpendLease" SET "amountMicros" = "amountMicros" - ${amount} WHERE "id" = ${leaseId}`;
-      }
-      // Re-derive suspension only where a reason may now hold (cheap in the common case).
-      const resynced: string[] = [];
-      for (const a of accounts.values()) {
-        const limit = effectiveSpendLimit(a.tier as never, a.spendLimitMicros, a.creditBalanceMicros, a.monthlySpendMicros);
-        const limitReached = a.tier !== "tier0" && limit !== null && a.monthlySpendMicros >= limit;
-        const outOfCredits = a.creditBalanceMicros <= 0n && !a.hasPaymentMethod;
-        if (
-          limitReached ||
-          outOfCredits ||
-          (a.tier === "tier0" && a.spendLimitMicros !== null && a.monthlySpendMicros >= a.spendLimitMicros)
-        ) {
-          await syncSuspension(tx, a.id, items[items.length - 1]!.at);
-          resynced.push(a.id);
-        }
-      }
-      return { charged: fresh.length, resynced };
-    },
-    { timeout: 30_000, maxWait: 30_000 },
-  );
+  // Re-derive suspension only where a reason may now hold (rare). A separate short transaction:
+  // the charge is already durable, and the spend lease — not the suspension flag — is what
+  // prevents overshoot, so a crash between the two cannot let spend pass the limit.
+  const resynced: string[] = [];
+  for (const a of touched) {
+    const limit = effectiveSpendLimit(a.tier as never, a.spendLimitMicros, a.creditBalanceMicros, a.monthlySpendMicros);
+    const limitReached = limit !== null && a.monthlySpendMicros >= limit && (a.tier !== "tier0" || a.spendLimitMicros !== null);
+    const outOfCredits = a.creditBalanceMicros <= 0n && !a.hasPaymentMethod;
+    if (limitReached || outOfCredits) {
+      await db().$transaction((tx) => syncSuspension(tx, a.id, items[items.length - 1]!.at));
+      resynced.push(a.id);
+    }
+  }
+  return { charged, resynced };
 }

@@ -51,7 +51,9 @@ export async function grantSpendLease(
           monthlySpendMicros: monthly,
         };
       }
-      amount = available < want ? available : want;
+      // Leave room for other instances: never more than a quarter of what is left (but at least `need`).
+      const share = available / 4n > need ? available / 4n : need;
+      amount = want < share ? want : share;
     }
     const leaseId = `sl_${randomBytes(10).toString("hex")}`;
     const expiresAt = new Date(now.getTime() + LEASE_TTL_MS);
@@ -67,6 +69,11 @@ export async function renewSpendLeases(leaseIds: string[], now = new Date()): Pr
     UPDATE "SpendLease" SET "expiresAt" = ${new Date(now.getTime() + LEASE_TTL_MS)}
     WHERE "id" IN (${Prisma.join(leaseIds)}) RETURNING "id"`;
   return new Set(rows.map((r) => r.id));
+}
+
+/** Give back the unused part of a lease that still has requests in flight. */
+export async function shrinkSpendLease(leaseId: string, amount: bigint): Promise<void> {
+  await db().$executeRaw`UPDATE "SpendLease" SET "amountMicros" = "amountMicros" - ${amount} WHERE "id" = ${leaseId}`;
 }
 
 /** Give leases back (their unused budget returns to the account at once). */

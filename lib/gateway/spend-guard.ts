@@ -1,7 +1,7 @@
 // In-memory reservation of each request's maximum cost against this instance's spend leases
 // (lib/billing/spend-lease.ts). A request is admitted only if its maximum cost fits in the lease;
 // settlement returns the unused part. One database transaction per lease, not per request.
-import { LEASE_TTL_MS, grantSpendLease, releaseSpendLeases, renewSpendLeases } from "../billing/spend-lease";
+import { LEASE_TTL_MS, grantSpendLease, releaseSpendLeases, renewSpendLeases, shrinkSpendLease } from "../billing/spend-lease";
 import { log } from "../log";
 
 interface Lease {
@@ -20,8 +20,8 @@ export type Reservation =
 /** Stop reserving on a lease this long before it would lapse. */
 const RETIRE_MARGIN_MS = 20_000;
 const RENEW_EVERY_MS = 2_000;
-/** Lease enough for this many requests of the current size at once. */
-const LEASE_MULTIPLE = 32n;
+/** Lease enough for this many requests of the current size (bounded by a quarter of what is left). */
+const LEASE_MULTIPLE = 1024n;
 
 export class SpendGuard {
   private leases = new Map<string, Lease[]>();
@@ -58,14 +58,14 @@ export class SpendGuard {
     if (!lease) return;
     lease.inFlight--;
     lease.available += reserved - (spent < reserved ? spent : reserved);
-    if (lease.retired && lease.inFlight === 0) this.drop(accountId, lease);
+    if (lease.retired && lease.inFlight === 0) void this.drop(accountId, lease);
   }
 
   /** Forget an account's leases (its limit changed or it was suspended): new requests lease afresh. */
   revoke(accountId: string): void {
     for (const lease of this.leases.get(accountId) ?? []) {
       lease.retired = true;
-      if (lease.inFlight === 0) this.drop(accountId, lease);
+      if (lease.inFlight === 0) void this.drop(accountId, lease);
     }
   }
 
@@ -91,11 +91,17 @@ export class SpendGuard {
     }
     let refusal: Reservation | null = null;
     const p = (async () => {
-      // Retire leases too small for this request, so their budget goes back to the account.
-      for (const l of this.leases.get(accountId) ?? []) {
-        if (l.available < need) {
-          l.retired = true;
-          if (l.inFlight === 0) this.drop(accountId, l);
+      // Retire leases too small for this request and give their unused budget back to the account
+      // first, so fragments cannot add up to a refusal while budget is left.
+      for (const l of [...(this.leases.get(accountId) ?? [])]) {
+        if (l.available >= need) continue;
+        l.retired = true;
+        if (l.inFlight === 0) {
+          await this.drop(accountId, l);
+        } else if (l.available > 0n) {
+          const unused = l.available;
+          l.available = 0n;
+          await shrinkSpendLease(l.id, unused);
         }
       }
       const grant = await grantSpendLease(accountId, this.holder, need, need * LEASE_MULTIPLE, new Date(this.now()));
@@ -114,11 +120,11 @@ export class SpendGuard {
     return refusal;
   }
 
-  private drop(accountId: string, lease: Lease): void {
+  private drop(accountId: string, lease: Lease): Promise<void> {
     const list = (this.leases.get(accountId) ?? []).filter((l) => l !== lease);
     if (list.length) this.leases.set(accountId, list);
     else this.leases.delete(accountId);
-    void releaseSpendLeases([lease.id]).catch(() => undefined);
+    return releaseSpendLeases([lease.id]).catch(() => undefined);
   }
 
   /** Keep live leases alive; a lease deleted elsewhere (limit lowered, suspension) is retired here. */
@@ -134,7 +140,7 @@ export class SpendGuard {
       for (const { accountId, l } of live) {
         if (!present.has(l.id)) {
           l.retired = true;
-          if (l.inFlight === 0) this.drop(accountId, l);
+          if (l.inFlight === 0) void this.drop(accountId, l);
         } else {
           l.expiresAt = t + LEASE_TTL_MS;
         }

@@ -1,0 +1,159 @@
+// `npm run bench:gateway`: in one run, (a) a bare Node http server and (b) a bare Next.js route
+// handler returning a fixed completion, then (c) Headroom's /v1/chat/completions with full
+// enforcement (auth, status, spend reservation, three buckets, priority slots, durable metering,
+// settlement) on the instant simulated model — in-process limiter + PostgreSQL, Redis +
+// PostgreSQL, and the embedded default (PGlite). Prints req/s, p50/p99 and the ratios c/a, c/b;
+// then p99 at half of each configuration's peak.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { load, CHAT_BODY, type LoadResult } from "./load";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const pgServer = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const KEY = "hr_benchBenchBenchBenchBenchBenchBenchBench";
+const BODY = CHAT_BODY.replace("hr-small-8b", "bench-8b");
+
+function child(cmd: string, args: string[], env: Record<string, string>, cwd = root): Promise<{ proc: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HEADROOM_LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: true,
+    });
+    let out = "";
+    proc.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /ready (\d+)|running at http:\/\/localhost:(\d+)|localhost:(\d+)/.exec(out);
+      if (m) resolve({ proc, port: Number(m[1] ?? m[2] ?? m[3]) });
+    });
+    proc.on("exit", (code) => reject(new Error(`${cmd} ${args.join(" ")} exited with ${code}:\n${out}`)));
+  });
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    proc.removeAllListeners("exit");
+    proc.on("exit", () => resolve());
+    // npx does not forward signals: stop the whole process group.
+    process.kill(-proc.pid!, "SIGTERM");
+    setTimeout(() => {
+      try {
+        process.kill(-proc.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, 10_000).unref();
+  });
+}
+
+async function freshPgDatabase(): Promise<string> {
+  const name = `headroom_bench_${randomBytes(4).toString("hex")}`;
+  const c = new pg.Client({ connectionString: pgServer });
+  await c.connect();
+  await c.query(`CREATE DATABASE "${name}"`);
+  await c.end();
+  const url = new URL(pgServer);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropPgDatabase(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: pgServer });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  await c.end();
+}
+
+const results: LoadResult[] = [];
+const halfPeak: LoadResult[] = [];
+
+// (a) bare Node
+{
+  const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-node.ts"], {});
+  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
+  results.push(await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds }));
+  await stop(proc);
+}
+
+// (b) bare Next route handler (production build of bench/gateway/next-baseline)
+{
+  const dir = path.join(root, "bench/gateway/next-baseline");
+  if (!fs.existsSync(path.join(dir, ".next/BUILD_ID"))) {
+    const built = spawnSync("npx", ["next", "build", dir], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    if (built.status !== 0) throw new Error("next build of the baseline failed");
+  }
+  const port = 3900 + Math.floor(Math.random() * 50);
+  const { proc } = await child("npx", ["next", "start", dir, "-p", String(port)], {});
+  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
+  results.push(await load("(b) bare Next route handler", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds }));
+  await stop(proc);
+}
+
+// (c) Headroom, full enforcement
+const configs: { name: string; env: () => Promise<Record<string, string>>; cleanup?: (env: Record<string, string>) => Promise<void> }[] = [
+  {
+    name: "(c1) Headroom: in-process limiter + PostgreSQL",
+    env: async () => ({ DATABASE_URL: await freshPgDatabase(), REDIS_URL: "" }),
+    cleanup: (e) => dropPgDatabase(e.DATABASE_URL!),
+  },
+  {
+    name: "(c2) Headroom: Redis + PostgreSQL",
+    env: async () => ({ DATABASE_URL: await freshPgDatabase(), REDIS_URL: redisUrl }),
+    cleanup: (e) => dropPgDatabase(e.DATABASE_URL!),
+  },
+  {
+    name: "(c3) Headroom: embedded default (PGlite)",
+    env: async () => ({ DATABASE_URL: "", REDIS_URL: "", HEADROOM_DATA_DIR: `/tmp/headroom-bench-${randomBytes(4).toString("hex")}` }),
+    cleanup: async (e) => fs.rmSync(e.HEADROOM_DATA_DIR!, { recursive: true, force: true }),
+  },
+];
+
+for (const config of configs) {
+  const env = { ...(await config.env()), HEADROOM_SIM_TOKENS_PER_SECOND: "0", HEADROOM_SIM_FIRST_TOKEN_MS: "0" };
+  const setup = spawnSync("npx", ["tsx", "bench/gateway/setup.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  if (setup.status !== 0) throw new Error("bench setup failed");
+  const port = 3950 + Math.floor(Math.random() * 40);
+  const { proc } = await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, PORT: String(port) });
+  const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+  const headers = { authorization: `Bearer ${KEY}` };
+  await load("warm-up", url, { seconds: 3, headers, body: BODY });
+  const peak = await load(config.name, url, { seconds, headers, body: BODY });
+  results.push(peak);
+  halfPeak.push(
+    await load(`${config.name} @ half peak`, url, { seconds, headers, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }),
+  );
+  await stop(proc);
+  await config.cleanup?.(env);
+}
+
+const a = results[0]!.rps;
+const b = results[1]!.rps;
+console.log("\nGateway benchmark — 64 connections, POST, small JSON body, " + seconds + " s per run\n");
+console.log(
+  "run".padEnd(52) + "req/s".padStart(10) + "p50 ms".padStart(9) + "p99 ms".padStart(9) + "non-2xx".padStart(9) + "   c/a    c/b",
+);
+for (const r of results) {
+  const ratios = r.name.startsWith("(c") ? `${(r.rps / a).toFixed(2).padStart(6)} ${(r.rps / b).toFixed(1).padStart(6)}×` : "";
+  console.log(
+    r.name.padEnd(52) +
+      r.rps.toFixed(0).padStart(10) +
+      String(r.p50).padStart(9) +
+      String(r.p99).padStart(9) +
+      String(r.non2xx).padStart(9) +
+      "  " +
+      ratios,
+  );
+}
+console.log("\nAt half of each configuration's peak:");
+for (const r of halfPeak) console.log(r.name.padEnd(64) + `${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+console.log("\nTargets: (c1) ≥ 0.25 × (a) and ≥ 5 × (b); (c2) ≥ 3 × (b); p99 < 10 ms at half of peak.");

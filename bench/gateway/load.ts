@@ -1,0 +1,41 @@
+// autocannon wrapper: one run, figures out.
+import autocannon from "autocannon";
+
+export interface LoadResult {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export const CHAT_BODY = JSON.stringify({
+  model: "hr-small-8b",
+  messages: [{ role: "user", content: "Say hello to the benchmark." }],
+  max_tokens: 16,
+});
+
+export async function load(
+  name: string,
+  url: string,
+  opts: { connections?: number; seconds?: number; headers?: Record<string, string>; body?: string; rate?: number } = {},
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    connections: opts.connections ?? 64,
+    duration: opts.seconds ?? 10,
+    headers: { "content-type": "application/json", ...opts.headers },
+    body: opts.body ?? CHAT_BODY,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+  });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
