@@ -26,6 +26,8 @@ export interface UsageCharge {
   abandoned: boolean;
   latencyMs: number;
   leaseId: string | null;
+  /** The limits in force at admission (RPM, ITPM, OTPM), kept for the usage charts. */
+  limits: { requests: number; tokensPrompt: number; tokensGenerated: number };
   at: Date;
 }
 
@@ -53,21 +55,23 @@ function row(u: UsageCharge, ord: number): Prisma.Sql {
   return Prisma.sql`(${ord}::int, ${newId("ur")}::text, ${newId("le")}::text, ${u.requestId}::text, ${u.accountId}::text, ${u.apiKeyId}::text,
     ${u.modelId}::text, ${u.modelName}::text, ${u.promptTokens}::int, ${u.completionTokens}::int, ${u.n}::int, ${u.costMicros}::bigint,
     ${u.overLimit}::boolean, ${u.streamed}::boolean, ${u.abandoned}::boolean, ${u.latencyMs}::int, ${u.leaseId}::text,
-    ${u.at}::timestamptz, ${monthStart(u.at)}::timestamptz, ${description}::text)`;
+    ${u.at}::timestamptz, ${monthStart(u.at)}::timestamptz, ${description}::text,
+    ${Math.floor(u.limits.requests)}::int, ${Math.floor(u.limits.tokensPrompt)}::int, ${Math.floor(u.limits.tokensGenerated)}::int)`;
 }
 
 export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
   if (items.length === 0) return { charged: 0, resynced: [] };
   const touched = await db().$queryRaw<Touched[]>`
     WITH input ("ord", "urId", "leId", "requestId", "accountId", "apiKeyId", "modelId", "modelName", "promptTokens", "completionTokens",
-                "n", "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "leaseId", "at", "period", "description") AS (
+                "n", "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "leaseId", "at", "period", "description",
+                "limitRequests", "limitTokensPrompt", "limitTokensGenerated") AS (
       VALUES ${Prisma.join(items.map(row))}
     ),
     ins AS (
       INSERT INTO "UsageRecord" ("id", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
-        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "createdAt")
+        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "createdAt")
       SELECT "urId", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
-        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "at" FROM input
+        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "at" FROM input
       ON CONFLICT ("requestId") DO NOTHING
       RETURNING "requestId"
     ),

@@ -11,6 +11,7 @@ import { ModelCatalog } from "./catalog";
 import { Meter } from "./meter";
 import { ModelLoad, Scheduler } from "./scheduler";
 import { SpendGuard } from "./spend-guard";
+import { RejectionCounter } from "./rejections";
 
 export interface GatewayContext {
   catalog: ModelCatalog;
@@ -20,6 +21,7 @@ export interface GatewayContext {
   scheduler: Scheduler;
   load: ModelLoad;
   meter: Meter;
+  rejections: RejectionCounter;
   limiterKind: "memory" | "redis";
 }
 
@@ -45,7 +47,17 @@ function build(limiter: LimiterStore, limiterKind: GatewayContext["limiterKind"]
       }
     },
   });
-  return { catalog: new ModelCatalog(), accounts, limiter, guard, scheduler: new Scheduler(), load: new ModelLoad(), meter, limiterKind };
+  return {
+    catalog: new ModelCatalog(),
+    accounts,
+    limiter,
+    guard,
+    scheduler: new Scheduler(),
+    load: new ModelLoad(),
+    meter,
+    rejections: new RejectionCounter(),
+    limiterKind,
+  };
 }
 
 /** The process's gateway; the in-process limiter unless initGateway connected Redis. */
@@ -70,6 +82,7 @@ export async function closeGateway(): Promise<void> {
   const ctx = slot.ctx;
   if (!ctx) return;
   await ctx.meter.close();
+  await ctx.rejections.flush();
   await ctx.guard.close();
   await ctx.limiter.close();
   slot.ctx = undefined;

@@ -38,7 +38,7 @@ function baseView(policy: Policy = DEFAULT_POLICY): LimitView {
 
 export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = gateway()): Promise<GatewayResult> {
   const requestId = newRequestId();
-  const state: { rl: Record<string, string> | null; model: string; peek?: { key: string; policy: Policy } } = { rl: null, model: "-" };
+  const state: GatewayState = { rl: null, model: "-" };
   const m = metrics();
   try {
     const result = await route(req, ctx, requestId, state);
@@ -53,6 +53,9 @@ export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = g
         stack: err instanceof Error ? err.stack : undefined,
       });
     m.requests.inc({ model: state.model, outcome: String(appError.status) });
+    if (state.accountId && state.modelId && (appError.status === 402 || appError.status === 429 || appError.status === 503)) {
+      ctx.rejections.add(state.accountId, state.modelId, appError.status);
+    }
     let rl = state.rl;
     if (!rl && state.peek)
       rl = rateLimitHeaders(
@@ -66,12 +69,15 @@ export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = g
   }
 }
 
-async function route(
-  req: GatewayRequest,
-  ctx: GatewayContext,
-  requestId: string,
-  state: { rl: Record<string, string> | null; model: string; peek?: { key: string; policy: Policy } },
-): Promise<GatewayResult> {
+interface GatewayState {
+  rl: Record<string, string> | null;
+  model: string;
+  modelId?: string;
+  accountId?: string;
+  peek?: { key: string; policy: Policy };
+}
+
+async function route(req: GatewayRequest, ctx: GatewayContext, requestId: string, state: GatewayState): Promise<GatewayResult> {
   const path = req.path.split("?")[0]!.replace(/\/+$/, "");
   const known = { "/v1/chat/completions": "POST", "/v1/completions": "POST", "/v1/models": "GET" } as Record<string, string>;
   const principal = await authenticate(req.authorization);
@@ -126,7 +132,7 @@ async function inference(
   requestId: string,
   principal: { accountId: string; apiKeyId: string },
   kind: InferenceKind,
-  state: { rl: Record<string, string> | null; model: string; peek?: { key: string; policy: Policy } },
+  state: GatewayState,
 ): Promise<GatewayResult> {
   const m = metrics();
   const admitStarted = performance.now();
@@ -143,6 +149,8 @@ async function inference(
     });
   }
   state.model = model.name;
+  state.modelId = model.id;
+  state.accountId = principal.accountId;
   const policy = model.policy;
   const key = limitKey(principal.accountId, model.id);
   state.peek = { key, policy };
@@ -248,6 +256,7 @@ async function inference(
     policy,
     overLimit,
     leaseId: reservation.leaseId,
+    limits: admission.limits,
     started: Date.now(),
     release,
     releaseSpend,
@@ -287,6 +296,7 @@ interface Serving {
   policy: Policy;
   overLimit: boolean;
   leaseId: string;
+  limits: Cost;
   started: number;
   release: () => void;
   releaseSpend: (spent: bigint) => void;
@@ -318,6 +328,7 @@ async function finish(
       abandoned: opts.abandoned,
       latencyMs: Date.now() - s.started,
       leaseId: s.leaseId,
+      limits: s.limits,
       at: new Date(),
     });
   } finally {

@@ -1,0 +1,8 @@
+// GET /api/v1/rate-limits — per model: current dynamic limits, remaining, over-limit, growth.
+import { json } from "@/lib/http/json";
+import { withAccount } from "@/lib/http/wrappers";
+import { getRateLimits } from "@/lib/usage/get-rate-limits";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withAccount(async ({ caller }) => json({ rateLimits: await getRateLimits(caller.accountId) }));
