@@ -37,6 +37,8 @@ export default defineConfig({
     reuseExistingServer: false,
     env: {
       PORT: String(port),
+      // Each e2e server gets its own emulator port, so parallel runs on one machine do not collide.
+      HEADROOM_STRIPE_EMULATOR_PORT: String(port + 10_000),
       HEADROOM_DATA_DIR: dataDir,
       HEADROOM_DEMO_API_KEY: "hr_e2eDemoKey000000000000000000000000000000",
       HEADROOM_LOG_LEVEL: "warn",
