@@ -7,11 +7,18 @@ export interface Health {
 }
 
 type Check = () => Promise<string | void>;
-const extraChecks = new Map<string, Check>();
+const KEY = Symbol.for("headroom.health");
+// Shared by the custom server's and Next's copies of this module.
+const extraChecks: Map<string, { check: Check; critical: boolean }> = ((
+  globalThis as Record<symbol, Map<string, { check: Check; critical: boolean }>>
+)[KEY] ??= new Map());
 
-/** Other parts (Redis, Stripe) register their check at start-up. */
-export function registerHealthCheck(name: string, check: Check): void {
-  extraChecks.set(name, check);
+/**
+ * Other parts (Redis, Stripe) register their check at start-up. A non-critical check is reported
+ * but does not make the instance unhealthy (e.g. Redis: admission fails open to a local limiter).
+ */
+export function registerHealthCheck(name: string, check: Check, opts: { critical?: boolean } = {}): void {
+  extraChecks.set(name, { check, critical: opts.critical ?? true });
 }
 
 async function timed(check: Check): Promise<{ ok: boolean; ms: number; detail?: string }> {
@@ -33,6 +40,10 @@ export async function checkHealth(): Promise<Health> {
     const rows = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`;
     return `${dbKind()}, ${rows[0]?.n ?? 0} migrations applied`;
   });
-  for (const [name, check] of extraChecks) checks[name] = await timed(check);
-  return { ok: Object.values(checks).every((c) => c.ok), checks };
+  let ok = checks.database.ok;
+  for (const [name, { check, critical }] of extraChecks) {
+    checks[name] = await timed(check);
+    if (critical && !checks[name].ok) ok = false;
+  }
+  return { ok, checks };
 }

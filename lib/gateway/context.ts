@@ -6,6 +6,7 @@ import os from "node:os";
 import { connectRedisLimiterStore, MemoryLimiterStore, type LimiterStore } from "../limits";
 import { metrics } from "../metrics";
 import { log } from "../log";
+import { registerHealthCheck } from "../health";
 import { AccountStateCache } from "./account-state";
 import { ModelCatalog } from "./catalog";
 import { Meter } from "./meter";
@@ -75,6 +76,14 @@ export async function initGateway(opts: { redisUrl?: string }): Promise<GatewayC
     logger: { warn: (msg, fields) => log.warn(msg, fields), info: (msg, fields) => log.info(msg, fields) },
   });
   slot.ctx = build(limiter, "redis");
+  registerHealthCheck(
+    "redis",
+    async () => {
+      if (limiter.degraded) throw new Error("unreachable: admission uses each instance's local limiter until it answers");
+      return "rate-limit state shared";
+    },
+    { critical: false },
+  );
   return slot.ctx;
 }
 
