@@ -1,5 +1,6 @@
-// Quota edit input, shared by the route, the console form and the CLI.
+// Quota input (spend limit, quota requests, operator edits), shared by the routes, the console forms and the CLI.
 import { z } from "zod";
+import { COUNT_QUOTA_NAMES, MAX_QUOTA_VALUE, type CountQuotaName } from "./definitions";
 
 /** A USD amount as the API takes it: a decimal string or number with at most two decimals. */
 export const usdCentsInput = z
@@ -10,3 +11,41 @@ export const usdCentsInput = z
   });
 
 export const updateSpendLimitSchema = z.object({ value: usdCentsInput });
+
+/** A count quota's name as the API takes it; monthly-spend-usd is explained, not just refused. */
+const countQuotaNameSchema = z.string().superRefine((name, ctx) => {
+  if (COUNT_QUOTA_NAMES.includes(name as CountQuotaName)) return;
+  ctx.addIssue({
+    code: "custom",
+    message:
+      name === "monthly-spend-usd"
+        ? "monthly-spend-usd is not raised by request: set it within your tier with PATCH /api/v1/quotas/monthly-spend-usd, or move up a tier"
+        : `must be one of ${COUNT_QUOTA_NAMES.join(", ")}`,
+  });
+});
+
+const quotaValueSchema = z
+  .number("must be a whole number")
+  .int("must be a whole number")
+  .min(0, "must be at least 0")
+  .max(MAX_QUOTA_VALUE, `must be at most ${MAX_QUOTA_VALUE}`);
+
+export const createQuotaRequestSchema = z.object({
+  quota: countQuotaNameSchema.transform((v) => v as CountQuotaName),
+  value: quotaValueSchema,
+  reason: z.string().trim().min(1, "must say why the increase is needed").max(2000, "must be at most 2000 characters"),
+});
+export type CreateQuotaRequestInput = z.infer<typeof createQuotaRequestSchema>;
+
+export const setQuotaValueSchema = z.object({ value: quotaValueSchema });
+
+export const approveQuotaRequestSchema = z.object({
+  note: z.string().trim().max(2000, "must be at most 2000 characters").optional(),
+});
+
+export const denyQuotaRequestSchema = z.object({
+  reason: z.string().trim().min(1, "must say why the request is denied").max(2000, "must be at most 2000 characters"),
+});
+
+export const QUOTA_REQUEST_STATUSES = ["pending", "approved", "denied"] as const;
+export const quotaRequestStatusSchema = z.enum(QUOTA_REQUEST_STATUSES, `must be one of ${QUOTA_REQUEST_STATUSES.join(", ")}`);

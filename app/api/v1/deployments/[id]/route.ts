@@ -1,0 +1,24 @@
+// GET/PATCH/DELETE /api/v1/deployments/{id} — read; scale ({gpuCount}) or start/stop ({action}); stop.
+import { json, readJson } from "@/lib/http/json";
+import { withAccount } from "@/lib/http/wrappers";
+import { orThrow } from "@/lib/quotas/outcome";
+import { getDeployment } from "@/lib/resources/deployments/list-deployments";
+import { stopDeployment, updateDeployment } from "@/lib/resources/deployments/update-deployment";
+import { updateDeploymentSchema } from "@/lib/resources/schemas";
+
+export const GET = withAccount(async ({ params, caller }) =>
+  json(orThrow(await getDeployment(caller.accountId, params.id ?? "")).deployment),
+);
+
+export const PATCH = withAccount(
+  async ({ req, params, caller }) => {
+    const change = await readJson(req, updateDeploymentSchema);
+    return json(orThrow(await updateDeployment(caller.accountId, params.id ?? "", change, caller.userId)).deployment);
+  },
+  { role: "owner" },
+);
+
+export const DELETE = withAccount(
+  async ({ params, caller }) => json(orThrow(await stopDeployment(caller.accountId, params.id ?? "", caller.userId)).deployment),
+  { role: "owner" },
+);

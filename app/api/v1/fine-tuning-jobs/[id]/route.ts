@@ -1,0 +1,7 @@
+// GET /api/v1/fine-tuning-jobs/{id} — one job with its progress and what it has cost so far.
+import { json } from "@/lib/http/json";
+import { withAccount } from "@/lib/http/wrappers";
+import { orThrow } from "@/lib/quotas/outcome";
+import { getFineTuningJob } from "@/lib/resources/fine-tuning/list-fine-tuning-jobs";
+
+export const GET = withAccount(async ({ params, caller }) => json(orThrow(await getFineTuningJob(caller.accountId, params.id ?? "")).job));

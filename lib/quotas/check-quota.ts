@@ -1,0 +1,33 @@
+// The named assert behind every create and scale: does `requested` more fit under the quota?
+// Call it after lockAccount/lockActiveAccount, in the transaction that then does the write.
+import type { Prisma } from "../db/generated/client";
+import type { CountQuotaName } from "./definitions";
+import type { Refusal } from "./outcome";
+import { countQuotaUsage, quotaValues } from "./usage";
+
+type Tx = Prisma.TransactionClient;
+
+/** "a100-gpus quota exceeded: 8 allowed, 6 in use, 4 requested" (pure, for the message and tests). */
+export function quotaExceededMessage(quota: CountQuotaName, value: number, usage: number, requested: number): string {
+  return (
+    `${quota} quota exceeded: ${value} allowed, ${usage} in use, ${requested} requested. ` +
+    `Free some up or request an increase with POST /api/v1/quota-requests.`
+  );
+}
+
+export async function checkQuota(tx: Tx, accountId: string, quota: CountQuotaName, requested: number): Promise<Refusal | null> {
+  if (requested <= 0) return null;
+  const [values, usage] = await Promise.all([quotaValues(tx, accountId), countQuotaUsage(tx, accountId)]);
+  const value = values[quota];
+  const used = usage[quota];
+  if (used + requested <= value) return null;
+  return {
+    ok: false,
+    reason: "quota_exceeded",
+    quota,
+    value,
+    usage: used,
+    requested,
+    message: quotaExceededMessage(quota, value, used, requested),
+  };
+}

@@ -1,0 +1,88 @@
+// PATCH/DELETE /api/v1/deployments/{id}'s verbs: scale, start, stop. Each runs under the account
+// lock. Before a running deployment changes (scale, stop) its whole minutes so far are charged at
+// the old size, so every minute is billed at the GPU count it actually ran with; the final
+// partial minute of a run is not charged.
+import type { Prisma } from "../../db/generated/client";
+import { checkQuota } from "../../quotas/check-quota";
+import { GPU_QUOTA } from "../../quotas/definitions";
+import { lockActiveAccount, resourceTransaction } from "../../quotas/lock-account";
+import { notFound, type Outcome } from "../../quotas/outcome";
+import type { UpdateDeploymentInput } from "../schemas";
+import { chargedByDeployment } from "./list-deployments";
+import { meterAccountDeployments } from "./meter-account";
+import { stopInstant } from "./timing";
+import { DEPLOYMENT_SELECT, toDeploymentView, type DeploymentView } from "./view";
+
+type Tx = Prisma.TransactionClient;
+type Result = Outcome<{ deployment: DeploymentView }>;
+
+export function updateDeployment(
+  accountId: string,
+  id: string,
+  change: UpdateDeploymentInput,
+  actorId: string | null,
+  now = new Date(),
+): Promise<Result> {
+  if (change.action === "stop") return stopDeployment(accountId, id, actorId, now);
+  return resourceTransaction(async (tx) => {
+    const suspended = await lockActiveAccount(tx, accountId, now);
+    const row = await tx.deployment.findFirst({
+      where: { id, accountId },
+      select: { id: true, state: true, gpuType: true, gpuCount: true },
+    });
+    if (!row) return notFound("deployment");
+    const live = row.state !== "stopped";
+
+    if (change.action === "start") {
+      if (live) return view(tx, accountId, id); // already starting or running
+      const refused = suspended ?? (await checkQuota(tx, accountId, GPU_QUOTA[row.gpuType], row.gpuCount));
+      if (refused) return refused;
+      await tx.deployment.update({
+        where: { id },
+        data: { state: "starting", startedAt: now, stoppedAt: null, stoppedReason: null, lastMeteredAt: null },
+      });
+      await tx.auditLog.create({ data: { accountId, actorId, action: "deployment.started", detail: { deploymentId: id } } });
+      return view(tx, accountId, id);
+    }
+
+    const gpuCount = change.gpuCount!;
+    if (gpuCount === row.gpuCount) return view(tx, accountId, id);
+    if (live && gpuCount > row.gpuCount) {
+      const refused = suspended ?? (await checkQuota(tx, accountId, GPU_QUOTA[row.gpuType], gpuCount - row.gpuCount));
+      if (refused) return refused;
+    }
+    // A stopped deployment just changes size (it holds no GPUs until started).
+    if (live) await meterAccountDeployments(tx, accountId, now, { enforceLimit: true });
+    await tx.deployment.update({ where: { id }, data: { gpuCount } });
+    await tx.auditLog.create({
+      data: { accountId, actorId, action: "deployment.scaled", detail: { deploymentId: id, from: row.gpuCount, to: gpuCount } },
+    });
+    return view(tx, accountId, id);
+  });
+}
+
+/** Stop a deployment (idempotent: stopping a stopped one changes nothing). */
+export function stopDeployment(accountId: string, id: string, actorId: string | null, now = new Date()): Promise<Result> {
+  return resourceTransaction(async (tx) => {
+    await lockActiveAccount(tx, accountId, now);
+    const row = await tx.deployment.findFirst({ where: { id, accountId }, select: { state: true } });
+    if (!row) return notFound("deployment");
+    if (row.state !== "stopped") {
+      await meterAccountDeployments(tx, accountId, now, { enforceLimit: true });
+      // Charging up to now may itself have reached the limit and stopped it (suspended).
+      const metered = await tx.deployment.findUniqueOrThrow({ where: { id }, select: { lastMeteredAt: true } });
+      await tx.deployment.updateMany({
+        where: { id, state: { not: "stopped" } },
+        data: { state: "stopped", stoppedAt: stopInstant(now, metered.lastMeteredAt), stoppedReason: "stopped by the owner" },
+      });
+      await tx.auditLog.create({ data: { accountId, actorId, action: "deployment.stopped", detail: { deploymentId: id } } });
+    }
+    return view(tx, accountId, id);
+  });
+}
+
+async function view(tx: Tx, accountId: string, id: string): Promise<Result> {
+  const row = await tx.deployment.findUniqueOrThrow({ where: { id }, select: DEPLOYMENT_SELECT });
+  const charged = await chargedByDeployment(tx, accountId, [id]);
+  return { ok: true, deployment: toDeploymentView(row, charged.get(id) ?? 0n) };
+}

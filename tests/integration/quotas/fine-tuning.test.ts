@@ -1,0 +1,216 @@
+// Fine-tuning jobs: simulated progress, per-step charges exactly once, the LoRA they produce, the
+// deployed-models slot they hold, cancel/resume, and the pause at the spend limit.
+import { beforeAll, describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { addMemberFixture, createAccountFixture, createModelFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { callRoute } from "../../helpers/routes";
+import { db } from "@/lib/db";
+import { setSpendLimit } from "@/lib/billing/set-spend-limit";
+import { syncSuspension } from "@/lib/billing/suspension";
+import { advanceFineTuning } from "@/lib/jobs/fine-tuning";
+import { createFineTuningJob } from "@/lib/resources/fine-tuning/create-fine-tuning-job";
+import { cancelFineTuningJob } from "@/lib/resources/fine-tuning/cancel-fine-tuning-job";
+import { resumeFineTuningJob } from "@/lib/resources/fine-tuning/resume-fine-tuning-job";
+import { getFineTuningJob } from "@/lib/resources/fine-tuning/list-fine-tuning-jobs";
+import { countQuotaUsage } from "@/lib/quotas/usage";
+import { usd } from "@/lib/money";
+import * as jobsRoute from "@/app/api/v1/fine-tuning-jobs/route";
+import * as jobRoute from "@/app/api/v1/fine-tuning-jobs/[id]/route";
+import * as cancelRoute from "@/app/api/v1/fine-tuning-jobs/[id]/cancel/route";
+import * as resumeRoute from "@/app/api/v1/fine-tuning-jobs/[id]/resume/route";
+import { T0, at } from "./helpers";
+
+setupTestDatabase();
+beforeAll(() => seedModelsFixture());
+
+async function startJob(accountId: string, datasetTokens: number, epochs = 1, baseModel = "hr-small-8b", now = T0) {
+  const res = await createFineTuningJob(accountId, { baseModel, datasetTokens, epochs }, null, now);
+  if (!res.ok) throw new Error(res.message);
+  return res.job;
+}
+
+const charges = (fineTuningJobId: string) => db().ledgerEntry.findMany({ where: { fineTuningJobId }, orderBy: { createdAt: "asc" } });
+const sumCost = (rows: { creditMicros: bigint; invoiceMicros: bigint }[]) =>
+  rows.reduce((s, r) => s + r.creditMicros + r.invoiceMicros, 0n);
+const job = async (accountId: string, id: string) => {
+  const res = await getFineTuningJob(accountId, id);
+  if (!res.ok) throw new Error(res.message);
+  return res.job;
+};
+
+// 20,000 training tokens a second after a 10 s queue wait.
+const pickedUp = at(T0, 10_000);
+
+describe("fine-tuning jobs", () => {
+  it("queued → running → completed, charged per 1 % step to exactly the job's price, producing a LoRA", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const created = await startJob(acct.accountId, 1_000_000, 3); // 3M training tokens = $1.50
+    expect(created).toMatchObject({ state: "queued", totalTokens: 3_000_000, estimatedCostUsd: "1.50", chargedUsd: "0.00" });
+    expect((await countQuotaUsage(db(), acct.accountId))["deployed-models"]).toBe(1);
+
+    await advanceFineTuning({ at: at(T0, 5_000) });
+    expect((await job(acct.accountId, created.id)).state).toBe("queued");
+
+    await advanceFineTuning({ at: at(pickedUp, 10_000) }); // 200,000 tokens = 6 whole 30,000-token steps
+    expect(await job(acct.accountId, created.id)).toMatchObject({
+      state: "running",
+      trainedTokens: 200_000,
+      progressPct: 6,
+      chargedUsd: "0.09",
+    });
+    expect((await charges(created.id)).map((e) => e.idempotencyKey)).toEqual(
+      [1, 2, 3, 4, 5, 6].map((k) => `fine-tuning:${created.id}:step:${k}`),
+    );
+
+    await advanceFineTuning({ at: at(pickedUp, 600_000) });
+    const done = await job(acct.accountId, created.id);
+    expect(done).toMatchObject({
+      state: "completed",
+      trainedTokens: 3_000_000,
+      progressPct: 100,
+      chargedUsd: "1.50",
+      outputModel: `ft-${created.id}`,
+    });
+    expect(done.finishedAt).toBe(at(pickedUp, 150_000).toISOString());
+    const rows = await charges(created.id);
+    expect(rows).toHaveLength(100);
+    expect(sumCost(rows)).toBe(1_500_000n);
+    expect(rows.every((e) => e.kind === "fine_tuning_charge")).toBe(true);
+    expect((await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).monthlySpendMicros).toBe(1_500_000n);
+    const lora = await db().customModel.findFirstOrThrow({ where: { accountId: acct.accountId, name: `ft-${created.id}` } });
+    expect(lora).toMatchObject({ kind: "lora", baseModel: "hr-small-8b" });
+    expect((await countQuotaUsage(db(), acct.accountId))["deployed-models"]).toBe(1); // the slot became the LoRA
+  });
+
+  it("advancing twice, and concurrently, to the same instant charges each step once", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const a = await startJob(acct.accountId, 2_000_000);
+    const b = await startJob(acct.accountId, 500_000, 2);
+    const when = at(pickedUp, 30_000); // 600,000 tokens each
+    await Promise.all([advanceFineTuning({ at: when }), advanceFineTuning({ at: when }), advanceFineTuning({ at: when })]);
+    await advanceFineTuning({ at: when });
+    expect(await charges(a.id)).toHaveLength(30); // 20,000-token steps
+    expect(await charges(b.id)).toHaveLength(60); // 10,000-token steps
+    expect(sumCost([...(await charges(a.id)), ...(await charges(b.id))])).toBe(600_000n); // 1.2M tokens at $0.50/M
+  });
+
+  it("reaching the spend limit pauses the job at that step; the owner resumes it after lifting the suspension", async () => {
+    // $1.00 limit, a $5.00 job in 100,000-token ($0.05) steps: the 20th step reaches the limit.
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
+    const j = await startJob(acct.accountId, 10_000_000);
+    const advanced = await advanceFineTuning({ at: at(pickedUp, 3_600_000) });
+    expect(advanced.suspended).toContain(acct.accountId);
+    const paused = await job(acct.accountId, j.id);
+    expect(paused).toMatchObject({ state: "paused", trainedTokens: 2_000_000, chargedUsd: "1.00" });
+    expect(paused.reason).toContain("spend_limit_reached");
+    expect(await charges(j.id)).toHaveLength(20);
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account).toMatchObject({ status: "suspended", monthlySpendMicros: usd(1) });
+
+    await advanceFineTuning({ at: at(pickedUp, 7_200_000) });
+    expect(await charges(j.id)).toHaveLength(20);
+
+    const refused = await callRoute(resumeRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: j.id } });
+    expect(refused.status).toBe(402);
+    expect(refused.body.error.code).toBe("spend_limit_reached");
+
+    const lift = at(pickedUp, 7_300_000);
+    expect((await setSpendLimit(acct.accountId, usd(50), null, lift)).ok).toBe(true);
+    expect((await job(acct.accountId, j.id)).state).toBe("paused"); // nothing restarts by itself
+    const resumed = await resumeFineTuningJob(acct.accountId, j.id, null, lift);
+    expect(resumed.ok && resumed.job).toMatchObject({ state: "running", trainedTokens: 2_000_000 });
+    await advanceFineTuning({ at: at(lift, 400_000) }); // 8M more tokens take 400 s
+    const done = await job(acct.accountId, j.id);
+    expect(done).toMatchObject({ state: "completed", chargedUsd: "5.00" });
+    expect(sumCost(await charges(j.id))).toBe(usd(5));
+    expect(await charges(j.id)).toHaveLength(100);
+  });
+
+  it("a suspension from elsewhere charges the steps reached so far and pauses running and queued jobs", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const running = await startJob(acct.accountId, 1_000_000);
+    await advanceFineTuning({ at: at(pickedUp, 1_000) });
+    const queued = await startJob(acct.accountId, 1_000_000, 1, "hr-small-8b", at(pickedUp, 2_000));
+    const when = at(pickedUp, 10_000); // the running job has 200,000 tokens = 20 steps
+    await db().$transaction(async (tx) => {
+      await tx.suspensionReason.create({
+        data: { accountId: acct.accountId, reason: "manual", detail: "test", activeKey: `${acct.accountId}:manual` },
+      });
+      await syncSuspension(tx, acct.accountId, when);
+    });
+    expect(await job(acct.accountId, running.id)).toMatchObject({ state: "paused", trainedTokens: 200_000, chargedUsd: "0.10" });
+    expect(await job(acct.accountId, queued.id)).toMatchObject({ state: "paused", trainedTokens: 0 });
+  });
+
+  it("cancel charges the training so far, frees the deployed-models slot, and cannot be repeated", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const j = await startJob(acct.accountId, 1_000_000);
+    await advanceFineTuning({ at: at(pickedUp, 1_000) });
+    const cancelled = await cancelFineTuningJob(acct.accountId, j.id, null, at(pickedUp, 25_000)); // 500,000 tokens
+    expect(cancelled.ok && cancelled.job).toMatchObject({ state: "cancelled", trainedTokens: 500_000, chargedUsd: "0.25" });
+    expect((await countQuotaUsage(db(), acct.accountId))["deployed-models"]).toBe(0);
+    const again = await callRoute(cancelRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: j.id } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain("already cancelled");
+    await advanceFineTuning({ at: at(pickedUp, 600_000) });
+    expect(await charges(j.id)).toHaveLength(50);
+  });
+
+  it("a job whose base model leaves the catalogue fails, keeping what it was charged", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const model = await createModelFixture();
+    const j = await startJob(acct.accountId, 1_000_000, 1, model.name);
+    await advanceFineTuning({ at: at(pickedUp, 5_000) });
+    await db().model.update({ where: { id: model.id }, data: { active: false } });
+    await advanceFineTuning({ at: at(pickedUp, 10_000) });
+    const failed = await job(acct.accountId, j.id);
+    expect(failed).toMatchObject({ state: "failed", trainedTokens: 200_000, chargedUsd: "0.10" });
+    expect(failed.reason).toContain(model.name);
+  });
+
+  it("through the routes: owner creates (400 naming bad fields), members read but cannot write, other accounts get 404", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const member = await addMemberFixture(acct.accountId);
+    const other = await createAccountFixture({ tier: "tier2" });
+    const created = await callRoute(jobsRoute.POST, {
+      method: "POST",
+      apiKey: acct.apiKey,
+      body: { baseModel: "hr-medium-70b", datasetTokens: 250_000, epochs: 2 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: "queued", totalTokens: 500_000, estimatedCostUsd: "0.25" });
+    const bad = await callRoute(jobsRoute.POST, {
+      method: "POST",
+      apiKey: acct.apiKey,
+      body: { baseModel: "hr-small-8b", datasetTokens: 10, epochs: 0 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe("epochs");
+    const unknown = await callRoute(jobsRoute.POST, {
+      method: "POST",
+      apiKey: acct.apiKey,
+      body: { baseModel: "nope", datasetTokens: 10, epochs: 1 },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.param).toBe("baseModel");
+
+    expect(
+      (
+        await callRoute(jobsRoute.POST, {
+          method: "POST",
+          apiKey: member.apiKey,
+          body: { baseModel: "hr-small-8b", datasetTokens: 10, epochs: 1 },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await callRoute(cancelRoute.POST, { method: "POST", apiKey: member.apiKey, params: { id: created.body.id } })).status).toBe(
+      403,
+    );
+    const list = await callRoute(jobsRoute.GET, { apiKey: member.apiKey });
+    expect(list.body.fineTuningJobs.map((j: { id: string }) => j.id)).toEqual([created.body.id]);
+
+    expect((await callRoute(jobRoute.GET, { apiKey: other.apiKey, params: { id: created.body.id } })).status).toBe(404);
+    expect((await callRoute(cancelRoute.POST, { method: "POST", apiKey: other.apiKey, params: { id: created.body.id } })).status).toBe(404);
+    expect((await callRoute(resumeRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: created.body.id } })).status).toBe(409);
+  });
+});
