@@ -1,18 +1,40 @@
 // PATCH /api/v1/quotas/monthly-spend-usd's verb: the owner sets the monthly spend limit anywhere
 // from $0 to the tier's cap, in whole cents (SPEC §3). Lifts or sets `spend_limit_reached` in the
-// same transaction.
+// same transaction. A limit equal to the cap is stored as "follows the cap" (null), so it moves
+// with the cap on a tier upgrade; a lower one stays where the owner put it.
 import { db } from "../db";
+import type { Tier } from "../db/generated/enums";
+import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { MICROS_PER_CENT, usdString, type Micros } from "../money";
+import { lockAccount } from "./lock-account";
 import { syncSuspension } from "./suspension";
-import { tierCap } from "./tiers";
+import { effectiveSpendLimit, tierCap } from "./tiers";
 import { isSamePeriod } from "./period";
 
 export type SetSpendLimitResult =
   | { ok: true; spendLimitMicros: Micros; followsCap: boolean }
-  | { ok: false; reason: "not_whole_cents" | "negative" | "above_cap" | "no_account"; message: string; maxMicros?: Micros | null };
+  | {
+      ok: false;
+      reason: "invalid_amount" | "not_whole_cents" | "negative" | "above_cap" | "no_account";
+      message: string;
+      maxMicros?: Micros | null;
+    };
 
 /** For unlimited accounts the owner may still set a limit; this bounds the number stored. */
-const UNLIMITED_MAX = 100_000_000n * 1_000_000n;
+export const UNLIMITED_MAX = 100_000_000n * 1_000_000n;
+
+/** The value check, pure: 0 ≤ value ≤ cap (or UNLIMITED_MAX), whole cents. */
+export function checkSpendLimit(value: unknown, tier: Tier, cap: Micros | null): SetSpendLimitResult {
+  if (typeof value !== "bigint") return { ok: false, reason: "invalid_amount", message: "value must be an amount in micro-USD (BigInt)" };
+  if (value < 0n) return { ok: false, reason: "negative", message: "value must be at least 0" };
+  if (value % MICROS_PER_CENT !== 0n) return { ok: false, reason: "not_whole_cents", message: "value must be a whole number of cents" };
+  const max = cap ?? UNLIMITED_MAX;
+  if (value > max) {
+    return { ok: false, reason: "above_cap", message: `value must be between 0 and ${usdString(max)} (the ${tier} cap)`, maxMicros: cap };
+  }
+  // Tier 0's cap is its credits, which move on every charge: an owner limit there is always explicit.
+  return { ok: true, spendLimitMicros: value, followsCap: cap !== null && value === cap && tier !== "tier0" };
+}
 
 export async function setSpendLimit(
   accountId: string,
@@ -20,30 +42,28 @@ export async function setSpendLimit(
   actorId: string | null,
   now = new Date(),
 ): Promise<SetSpendLimitResult> {
-  if (value < 0n) return { ok: false, reason: "negative", message: "value must be at least 0" };
-  if (value % MICROS_PER_CENT !== 0n) return { ok: false, reason: "not_whole_cents", message: "value must be a whole number of cents" };
+  const early = checkSpendLimit(value, "tier1", UNLIMITED_MAX);
+  if (!early.ok) return early;
   return db().$transaction(async (tx) => {
-    const account = await tx.account.findUnique({
+    if (!(await lockAccount(tx, accountId))) return { ok: false as const, reason: "no_account" as const, message: "account not found" };
+    const account = await tx.account.findUniqueOrThrow({
       where: { id: accountId },
-      select: { tier: true, creditBalanceMicros: true, monthlySpendMicros: true, spendPeriod: true },
+      select: { tier: true, spendLimitMicros: true, creditBalanceMicros: true, monthlySpendMicros: true, spendPeriod: true },
     });
-    if (!account) return { ok: false as const, reason: "no_account" as const, message: "account not found" };
     const monthly = isSamePeriod(account.spendPeriod, now) ? account.monthlySpendMicros : 0n;
     const cap = tierCap(account.tier, account.creditBalanceMicros, monthly);
-    const max = cap ?? UNLIMITED_MAX;
-    if (value > max) {
-      return {
-        ok: false as const,
-        reason: "above_cap" as const,
-        message: `value must be between 0 and ${usdString(max)} (the ${account.tier} cap)`,
-        maxMicros: cap,
-      };
-    }
-    // A limit equal to the cap follows the cap on tier upgrades; a lower one stays put (SPEC §3).
-    const followsCap = cap !== null && value === cap && account.tier !== "tier0";
-    await tx.account.update({ where: { id: accountId }, data: { spendLimitMicros: followsCap ? null : value } });
-    await tx.auditLog.create({ data: { accountId, actorId, action: "spend_limit.set", detail: { valueUsd: usdString(value) } } });
+    const checked = checkSpendLimit(value, account.tier, cap);
+    if (!checked.ok) return checked;
+    const before = effectiveSpendLimit(account.tier, account.spendLimitMicros, account.creditBalanceMicros, monthly);
+    await tx.account.update({ where: { id: accountId }, data: { spendLimitMicros: checked.followsCap ? null : value } });
+    // Budget already leased to gateway instances was sized for the old limit: a lower limit takes
+    // those leases back at once (instances notice on their next renewal and lease afresh).
+    if (before === null || value < before) await tx.spendLease.deleteMany({ where: { accountId } });
+    await tx.auditLog.create({
+      data: { accountId, actorId, action: "spend_limit.set", detail: { valueUsd: usdString(value), followsCap: checked.followsCap } },
+    });
     await syncSuspension(tx, accountId, now);
-    return { ok: true as const, spendLimitMicros: value, followsCap };
+    await checkBudgetAlerts(tx, accountId, { now });
+    return checked;
   });
 }

@@ -1,0 +1,41 @@
+// Input checks for money given to billing verbs (pure). Verbs are called from routes, webhooks and
+// jobs; each re-checks its amounts here so a bad value is refused before anything is written.
+import { MICROS_PER_CENT, MICROS_PER_USD, usd, usdString, type Micros } from "../money";
+
+export interface AmountRules {
+  /** Name used in the message ("amountMicros"). */
+  field: string;
+  min?: Micros;
+  max?: Micros;
+  /** Smallest unit the amount must be a multiple of. */
+  step?: "micro" | "cent" | "dollar";
+  /** Strictly greater than zero. */
+  positive?: boolean;
+}
+
+export type AmountCheck = { ok: true; micros: Micros } | { ok: false; reason: "invalid_amount"; message: string };
+
+/** Credits bought through Checkout or auto top-up: whole dollars, $5 … $50,000 (SPEC §4). */
+export const CREDIT_PURCHASE_MIN = usd(5);
+export const CREDIT_PURCHASE_MAX = usd(50_000);
+
+export function checkAmount(value: unknown, rules: AmountRules): AmountCheck {
+  const fail = (message: string): AmountCheck => ({ ok: false, reason: "invalid_amount", message: `${rules.field}: ${message}` });
+  // Only BigInt micro-USD is money here: a number (NaN, 1.5, 1e21) never is.
+  if (typeof value !== "bigint") return fail("must be an integer amount of micro-USD (BigInt)");
+  if (rules.positive && value <= 0n) return fail("must be greater than 0");
+  if (value < 0n) return fail("must not be negative");
+  if (rules.step === "cent" && value % MICROS_PER_CENT !== 0n) return fail("must be a whole number of cents");
+  if (rules.step === "dollar" && value % MICROS_PER_USD !== 0n) return fail("must be a whole number of dollars");
+  if (rules.min !== undefined && value < rules.min) return fail(`must be at least ${usdString(rules.min)} USD`);
+  if (rules.max !== undefined && value > rules.max) return fail(`must be at most ${usdString(rules.max)} USD`);
+  return { ok: true, micros: value };
+}
+
+/** Natural keys (Stripe ids, request ids…): non-empty, bounded, printable. */
+export function checkKey(value: unknown, field: string): { ok: true } | { ok: false; reason: "invalid_key"; message: string } {
+  if (typeof value !== "string" || value.trim() === "" || value.length > 255 || /[\u0000-\u001f]/.test(value)) {
+    return { ok: false, reason: "invalid_key", message: `${field}: must be a non-empty string of at most 255 printable characters` };
+  }
+  return { ok: true };
+}

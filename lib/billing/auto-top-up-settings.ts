@@ -1,0 +1,96 @@
+// GET/PUT /api/v1/auto-top-up's verbs: the owner's auto top-up settings (SPEC §4). The amount is a
+// credit purchase, so whole dollars $5…$50,000 like Checkout; threshold ≥ 0 and monthly maximum
+// ≥ amount, whole cents. Without a stored row the defaults of the schema apply (disabled).
+import { db } from "../db";
+import { usd, type Micros } from "../money";
+import { checkAmount, CREDIT_PURCHASE_MAX, CREDIT_PURCHASE_MIN } from "./amounts";
+import type { AutoTopUpSettings } from "./auto-top-up-due";
+import { monthStart, periodLabel } from "./period";
+
+export const AUTO_TOP_UP_DEFAULTS: AutoTopUpSettings = {
+  enabled: false,
+  thresholdMicros: usd(5),
+  amountMicros: usd(20),
+  monthlyMaxMicros: usd(100),
+};
+const THRESHOLD_MAX = usd(50_000);
+const MONTHLY_MAX_MAX = usd(1_000_000);
+
+export interface AutoTopUpView extends AutoTopUpSettings {
+  toppedUpThisMonthMicros: Micros;
+}
+
+export async function getAutoTopUp(accountId: string, now = new Date()): Promise<AutoTopUpView> {
+  const [row, topped] = await Promise.all([
+    db().autoTopUp.findUnique({
+      where: { accountId },
+      select: { enabled: true, thresholdMicros: true, amountMicros: true, monthlyMaxMicros: true },
+    }),
+    autoToppedUpThisMonth(db(), accountId, now),
+  ]);
+  return { ...(row ?? AUTO_TOP_UP_DEFAULTS), toppedUpThisMonthMicros: topped };
+}
+
+/** The auto top-up ledger key prefix of an account's month ("auto-top-up:<account>:<YYYY-MM>:"). */
+export const autoTopUpPrefix = (accountId: string, at: Date) => `auto-top-up:${accountId}:${periodLabel(monthStart(at))}:`;
+
+/** Credits bought by auto top-up this month (granted ones only: failed charges cost nothing). */
+export async function autoToppedUpThisMonth(
+  client: Pick<ReturnType<typeof db>, "ledgerEntry">,
+  accountId: string,
+  now: Date,
+): Promise<Micros> {
+  const sum = await client.ledgerEntry.aggregate({
+    where: { accountId, kind: "credit_purchase", idempotencyKey: { startsWith: `credits:${autoTopUpPrefix(accountId, now)}` } },
+    _sum: { amountMicros: true },
+  });
+  return sum._sum.amountMicros ?? 0n;
+}
+
+export type SetAutoTopUpResult =
+  | { ok: true; settings: AutoTopUpSettings }
+  | { ok: false; reason: "invalid_amount" | "no_account"; field: "thresholdUsd" | "amountUsd" | "monthlyMaxUsd" | null; message: string };
+
+export async function setAutoTopUp(accountId: string, input: AutoTopUpSettings, actorId: string | null): Promise<SetAutoTopUpResult> {
+  if (typeof input.enabled !== "boolean")
+    return { ok: false, reason: "invalid_amount", field: null, message: "enabled: must be true or false" };
+  const checks = [
+    [
+      "amountUsd",
+      checkAmount(input.amountMicros, { field: "amountUsd", step: "dollar", min: CREDIT_PURCHASE_MIN, max: CREDIT_PURCHASE_MAX }),
+    ],
+    ["thresholdUsd", checkAmount(input.thresholdMicros, { field: "thresholdUsd", step: "cent", min: 0n, max: THRESHOLD_MAX })],
+    ["monthlyMaxUsd", checkAmount(input.monthlyMaxMicros, { field: "monthlyMaxUsd", step: "cent", max: MONTHLY_MAX_MAX })],
+  ] as const;
+  for (const [field, check] of checks) {
+    if (!check.ok) return { ok: false, reason: check.reason, field, message: check.message };
+  }
+  if (input.monthlyMaxMicros < input.amountMicros) {
+    return { ok: false, reason: "invalid_amount", field: "monthlyMaxUsd", message: "monthlyMaxUsd: must be at least amountUsd" };
+  }
+  const settings: AutoTopUpSettings = {
+    enabled: input.enabled,
+    thresholdMicros: input.thresholdMicros,
+    amountMicros: input.amountMicros,
+    monthlyMaxMicros: input.monthlyMaxMicros,
+  };
+  return db().$transaction(async (tx) => {
+    const account = await tx.account.findUnique({ where: { id: accountId }, select: { id: true } });
+    if (!account) return { ok: false as const, reason: "no_account" as const, field: null, message: "account not found" };
+    await tx.autoTopUp.upsert({ where: { accountId }, create: { accountId, ...settings }, update: settings });
+    await tx.auditLog.create({
+      data: {
+        accountId,
+        actorId,
+        action: "auto_top_up.set",
+        detail: {
+          enabled: settings.enabled,
+          thresholdMicros: settings.thresholdMicros.toString(),
+          amountMicros: settings.amountMicros.toString(),
+          monthlyMaxMicros: settings.monthlyMaxMicros.toString(),
+        },
+      },
+    });
+    return { ok: true as const, settings };
+  });
+}

@@ -1,0 +1,216 @@
+// Month close (SPEC §4): the previous month's usage not covered by credits becomes an invoice with
+// a line per model / deployment / fine-tuning job; zero → no invoice. The same pass rolls every
+// account's spend period and re-derives suspension (a new month lifts `spend_limit_reached`).
+//
+// Exactly once per account and month, however many instances run it at once: each account is
+// closed in its own transaction that (1) locks the account row, (2) inserts the invoice with
+// ON CONFLICT on the unique (accountId, period), and (3) claims the uninvoiced ledger entries
+// with one UPDATE … RETURNING, so an entry can only ever be on one invoice. Entries that arrive
+// late for a closed month stay uninvoiced and are billed by the next close (period ≤ P).
+import { randomUUID } from "node:crypto";
+import { db } from "../db";
+import { Prisma } from "../db/generated/client";
+import { notify } from "../alerts/notify";
+import { log } from "../log";
+import { usdString } from "../money";
+import { CHARGE_KINDS } from "./ledger-effects";
+import { lockAccount, type Tx } from "./lock-account";
+import { payInvoicesFromCredits } from "./pay-invoices-from-credits";
+import { monthStart, parsePeriodLabel, periodLabel } from "./period";
+import { postLedgerEntry } from "./post-ledger-entry";
+import { rollSpendPeriod } from "./roll-spend-period";
+import { syncSuspension } from "./suspension";
+
+export type AccountCloseOutcome =
+  | { accountId: string; outcome: "invoiced"; invoiceId: string; totalMicros: bigint; paidFromCreditsMicros: bigint }
+  | { accountId: string; outcome: "already_invoiced"; invoiceId: string }
+  | { accountId: string; outcome: "nothing_to_bill" };
+
+export type CloseMonthResult =
+  | {
+      ok: true;
+      period: string;
+      accounts: number;
+      invoiced: { accountId: string; invoiceId: string; totalMicros: bigint }[];
+      alreadyInvoiced: number;
+      failed: { accountId: string; error: string }[];
+    }
+  | { ok: false; reason: "invalid_period" | "period_not_over" | "no_account"; message: string };
+
+const CHARGE_KIND_SQL = Prisma.join(CHARGE_KINDS.map((k) => Prisma.sql`${k}::"LedgerKind"`));
+
+/** Resolve "2026-10" or a Date to the month's first day. */
+export function resolvePeriod(period: Date | string): Date | null {
+  if (period instanceof Date) return Number.isNaN(period.getTime()) ? null : monthStart(period);
+  return typeof period === "string" ? parsePeriodLabel(period) : null;
+}
+
+export async function closeMonth(input: { period: Date | string; accountId?: string; now?: Date }): Promise<CloseMonthResult> {
+  const now = input.now ?? new Date();
+  const period = resolvePeriod(input.period);
+  if (!period) return { ok: false, reason: "invalid_period", message: 'period: must be a month, "YYYY-MM"' };
+  if (period.getTime() >= monthStart(now).getTime()) {
+    return { ok: false, reason: "period_not_over", message: `period: ${periodLabel(period)} has not ended yet` };
+  }
+  const ids = input.accountId ? [input.accountId] : await allAccountIds();
+  const result = {
+    ok: true as const,
+    period: periodLabel(period),
+    accounts: 0,
+    invoiced: [] as { accountId: string; invoiceId: string; totalMicros: bigint }[],
+    alreadyInvoiced: 0,
+    failed: [] as { accountId: string; error: string }[],
+  };
+  for (const accountId of ids) {
+    try {
+      const closed = await closeAccountMonth(accountId, period, now);
+      if (!closed) {
+        if (input.accountId) return { ok: false, reason: "no_account", message: "account not found" };
+        continue;
+      }
+      result.accounts++;
+      if (closed.outcome === "invoiced") result.invoiced.push({ accountId, invoiceId: closed.invoiceId, totalMicros: closed.totalMicros });
+      if (closed.outcome === "already_invoiced") result.alreadyInvoiced++;
+    } catch (err) {
+      // One account's failure must not stop the others; the job reports it and a re-run retries it.
+      const error = err instanceof Error ? err.message : String(err);
+      log.error("month close failed for an account", { accountId, period: result.period, error });
+      result.failed.push({ accountId, error });
+    }
+  }
+  return result;
+}
+
+async function allAccountIds(): Promise<string[]> {
+  const rows = await db().account.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+  return rows.map((r) => r.id);
+}
+
+/** Close one account's month; null when the account does not exist. Safe to run concurrently. */
+export async function closeAccountMonth(accountId: string, period: Date, now = new Date()): Promise<AccountCloseOutcome | null> {
+  // An operator replaying an old close ("as of" a past time) must not re-derive today's
+  // suspension from a past month: spend periods and suspension only ever move forward.
+  const present = now.getTime() > Date.now() ? now : new Date();
+  return db().$transaction(
+    async (tx) => {
+      if (!(await lockAccount(tx, accountId))) return null;
+      await rollSpendPeriod(tx, accountId, present);
+      const outcome = await draftInvoice(tx, accountId, period, now);
+      await syncSuspension(tx, accountId, present);
+      return outcome;
+    },
+    { timeout: 60_000, maxWait: 60_000 },
+  );
+}
+
+async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date): Promise<AccountCloseOutcome> {
+  const existing = await tx.invoice.findUnique({ where: { accountId_period: { accountId, period } }, select: { id: true } });
+  if (existing) return { accountId, outcome: "already_invoiced", invoiceId: existing.id };
+  const pending = await tx.$queryRaw<{ total: bigint }[]>`
+    SELECT COALESCE(SUM("invoiceMicros"), 0)::bigint AS "total" FROM "LedgerEntry"
+    WHERE "accountId" = ${accountId} AND "invoiceId" IS NULL AND "period" <= ${period} AND "invoiceMicros" > 0
+      AND "kind" IN (${CHARGE_KIND_SQL})`;
+  if ((pending[0]?.total ?? 0n) <= 0n) return { accountId, outcome: "nothing_to_bill" };
+
+  const invoiceId = `inv_${randomUUID().replaceAll("-", "")}`;
+  const created = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "Invoice" ("id", "accountId", "period", "status", "totalMicros", "createdAt", "updatedAt")
+    VALUES (${invoiceId}, ${accountId}, ${period}, 'draft'::"InvoiceStatus", 0, ${now}, ${now})
+    ON CONFLICT ("accountId", "period") DO NOTHING RETURNING "id"`;
+  if (created.length === 0) {
+    const other = await tx.invoice.findUniqueOrThrow({ where: { accountId_period: { accountId, period } }, select: { id: true } });
+    return { accountId, outcome: "already_invoiced", invoiceId: other.id };
+  }
+  const groups = await tx.$queryRaw<{ kind: string; subject: string; amount: bigint; charges: bigint; tokens: bigint }[]>`
+    WITH claimed AS (
+      UPDATE "LedgerEntry" SET "invoiceId" = ${invoiceId}
+      WHERE "accountId" = ${accountId} AND "invoiceId" IS NULL AND "period" <= ${period} AND "invoiceMicros" > 0
+        AND "kind" IN (${CHARGE_KIND_SQL})
+      RETURNING "kind", "modelName", "deploymentId", "fineTuningJobId", "invoiceMicros", "usageRecordId"
+    )
+    SELECT c."kind"::text AS "kind",
+      COALESCE(CASE c."kind" WHEN 'usage_charge' THEN c."modelName" WHEN 'deployment_charge' THEN c."deploymentId"
+        ELSE c."fineTuningJobId" END, 'unknown') AS "subject",
+      SUM(c."invoiceMicros")::bigint AS "amount", COUNT(*)::bigint AS "charges",
+      COALESCE(SUM(u."promptTokens"::bigint + u."completionTokens"::bigint), 0)::bigint AS "tokens"
+    FROM claimed c LEFT JOIN "UsageRecord" u ON u."id" = c."usageRecordId"
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+  const total = groups.reduce((sum, g) => sum + g.amount, 0n);
+  if (total <= 0n) {
+    await tx.invoice.delete({ where: { id: invoiceId } });
+    return { accountId, outcome: "nothing_to_bill" };
+  }
+  const lines = await describeLines(tx, groups);
+  await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId })) });
+  await tx.invoice.update({ where: { id: invoiceId }, data: { totalMicros: total } });
+  await postLedgerEntry(tx, {
+    accountId,
+    kind: "invoice",
+    amountMicros: 0n,
+    invoiceMicros: total,
+    invoiceId,
+    idempotencyKey: `invoice:${invoiceId}`,
+    description: `Invoice ${periodLabel(period)}: usage not covered by credits`,
+    at: now,
+  });
+  // Credits on hand settle the new invoice first (SPEC §4: usage draws from credits first).
+  const paid = await payInvoicesFromCredits(tx, accountId, "close", now, invoiceId);
+  const paidFromCredits = paid.reduce((sum, p) => sum + p.amountMicros, 0n);
+  await notify(tx, {
+    accountId,
+    kind: "invoice_issued",
+    title: `Invoice for ${periodLabel(period)}: $${usdString(total)}`,
+    body:
+      paidFromCredits > 0n
+        ? `$${usdString(paidFromCredits)} was paid from your credits; $${usdString(total - paidFromCredits)} will be charged to your payment method.`
+        : `It will be charged to your payment method on file.`,
+    dedupeKey: `invoice:${invoiceId}:issued`,
+  });
+  return { accountId, outcome: "invoiced", invoiceId, totalMicros: total, paidFromCreditsMicros: paidFromCredits };
+}
+
+type Group = { kind: string; subject: string; amount: bigint; charges: bigint; tokens: bigint };
+
+async function describeLines(tx: Tx, groups: Group[]) {
+  const deploymentIds = groups.filter((g) => g.kind === "deployment_charge").map((g) => g.subject);
+  const jobIds = groups.filter((g) => g.kind === "fine_tuning_charge").map((g) => g.subject);
+  const [deployments, jobs] = await Promise.all([
+    deploymentIds.length
+      ? tx.deployment.findMany({
+          where: { id: { in: deploymentIds } },
+          select: { id: true, gpuType: true, gpuCount: true, model: { select: { name: true } } },
+        })
+      : [],
+    jobIds.length ? tx.fineTuningJob.findMany({ where: { id: { in: jobIds } }, select: { id: true, baseModel: true } }) : [],
+  ]);
+  return groups.map((g) => {
+    if (g.kind === "usage_charge") {
+      const byTokens = g.tokens > 0n;
+      return {
+        subject: `model:${g.subject}`,
+        description: `Serverless inference — ${g.subject}`,
+        quantity: byTokens ? g.tokens : g.charges,
+        unit: byTokens ? "tokens" : "requests",
+        amountMicros: g.amount,
+      };
+    }
+    if (g.kind === "deployment_charge") {
+      const d = deployments.find((x) => x.id === g.subject);
+      return {
+        subject: `deployment:${g.subject}`,
+        description: d ? `Dedicated deployment — ${d.model.name} on ${d.gpuCount}× ${d.gpuType}` : `Dedicated deployment ${g.subject}`,
+        quantity: g.charges,
+        unit: "metered periods",
+        amountMicros: g.amount,
+      };
+    }
+    const job = jobs.find((x) => x.id === g.subject);
+    return {
+      subject: `fine_tuning:${g.subject}`,
+      description: job ? `Fine-tuning job ${g.subject} (${job.baseModel})` : `Fine-tuning job ${g.subject}`,
+      quantity: g.charges,
+      unit: "metered periods",
+      amountMicros: g.amount,
+    };
+  });
+}

@@ -1,0 +1,92 @@
+// GET /api/v1/invoices[/{id}]'s verbs: an account's invoices with status and line items, money as
+// exact decimal strings. Always filtered by the caller's account id (another account's → null).
+import { db } from "../db";
+import type { Prisma } from "../db/generated/client";
+import type { InvoiceStatus } from "../db/generated/enums";
+import { usdString } from "../money";
+import { periodLabel } from "./period";
+
+export interface InvoiceLineView {
+  description: string;
+  subject: string;
+  quantity: string;
+  unit: string;
+  amountUsd: string;
+}
+
+export interface InvoiceView {
+  id: string;
+  period: string;
+  status: InvoiceStatus;
+  totalUsd: string;
+  paidUsd: string;
+  amountDueUsd: string;
+  hostedUrl: string | null;
+  createdAt: string;
+  finalizedAt: string | null;
+  paidAt: string | null;
+  failedAt: string | null;
+}
+
+const SELECT = {
+  id: true,
+  period: true,
+  status: true,
+  totalMicros: true,
+  paidMicros: true,
+  hostedUrl: true,
+  createdAt: true,
+  finalizedAt: true,
+  paidAt: true,
+  failedAt: true,
+} as const;
+
+type Row = Prisma.InvoiceGetPayload<{ select: typeof SELECT }>;
+
+function view(r: Row): InvoiceView {
+  const due = r.status === "paid" || r.status === "void" ? 0n : r.totalMicros - r.paidMicros;
+  return {
+    id: r.id,
+    period: periodLabel(r.period),
+    status: r.status,
+    totalUsd: usdString(r.totalMicros),
+    paidUsd: usdString(r.paidMicros),
+    amountDueUsd: usdString(due),
+    hostedUrl: r.status === "open" || r.status === "failed" ? r.hostedUrl : null,
+    createdAt: r.createdAt.toISOString(),
+    finalizedAt: r.finalizedAt?.toISOString() ?? null,
+    paidAt: r.paidAt?.toISOString() ?? null,
+    failedAt: r.failedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listInvoices(accountId: string, opts: { limit?: number } = {}): Promise<InvoiceView[]> {
+  const rows = await db().invoice.findMany({
+    where: { accountId },
+    orderBy: [{ period: "desc" }, { createdAt: "desc" }],
+    take: Math.min(Math.max(opts.limit ?? 100, 1), 500),
+    select: SELECT,
+  });
+  return rows.map(view);
+}
+
+export async function getInvoice(accountId: string, invoiceId: string): Promise<(InvoiceView & { lines: InvoiceLineView[] }) | null> {
+  const row = await db().invoice.findFirst({
+    where: { id: invoiceId, accountId },
+    select: {
+      ...SELECT,
+      lines: { orderBy: { subject: "asc" }, select: { description: true, subject: true, quantity: true, unit: true, amountMicros: true } },
+    },
+  });
+  if (!row) return null;
+  return {
+    ...view(row),
+    lines: row.lines.map((l) => ({
+      description: l.description,
+      subject: l.subject,
+      quantity: l.quantity.toString(),
+      unit: l.unit,
+      amountUsd: usdString(l.amountMicros),
+    })),
+  };
+}

@@ -1,0 +1,47 @@
+// A payment method was detached (by the owner or Stripe's payment_method.detached). The tier
+// stays (tiers never go down automatically); with no card left and no credits the account is
+// suspended for `no_payment_method` in the same transaction (SPEC §5).
+import { db } from "../db";
+import { checkKey } from "./amounts";
+import { lockAccount } from "./lock-account";
+import { syncSuspension } from "./suspension";
+
+export type RemovePaymentMethodResult =
+  | { ok: true; removed: boolean; remaining: number; status: "active" | "suspended" }
+  | { ok: false; reason: "invalid_input" | "no_account" | "not_found"; message: string };
+
+export async function removePaymentMethod(input: {
+  accountId: string;
+  stripePaymentMethodId: string;
+  actorId?: string | null;
+  at?: Date;
+}): Promise<RemovePaymentMethodResult> {
+  const key = checkKey(input.stripePaymentMethodId, "stripePaymentMethodId");
+  if (!key.ok) return { ok: false, reason: "invalid_input", message: key.message };
+  const at = input.at ?? new Date();
+  return db().$transaction(async (tx) => {
+    if (!(await lockAccount(tx, input.accountId)))
+      return { ok: false as const, reason: "no_account" as const, message: "account not found" };
+    const method = await tx.paymentMethod.findFirst({
+      where: { accountId: input.accountId, stripePaymentMethodId: input.stripePaymentMethodId },
+      select: { id: true, detachedAt: true, isDefault: true },
+    });
+    if (!method) return { ok: false as const, reason: "not_found" as const, message: "no such payment method on this account" };
+    const removed = method.detachedAt === null;
+    if (removed) {
+      await tx.paymentMethod.update({ where: { id: method.id }, data: { detachedAt: at, isDefault: false } });
+      if (method.isDefault) {
+        const next = await tx.paymentMethod.findFirst({
+          where: { accountId: input.accountId, detachedAt: null },
+          orderBy: { createdAt: "desc" },
+          select: { id: true },
+        });
+        if (next) await tx.paymentMethod.update({ where: { id: next.id }, data: { isDefault: true } });
+      }
+      await tx.auditLog.create({ data: { accountId: input.accountId, actorId: input.actorId ?? null, action: "payment_method.detached" } });
+    }
+    const remaining = await tx.paymentMethod.count({ where: { accountId: input.accountId, detachedAt: null } });
+    const sync = await syncSuspension(tx, input.accountId, at);
+    return { ok: true as const, removed, remaining, status: sync.status };
+  });
+}

@@ -1,0 +1,37 @@
+// Billing input at the HTTP edge, shared by the routes, the console forms and the CLI.
+import { z } from "zod";
+import { usdCentsInput } from "../quotas/schemas";
+import { TIER_LADDER } from "./tiers";
+
+/** Whole dollars as a decimal string or number ("20", "20.00", 20). */
+export const usdWholeDollarsInput = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
+  .refine((v) => /^\d{1,9}(\.0{1,2})?$/.test(v), { message: 'must be a whole number of US dollars, e.g. "20"' });
+
+export const autoTopUpSchema = z.object({
+  enabled: z.boolean(),
+  thresholdUsd: usdCentsInput,
+  amountUsd: usdWholeDollarsInput,
+  monthlyMaxUsd: usdCentsInput,
+});
+export type AutoTopUpInput = z.infer<typeof autoTopUpSchema>;
+
+export const setTierSchema = z.object({
+  tier: z.enum(TIER_LADDER.map((r) => r.tier) as [string, ...string[]]),
+  note: z.string().trim().max(500).optional(),
+});
+
+export const suspendSchema = z.object({ reason: z.string().trim().min(1, "must not be empty").max(500) });
+export const unsuspendSchema = z.object({ note: z.string().trim().max(500).default("") });
+
+export const runJobSchema = z.object({
+  at: z.iso.datetime({ offset: true }).optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, "YYYY-MM"')
+    .optional(),
+  accountId: z.string().min(1).max(100).optional(),
+  repair: z.boolean().optional(),
+});
+export type RunJobInput = z.infer<typeof runJobSchema>;

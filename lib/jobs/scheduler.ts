@@ -1,0 +1,67 @@
+// In-process scheduler the server starts (not started in tests): every tick, each scheduled job
+// whose key changed since this instance last ran it is run through runJobOnce, so across any
+// number of instances each (job, key) runs once. Interval timers are unref'd (never keep the
+// process alive); a tick never overlaps the previous one.
+import { log } from "../log";
+import type { ChargeFn } from "../billing/run-auto-top-up";
+import { listJobs, setAutoTopUpCharge } from "./jobs";
+import { pruneJobRuns, runJobOnce } from "./runner";
+
+export interface SchedulerHandle {
+  stop(): Promise<void>;
+  /** Run one tick now (tools and tests). */
+  tick(now?: Date): Promise<void>;
+}
+
+const PRUNE_AFTER_MS = 2 * 24 * 60 * 60_000;
+
+export function startJobScheduler(opts: { charge?: ChargeFn; tickMs?: number; autoStart?: boolean } = {}): SchedulerHandle {
+  if (opts.charge) setAutoTopUpCharge(opts.charge);
+  const lastKey = new Map<string, string>();
+  const lastCheck = new Map<string, number>();
+  let running: Promise<void> | null = null;
+  let lastPrune = 0;
+
+  const tickOnce = async (now: Date) => {
+    for (const job of listJobs()) {
+      if (!job.scheduleKey) continue;
+      if (now.getTime() - (lastCheck.get(job.name) ?? 0) < (job.everyMs ?? 60_000)) continue;
+      lastCheck.set(job.name, now.getTime());
+      const key = job.scheduleKey(now);
+      if (!key || lastKey.get(job.name) === key) continue;
+      try {
+        const outcome = await runJobOnce(job.name, key, () => job.run({ at: now }), { now, staleAfterMs: job.staleAfterMs });
+        // Done here or elsewhere: nothing more for this key. Failed or in progress: look again next time.
+        if ((outcome.ran && outcome.ok) || (!outcome.ran && outcome.reason === "already_done")) lastKey.set(job.name, key);
+        if (outcome.ran && outcome.ok && !job.prunable) log.info("job finished", { job: job.name, key });
+      } catch (err) {
+        log.error("scheduler could not run job", { job: job.name, key, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (now.getTime() - lastPrune > 60 * 60_000) {
+      lastPrune = now.getTime();
+      const prunable = listJobs()
+        .filter((j) => j.prunable)
+        .map((j) => j.name);
+      await pruneJobRuns(prunable, new Date(now.getTime() - PRUNE_AFTER_MS)).catch(() => 0);
+    }
+  };
+
+  const tick = (now = new Date()) => {
+    if (running) return running;
+    running = tickOnce(now).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const timer = opts.autoStart === false ? null : setInterval(() => void tick(), opts.tickMs ?? 15_000);
+  timer?.unref();
+  return {
+    tick,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

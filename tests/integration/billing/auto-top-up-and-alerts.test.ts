@@ -1,0 +1,171 @@
+// Auto top-up (settings route, idempotent attempts with an injected charge) and budget alerts
+// (50/80/100 %, low credits, once per period and threshold; notifications route; e-mail outbox).
+import { afterEach, describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { addMemberFixture, createAccountFixture } from "../../helpers/fixtures";
+import { callRoute } from "../../helpers/routes";
+import { db } from "@/lib/db";
+import { usd, type Micros } from "@/lib/money";
+import { runAutoTopUp, type ChargeFn } from "@/lib/billing/run-auto-top-up";
+import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
+import { deliverPendingEmails } from "@/lib/alerts/deliver-emails";
+import { setMailer, type EmailMessage } from "@/lib/alerts/mailer";
+import * as autoTopUpRoute from "@/app/api/v1/auto-top-up/route";
+import * as notificationsRoute from "@/app/api/v1/notifications/route";
+import { accountState, at2030, chargeUsage } from "./helpers";
+
+setupTestDatabase();
+afterEach(() => setMailer(null));
+
+const put = (apiKey: string, body: unknown) => callRoute(autoTopUpRoute.PUT, { method: "PUT", apiKey, body });
+const settings = (enabled = true) => ({ enabled, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(40) });
+
+function fakeCharge(outcome: "ok" | "declined" = "ok") {
+  const calls: { accountId: string; amount: Micros; key: string }[] = [];
+  const charge: ChargeFn = async (accountId, amount, key) => {
+    calls.push({ accountId, amount, key });
+    await new Promise((r) => setTimeout(r, 5));
+    return outcome === "ok" ? { ok: true, reference: `pi_${calls.length}` } : { ok: false, message: "Your card was declined." };
+  };
+  return { charge, calls };
+}
+
+describe("auto top-up settings route", () => {
+  it("shows defaults, lets the owner set valid values, and names the bad field", async () => {
+    const acct = await createAccountFixture();
+    expect((await callRoute(autoTopUpRoute.GET, { apiKey: acct.apiKey })).body).toEqual({
+      enabled: false,
+      thresholdUsd: "5.00",
+      amountUsd: "20.00",
+      monthlyMaxUsd: "100.00",
+      toppedUpThisMonthUsd: "0.00",
+    });
+    const ok = await put(acct.apiKey, { enabled: true, thresholdUsd: "10.50", amountUsd: "25", monthlyMaxUsd: "75" });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ enabled: true, thresholdUsd: "10.50", amountUsd: "25.00", monthlyMaxUsd: "75.00" });
+    for (const [body, param] of [
+      [{ enabled: true, thresholdUsd: "1", amountUsd: "4", monthlyMaxUsd: "100" }, "amountUsd"],
+      [{ enabled: true, thresholdUsd: "1", amountUsd: "20.50", monthlyMaxUsd: "100" }, "amountUsd"],
+      [{ enabled: true, thresholdUsd: "1", amountUsd: "50001", monthlyMaxUsd: "100000" }, "amountUsd"],
+      [{ enabled: true, thresholdUsd: "-1", amountUsd: "20", monthlyMaxUsd: "100" }, "thresholdUsd"],
+      [{ enabled: true, thresholdUsd: "1", amountUsd: "20", monthlyMaxUsd: "19.99" }, "monthlyMaxUsd"],
+      [{ enabled: "yes", thresholdUsd: "1", amountUsd: "20", monthlyMaxUsd: "100" }, "enabled"],
+    ] as const) {
+      const res = await put(acct.apiKey, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.param).toBe(param);
+    }
+    const member = await addMemberFixture(acct.accountId);
+    expect((await put(member.apiKey, { enabled: false, thresholdUsd: "1", amountUsd: "20", monthlyMaxUsd: "100" })).status).toBe(403);
+    expect((await callRoute(autoTopUpRoute.GET, { apiKey: member.apiKey })).body.thresholdUsd).toBe("10.50");
+  });
+});
+
+describe("auto top-up runs", () => {
+  it("buys the amount below the threshold, exactly once per trigger, within the monthly maximum", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { charge, calls } = fakeCharge();
+    // Five instances notice the low balance at once: one charge, one grant.
+    const runs = await Promise.all(Array.from({ length: 5 }, () => runAutoTopUp(acct.accountId, charge, at2030(5, 1))));
+    expect(runs.filter((r) => r.outcome === "topped_up")).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ amount: usd(20), key: `auto-top-up:${acct.accountId}:2030-05:1` });
+    let s = await accountState(acct.accountId, at2030(5, 1));
+    expect([s.creditBalanceMicros, s.historicalMicros]).toEqual([usd(20), usd(20)]);
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1))).toEqual({ outcome: "not_due", reason: "above_threshold" });
+
+    await chargeUsage(acct.accountId, usd(18), at2030(5, 2));
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 2))).toMatchObject({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
+    });
+    await chargeUsage(acct.accountId, usd(20), at2030(5, 3));
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 3))).toEqual({ outcome: "not_due", reason: "monthly_max_reached" });
+    // A new month has a new allowance.
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(6, 1))).toMatchObject({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-06:1`,
+    });
+    s = await accountState(acct.accountId, at2030(6, 1));
+    expect(s.historicalMicros).toBe(usd(60));
+  });
+
+  it("a declined charge grants nothing, notifies the owner and backs off", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { charge, calls } = fakeCharge("declined");
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({
+      outcome: "charge_failed",
+      message: "Your card was declined.",
+    });
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toEqual({ outcome: "backing_off" });
+    expect(calls).toHaveLength(1);
+    expect((await accountState(acct.accountId, at2030(5, 1))).creditBalanceMicros).toBe(0n);
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up_failed" } })).toBe(1);
+    await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 12));
+    await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 14));
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 16))).toEqual({ outcome: "not_due", reason: "too_many_failures" });
+    expect(calls.map((c) => c.key)).toEqual([1, 2, 3].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
+  });
+
+  it("needs a payment method and enabled settings", async () => {
+    const trial = await createAccountFixture({ tier: "tier0" });
+    await setAutoTopUp(trial.accountId, settings(), trial.ownerId);
+    const { charge, calls } = fakeCharge();
+    expect(await runAutoTopUp(trial.accountId, charge)).toEqual({ outcome: "not_due", reason: "no_payment_method" });
+    const off = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(off.accountId, settings(false), off.ownerId);
+    expect(await runAutoTopUp(off.accountId, charge)).toEqual({ outcome: "not_due", reason: "disabled" });
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe("budget alerts", () => {
+  it("notifies at 50, 80 and 100 % of the limit once per period, and lists them newest first", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const keys = async () =>
+      (await db().notification.findMany({ where: { accountId: acct.accountId, kind: "budget_alert" }, orderBy: { dedupeKey: "asc" } })).map(
+        (n) => n.dedupeKey,
+      );
+    await chargeUsage(acct.accountId, usd(24), at2030(7, 1));
+    expect(await keys()).toEqual([]);
+    await chargeUsage(acct.accountId, usd(1), at2030(7, 2));
+    await chargeUsage(acct.accountId, usd(1), at2030(7, 2));
+    expect(await keys()).toEqual([`budget:${acct.accountId}:2030-07:spend:50`]);
+    await chargeUsage(acct.accountId, usd(14), at2030(7, 3));
+    await chargeUsage(acct.accountId, usd(10), at2030(7, 4));
+    expect(await keys()).toHaveLength(3);
+    await chargeUsage(acct.accountId, usd(30), at2030(8, 1));
+    expect((await keys()).filter((k) => k.includes("2030-08"))).toEqual([`budget:${acct.accountId}:2030-08:spend:50`]);
+    const res = await callRoute(notificationsRoute.GET, { apiKey: acct.apiKey, path: "/api/v1/notifications?limit=10" });
+    expect(res.status).toBe(200);
+    const kinds = res.body.notifications.map((n: { kind: string }) => n.kind);
+    expect(kinds.filter((k: string) => k === "budget_alert")).toHaveLength(4);
+    expect(kinds).toContain("account_suspended"); // $50 reached in July
+    expect((await callRoute(notificationsRoute.GET, { apiKey: acct.apiKey, path: "/api/v1/notifications?limit=0" })).status).toBe(400);
+  });
+
+  it("warns when credits fall below $1 (or the auto top-up threshold), once per period", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", creditsMicros: usd(3) });
+    await chargeUsage(acct.accountId, usd(2) + 500_000n, at2030(7, 1));
+    await chargeUsage(acct.accountId, 100_000n, at2030(7, 2));
+    const low = await db().notification.findMany({ where: { accountId: acct.accountId, kind: "low_credits" } });
+    expect(low.map((n) => n.title)).toEqual(["Credit balance below $1.00"]);
+  });
+
+  it("e-mails new notifications to owners through the mailer, once", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const now = new Date();
+    await chargeUsage(acct.accountId, usd(30), now);
+    const sent: EmailMessage[] = [];
+    setMailer({ send: async (m) => void sent.push(m) });
+    const first = await deliverPendingEmails({ now });
+    expect(first.sent).toBeGreaterThanOrEqual(1);
+    const mine = sent.filter((m) => m.to.includes(acct.ownerEmail));
+    expect(mine.map((m) => m.subject)).toContain("[Headroom] 50% of your monthly spend limit used");
+    expect(mine.every((m) => m.to.length === 1)).toBe(true);
+    expect(await deliverPendingEmails({ now })).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverPendingEmails({ now, mailer: null })).toEqual({ sent: 0, failed: 0 });
+  });
+});
