@@ -93,13 +93,18 @@ export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResul
       RETURNING 1
     ),
     totals AS (
-      SELECT "accountId", MAX("period") AS "period", SUM("costMicros") AS "spend", SUM("fromCredits") AS "credit",
+      SELECT "accountId", MAX("period") AS "period", SUM("fromCredits") AS "credit",
         SUM("costMicros") FILTER (WHERE "period" = (SELECT MAX(p."period") FROM split p WHERE p."accountId" = split."accountId")) AS "latestSpend"
       FROM split GROUP BY "accountId"
     ),
     upd AS (
       UPDATE "Account" a SET
-        "monthlySpendMicros" = CASE WHEN a."spendPeriod" < t."period" THEN t."latestSpend" ELSE a."monthlySpendMicros" + t."spend" END,
+        -- Monthly spend counts only the account's current period: a new month starts it afresh,
+        -- and a late charge for an earlier month is in the ledger under that month, not here.
+        -- (spendPeriod may hold any instant of its month: compare months.)
+        "monthlySpendMicros" = CASE WHEN date_trunc('month', a."spendPeriod" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' < t."period" THEN t."latestSpend"
+                                    WHEN date_trunc('month', a."spendPeriod" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = t."period" THEN a."monthlySpendMicros" + t."latestSpend"
+                                    ELSE a."monthlySpendMicros" END,
         "spendPeriod" = GREATEST(a."spendPeriod", t."period"),
         "creditBalanceMicros" = a."creditBalanceMicros" - t."credit",
         "updatedAt" = now()

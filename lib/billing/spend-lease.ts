@@ -32,12 +32,26 @@ export async function grantSpendLease(
   return db().$transaction(async (tx) => {
     // The row lock serialises lease grants per account across instances.
     const rows = await tx.$queryRaw<
-      { tier: string; spendLimitMicros: bigint | null; creditBalanceMicros: bigint; monthlySpendMicros: bigint; spendPeriod: Date }[]
-    >`SELECT "tier", "spendLimitMicros", "creditBalanceMicros", "monthlySpendMicros", "spendPeriod" FROM "Account" WHERE "id" = ${accountId} FOR UPDATE`;
+      {
+        tier: string;
+        spendLimitMicros: bigint | null;
+        creditBalanceMicros: bigint;
+        monthlySpendMicros: bigint;
+        spendPeriod: Date;
+        hasCard: boolean;
+      }[]
+    >`SELECT a."tier", a."spendLimitMicros", a."creditBalanceMicros", a."monthlySpendMicros", a."spendPeriod",
+        EXISTS (SELECT 1 FROM "PaymentMethod" p WHERE p."accountId" = a."id" AND p."detachedAt" IS NULL) AS "hasCard"
+      FROM "Account" a WHERE a."id" = ${accountId} FOR UPDATE OF a`;
     const account = rows[0];
     if (!account) return { granted: false as const, reason: "no_account" as const };
     const monthly = account.spendPeriod.getTime() < monthStart(now).getTime() ? 0n : account.monthlySpendMicros;
-    const limit = effectiveSpendLimit(account.tier as never, account.spendLimitMicros, account.creditBalanceMicros, monthly);
+    let limit = effectiveSpendLimit(account.tier as never, account.spendLimitMicros, account.creditBalanceMicros, monthly);
+    // Without a card nothing can be invoiced: usage must stay within the credits, whatever the tier.
+    if (!account.hasCard) {
+      const creditsCap = monthly + (account.creditBalanceMicros > 0n ? account.creditBalanceMicros : 0n);
+      if (limit === null || creditsCap < limit) limit = creditsCap;
+    }
     let amount = want;
     if (limit !== null) {
       const live = await tx.spendLease.aggregate({ where: { accountId, expiresAt: { gt: now } }, _sum: { amountMicros: true } });

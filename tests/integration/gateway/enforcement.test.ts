@@ -142,6 +142,23 @@ describe("spend enforcement without overshoot", () => {
   });
 });
 
+describe("accounts without a card", () => {
+  it("a Tier 2 account without a card cannot spend beyond its credits (nothing could be invoiced)", async () => {
+    const model = await createModelFixture({
+      baseRpm: 100_000,
+      capRpm: 100_000,
+      inputPricePerMTok: 0n,
+      outputPricePerMTok: 1_000_000n * 1_000_000n,
+    });
+    const acct = await createAccountFixture({ tier: "tier2", paymentMethod: false, creditsMicros: usd(3), historicalMicros: usd(100) });
+    const results = await Promise.all(Array.from({ length: 12 }, () => chat(acct.apiKey, { model: model.name, max_tokens: 1 })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account.creditBalanceMicros).toBe(0n);
+    expect(account.monthlySpendMicros).toBe(usd(3));
+  });
+});
+
 describe("priority under saturation", () => {
   it("queued in-limit requests are served before over-limit ones", async () => {
     const model = await createModelFixture({ baseRpm: 20, capRpm: 20, concurrency: 2, tokensPerSecond: 400, firstTokenMs: 10 });
