@@ -9,6 +9,15 @@ const optionalUrl = z
   .pipe(z.string().url().optional())
   .optional();
 
+/** An optional secret/key: a blank value (KEY= in a .env) counts as unset. */
+const optionalText = (check: z.ZodString) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(check.optional())
+    .optional();
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -17,9 +26,12 @@ const schema = z.object({
   REDIS_URL: optionalUrl,
   NEXTAUTH_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(16).optional(),
-  STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+  // Secret or restricted key; unset = the local Stripe emulator (SPEC §11).
+  STRIPE_SECRET_KEY: optionalText(z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_…) or restricted key (rk_…)")),
+  STRIPE_WEBHOOK_SECRET: optionalText(z.string().startsWith("whsec_")),
   HEADROOM_STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
+  /** How browsers reach the emulator's hosted pages when not on this machine (e.g. http://demo.example:12111). */
+  HEADROOM_STRIPE_EMULATOR_PUBLIC_URL: optionalUrl,
   HEADROOM_DEMO_PASSWORD: z.string().min(8).default("headroom-demo"),
   HEADROOM_DEMO_API_KEY: z.string().min(20).optional(),
   HEADROOM_SIM_TOKENS_PER_SECOND: z.coerce.number().min(0).optional(),

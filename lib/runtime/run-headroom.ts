@@ -7,6 +7,10 @@ import { log } from "../log";
 import { startHttpServer } from "../../server";
 import { closeGateway, initGateway } from "../gateway/context";
 import { nodeGatewayHandler } from "../gateway/node-adapter";
+import { startPayments } from "../payments/runtime";
+import { ensureDemoCard } from "../payments/demo-card";
+import { chargeSavedCard } from "../payments/charge-saved-card";
+import { startJobScheduler } from "../jobs/scheduler";
 
 export interface RunOptions {
   root: string;
@@ -16,16 +20,33 @@ export interface RunOptions {
 }
 
 export async function runHeadroom(opts: RunOptions): Promise<void> {
+  // Without Stripe keys the emulator signs webhooks with the data folder's secret; the webhook
+  // route (in Next's bundle) reads it from the environment like a configured one.
+  if (!process.env.STRIPE_SECRET_KEY?.trim()) process.env.STRIPE_WEBHOOK_SECRET = opts.webhookSecret;
   resetEnv();
   const config = env();
   await prepareDatabase();
+  const payments = await startPayments({ dataDir: opts.dataDir, appPort: opts.port, webhookSecret: opts.webhookSecret });
   const embedded = !config.DATABASE_URL;
   let seededKey: string | null = null;
   if (embedded || process.env.HEADROOM_SEED_DEMO === "1") {
-    const seeded = await seedDemo({ password: config.HEADROOM_DEMO_PASSWORD, apiKey: config.HEADROOM_DEMO_API_KEY });
+    const seeded = await seedDemo({
+      password: config.HEADROOM_DEMO_PASSWORD,
+      apiKey: config.HEADROOM_DEMO_API_KEY,
+      // A demo without its card still starts (e.g. real Stripe keys but Stripe unreachable); the log says why.
+      saveCard: (accountId) =>
+        ensureDemoCard(accountId).catch((err: unknown) =>
+          log.warn("the demo account's test card could not be saved in Stripe", {
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        ),
+    });
     seededKey = seeded.createdApiKey;
   }
   await initGateway({ redisUrl: config.REDIS_URL });
+  // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across instances;
+  // auto top-up charges the saved card through Stripe.
+  const scheduler = startJobScheduler({ charge: chargeSavedCard });
   const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler });
 
   const lines = [
@@ -33,12 +54,15 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     `  Headroom is running at ${http.url}`,
     `  Database: ${dbKind() === "pglite" ? `embedded PGlite in ${opts.dataDir}` : "PostgreSQL (DATABASE_URL)"}`,
     `  Rate limits: ${config.REDIS_URL ? "Redis (REDIS_URL), shared by all instances" : "in-process (one instance)"}`,
+    `  Payments: ${payments.describe}`,
   ];
   if (embedded) {
     const password = process.env.HEADROOM_DEMO_PASSWORD ? "(HEADROOM_DEMO_PASSWORD)" : "headroom-demo";
     lines.push(`  Sign in:  ${DEMO_EMAIL} / ${password}   (operator: ${OPERATOR_EMAIL})`);
   }
-  if (seededKey) lines.push(`  Demo API key (shown once, keep it): ${seededKey}`);
+  // A generated key is printed once (nobody else knows it); one given in HEADROOM_DEMO_API_KEY is never printed.
+  if (seededKey && !config.HEADROOM_DEMO_API_KEY) lines.push(`  Demo API key (shown once, keep it): ${seededKey}`);
+  else if (seededKey) lines.push("  Demo API key: the one in HEADROOM_DEMO_API_KEY");
   console.log(lines.join("\n") + "\n");
 
   let stopping = false;
@@ -48,6 +72,8 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     log.info("shutting down", { signal });
     // Stop accepting, let in-flight requests finish, flush the meter, then close the database.
     await http.close();
+    await scheduler.stop();
+    await payments.close();
     await closeGateway();
     await closeDb();
     process.exit(0);

@@ -1,5 +1,7 @@
 // The zero-configuration demo (SPEC §14), idempotent: operator, demo owner and account (Tier 1,
 // card on file, $10 promotional credit), an API key, and the seeded models with their policies.
+// With payments running (`saveCard`), the demo card is a real test card on a Stripe (emulator)
+// customer; without (tools, tests), a placeholder row keeps the account Tier 1.
 import { db } from "../db";
 import { usd } from "../money";
 import { hashPassword } from "../auth/password";
@@ -18,7 +20,12 @@ export interface SeedResult {
   createdApiKey: string | null;
 }
 
-export async function seedDemo(opts: { password: string; apiKey?: string }): Promise<SeedResult> {
+export async function seedDemo(opts: {
+  password: string;
+  apiKey?: string;
+  /** Puts a real test card on file for the account (lib/payments/demo-card.ts); called on every start. */
+  saveCard?: (accountId: string) => Promise<unknown>;
+}): Promise<SeedResult> {
   await seedModels();
   const passwordHash = await hashPassword(opts.password);
   await db().user.upsert({
@@ -38,16 +45,18 @@ export async function seedDemo(opts: { password: string; apiKey?: string }): Pro
     membership = await db().$transaction(async (tx) => {
       const account = await tx.account.create({ data: { name: DEMO_ACCOUNT_NAME, tier: "tier1" }, select: { id: true } });
       await tx.membership.create({ data: { userId: demo.id, accountId: account.id, role: "owner" } });
-      await tx.paymentMethod.create({
-        data: {
-          accountId: account.id,
-          stripePaymentMethodId: `pm_demo_${account.id}`,
-          brand: "visa",
-          last4: "4242",
-          expMonth: 12,
-          expYear: new Date().getUTCFullYear() + 3,
-        },
-      });
+      if (!opts.saveCard) {
+        await tx.paymentMethod.create({
+          data: {
+            accountId: account.id,
+            stripePaymentMethodId: `pm_demo_${account.id}`,
+            brand: "visa",
+            last4: "4242",
+            expMonth: 12,
+            expYear: new Date().getUTCFullYear() + 3,
+          },
+        });
+      }
       await postLedgerEntry(tx, {
         accountId: account.id,
         kind: "promotional_credit",
@@ -58,6 +67,8 @@ export async function seedDemo(opts: { password: string; apiKey?: string }): Pro
       return { accountId: account.id };
     });
   }
+  // Also on later starts: replaces an older data folder's placeholder card and survives lost emulator state.
+  if (opts.saveCard) await opts.saveCard(membership.accountId);
 
   let createdApiKey: string | null = null;
   const wanted = opts.apiKey && isWellFormedSecret(opts.apiKey) ? opts.apiKey : undefined;

@@ -1,0 +1,57 @@
+// Auto top-up's charge (SPEC §4): an off-session PaymentIntent on the account's default card, with
+// the attempt's key as Stripe's Idempotency-Key — a retried attempt (same key) never charges twice.
+// runAutoTopUp grants the credits when this says the charge succeeded; `payment_intent.succeeded`
+// grants them too (same key, so once) if we never heard Stripe's answer.
+import Stripe from "stripe";
+import { db } from "../db";
+import type { ChargeFn, ChargeResult } from "../billing/run-auto-top-up";
+import { usdString } from "../money";
+import { exactCents } from "./cents";
+import { AMOUNT_METADATA_KEY, PURPOSE_METADATA_KEY } from "./checkout";
+import { ACCOUNT_METADATA_KEY } from "./customers";
+import { stripe } from "./stripe-client";
+
+export const PURCHASE_KEY_METADATA_KEY = "headroom_purchase_key";
+
+export const chargeSavedCard: ChargeFn = async (accountId, amountMicros, idempotencyKey): Promise<ChargeResult> => {
+  const account = await db().account.findUnique({
+    where: { id: accountId },
+    select: {
+      stripeCustomerId: true,
+      paymentMethods: {
+        where: { detachedAt: null },
+        orderBy: [{ isDefault: "desc" }, { createdAt: "desc" }],
+        take: 1,
+        select: { stripePaymentMethodId: true },
+      },
+    },
+  });
+  const card = account?.paymentMethods[0];
+  if (!account?.stripeCustomerId || !card) return { ok: false, message: "no saved card to charge" };
+  const metadata = {
+    [ACCOUNT_METADATA_KEY]: accountId,
+    [PURPOSE_METADATA_KEY]: "auto_top_up",
+    [PURCHASE_KEY_METADATA_KEY]: idempotencyKey,
+    [AMOUNT_METADATA_KEY]: amountMicros.toString(),
+  };
+  try {
+    const pi = await stripe().paymentIntents.create(
+      {
+        amount: exactCents(amountMicros),
+        currency: "usd",
+        customer: account.stripeCustomerId,
+        payment_method: card.stripePaymentMethodId,
+        off_session: true,
+        confirm: true,
+        description: `Headroom auto top-up ($${usdString(amountMicros)})`,
+        metadata,
+      },
+      { idempotencyKey },
+    );
+    if (pi.status === "succeeded") return { ok: true, reference: pi.id };
+    return { ok: false, message: `the payment is ${pi.status.replaceAll("_", " ")}` };
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeCardError) return { ok: false, message: err.message };
+    throw err;
+  }
+};

@@ -1,0 +1,314 @@
+// Payments end to end against the Stripe emulator (SPEC §4, §5, §11): Checkout for credits and
+// cards, invoices charged to the card on file, hosted invoice pages, auto top-up and refunds — each
+// effect arriving through the real webhook route with real signatures.
+import { describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { addMemberFixture, createAccountFixture } from "../../helpers/fixtures";
+import { callRoute } from "../../helpers/routes";
+import { db } from "@/lib/db";
+import { usd } from "@/lib/money";
+import { closeMonth } from "@/lib/billing/close-month";
+import { runAutoTopUp } from "@/lib/billing/run-auto-top-up";
+import { reconcileBalances } from "@/lib/billing/reconcile-balances";
+import { gateway } from "@/lib/gateway/context";
+import { sendInvoiceToStripe, sendPendingInvoices } from "@/lib/payments/invoices/send-invoice";
+import { chargeSavedCard } from "@/lib/payments/charge-saved-card";
+import { refundCreditPurchase } from "@/lib/payments/refund-purchase";
+import { ensureDemoCard } from "@/lib/payments/demo-card";
+import * as checkoutRoute from "@/app/api/v1/credits/checkout/route";
+import * as setupRoute from "@/app/api/v1/payment-methods/setup/route";
+import * as methodsRoute from "@/app/api/v1/payment-methods/route";
+import * as accountRoute from "@/app/api/v1/account/route";
+import * as payRoute from "@/app/api/v1/invoices/[id]/pay/route";
+import { chargeUsageAt, previousMonth, setupPayments, submitCard } from "./harness";
+
+setupTestDatabase();
+const h = setupPayments();
+
+async function buyCredits(apiKey: string, amountUsd: number | string, card = "4242424242424242") {
+  const res = await callRoute(checkoutRoute.POST, { method: "POST", apiKey, body: { amountUsd } });
+  expect(res.status).toBe(200);
+  const paid = await submitCard(res.body.url, card);
+  await h.settle();
+  return { ...res.body, paid } as { url: string; sessionId: string; paid: Awaited<ReturnType<typeof submitCard>> };
+}
+
+async function addCard(apiKey: string, card: string) {
+  const res = await callRoute(setupRoute.POST, { method: "POST", apiKey });
+  expect(res.status).toBe(200);
+  expect(res.body.url).toMatch(/\/c\/pay\/cs_/);
+  const saved = await submitCard(res.body.url, card);
+  expect(saved.status).toBe(303);
+  await h.settle();
+}
+
+const account = async (apiKey: string) => (await callRoute(accountRoute.GET, { apiKey })).body;
+
+describe("buying credits with Checkout", () => {
+  it("Tier 1 with $0 history buys $100 → Tier 2 with a $500 cap, visible to the API at once", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", spendLimitUsd: "50.00", historicalSpendUsd: "0.00" });
+    const bought = await buyCredits(acct.apiKey, 100);
+    expect(bought.paid.status).toBe(303);
+    expect(bought.paid.location).toContain("/billing?checkout=success&session_id=" + bought.sessionId);
+    expect(await account(acct.apiKey)).toMatchObject({
+      tier: "tier2",
+      spendLimitUsd: "500.00",
+      creditBalanceUsd: "100.00",
+      historicalSpendUsd: "100.00",
+      status: "active",
+    });
+    const row = await db().checkoutSession.findUniqueOrThrow({ where: { stripeSessionId: bought.sessionId } });
+    expect(row).toMatchObject({ status: "complete", mode: "payment", amountMicros: usd(100) });
+    const payment = await db().payment.findFirstOrThrow({ where: { accountId: acct.accountId } });
+    expect(payment).toMatchObject({ purpose: "credits", status: "succeeded", amountMicros: usd(100) });
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+
+  it("a declined card grants nothing and the session stays open", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const res = await callRoute(checkoutRoute.POST, { method: "POST", apiKey: acct.apiKey, body: { amountUsd: "25" } });
+    const declined = await submitCard(res.body.url, "4000000000000002");
+    expect(declined.status).toBe(402);
+    expect(declined.html).toContain("Your card was declined.");
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00", tier: "tier1" });
+    // The same page then works with a good card.
+    expect((await submitCard(res.body.url, "4242424242424242")).status).toBe(303);
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "25.00" });
+  });
+
+  it("validates the amount (whole dollars, $5…$50,000) and is owner-only", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    for (const amountUsd of [4, "50001", 10.5, "ten", -5, null]) {
+      const res = await callRoute(checkoutRoute.POST, { method: "POST", apiKey: acct.apiKey, body: { amountUsd } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ type: "invalid_request_error", param: "amountUsd" });
+      expect(res.body.error.message).toMatch(/^amountUsd: /);
+    }
+    const outOfRange = await callRoute(checkoutRoute.POST, { method: "POST", apiKey: acct.apiKey, body: { amountUsd: 4 } });
+    expect(outOfRange.body.error.message).toBe("amountUsd: must be from 5 to 50000 (whole US dollars)");
+    const missing = await callRoute(checkoutRoute.POST, { method: "POST", apiKey: acct.apiKey, body: {} });
+    expect(missing.status).toBe(400);
+    const member = await addMemberFixture(acct.accountId);
+    for (const route of [checkoutRoute.POST, setupRoute.POST]) {
+      const res = await callRoute(route, { method: "POST", apiKey: member.apiKey, body: { amountUsd: 10 } });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe("forbidden");
+    }
+    // Members may see the cards.
+    expect((await callRoute(methodsRoute.GET, { apiKey: member.apiKey })).status).toBe(200);
+    expect(await db().checkoutSession.count({ where: { accountId: acct.accountId } })).toBe(0);
+  });
+});
+
+describe("saving a card with Checkout in setup mode", () => {
+  it("a trial account adds 4242 → Tier 1, the card is listed and is Stripe's default for invoices", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", hasPaymentMethod: true, spendLimitUsd: "50.00" });
+    const list = await callRoute(methodsRoute.GET, { apiKey: acct.apiKey });
+    expect(list.body.paymentMethods).toEqual([
+      expect.objectContaining({ brand: "visa", last4: "4242", isDefault: true, expMonth: 12, expYear: 2034 }),
+    ]);
+    const { stripeCustomerId } = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    const customer = await h.stripe.customers.retrieve(stripeCustomerId!);
+    const pm = await db().paymentMethod.findFirstOrThrow({ where: { accountId: acct.accountId } });
+    expect("deleted" in customer ? null : customer.invoice_settings.default_payment_method).toBe(pm.stripePaymentMethodId);
+    // One customer per account, however many sessions.
+    await callRoute(setupRoute.POST, { method: "POST", apiKey: acct.apiKey });
+    expect(
+      (await h.stripe.customers.list({ limit: 100 })).data.filter((c) => c.metadata.headroom_account_id === acct.accountId),
+    ).toHaveLength(1);
+  });
+
+  it("a suspended no_payment_method account is lifted by adding a card", async () => {
+    const acct = await createAccountFixture({ tier: "tier0", paymentMethod: false });
+    expect(await account(acct.apiKey)).toMatchObject({
+      status: "suspended",
+      suspensionReasons: [expect.objectContaining({ reason: "no_payment_method" })],
+    });
+    expect((await gateway().accounts.get(acct.accountId)).status).toBe("suspended");
+    await addCard(acct.apiKey, "5555555555554444");
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", tier: "tier1" });
+    // The webhook dropped this instance's cached state: no waiting for the 1 s TTL.
+    expect((await gateway().accounts.get(acct.accountId)).status).toBe("active");
+  });
+});
+
+describe("invoices charged to the card on file", () => {
+  it("card 0341 + month close → failed invoice → suspended payment_failed → paid on the hosted page with 4242 → active", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4000000000000341");
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", status: "active" });
+    await chargeUsageAt(acct.accountId, 12_345_678n, previousMonth());
+    const closed = await closeMonth({ period: previousMonth(), accountId: acct.accountId });
+    expect(closed).toMatchObject({ ok: true, invoiced: [{ totalMicros: 12_345_678n }] });
+    if (!closed.ok) throw new Error("close failed");
+    const invoiceId = closed.invoiced[0]!.invoiceId;
+    expect((await gateway().accounts.get(acct.accountId)).status).toBe("active");
+
+    const sent = await sendInvoiceToStripe(invoiceId);
+    expect(sent).toMatchObject({ outcome: "sent", charge: "declined" });
+    await h.settle();
+    const failed = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    expect(failed).toMatchObject({ status: "failed" });
+    expect(failed.hostedUrl).toMatch(/\/i\/test_/);
+    expect(await account(acct.apiKey)).toMatchObject({
+      status: "suspended",
+      suspensionReasons: [expect.objectContaining({ reason: "payment_failed" })],
+    });
+    expect((await gateway().accounts.get(acct.accountId)).status).toBe("suspended");
+
+    // Stripe's invoice: one line per usage line, amounts in cents adding up to the rounded total.
+    const si = await h.stripe.invoices.retrieve(failed.stripeInvoiceId!);
+    expect(si).toMatchObject({ amount_due: 1235, status: "open", metadata: { headroom_invoice_id: invoiceId } });
+    expect(si.lines.data.map((l) => l.amount)).toEqual([1235]);
+
+    const pay = await callRoute(payRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: invoiceId } });
+    expect(pay).toMatchObject({ status: 200, body: { url: failed.hostedUrl } });
+    expect((await submitCard(pay.body.url, "4000000000000341")).status).toBe(402);
+    expect((await submitCard(pay.body.url, "4242424242424242")).status).toBe(303);
+    await h.settle();
+    expect(await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: "paid", paidMicros: 12_345_678n });
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", suspensionReasons: [], historicalSpendUsd: "12.345678" });
+    expect((await gateway().accounts.get(acct.accountId)).status).toBe("active");
+    expect((await callRoute(payRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: invoiceId } })).status).toBe(409);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+
+  it("a 4242 card pays at once; sending again changes nothing; credits paying part show as a credit line", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await buyCredits(acct.apiKey, 5);
+    await chargeUsageAt(acct.accountId, usd(3), previousMonth(), "hr-small-8b");
+    await chargeUsageAt(acct.accountId, usd(7), previousMonth(), "hr-large-405b"); // $2 from credits, $5 invoiced
+    await chargeUsageAt(acct.accountId, usd(1), previousMonth(), "hr-medium-70b");
+    const closed = await closeMonth({ period: previousMonth(), accountId: acct.accountId });
+    if (!closed.ok) throw new Error("close failed");
+    const invoiceId = closed.invoiced[0]!.invoiceId;
+    const results = await sendPendingInvoices();
+    expect(results).toEqual([expect.objectContaining({ outcome: "sent", charge: "paid" })]);
+    expect(await sendInvoiceToStripe(invoiceId)).toMatchObject({ outcome: "skipped" });
+    await h.settle();
+    const invoice = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    expect(invoice).toMatchObject({ status: "paid", totalMicros: usd(6) });
+    const si = await h.stripe.invoices.retrieve(invoice.stripeInvoiceId!);
+    expect(si.amount_paid).toBe(600);
+    expect(si.lines.data.reduce((sum, l) => sum + l.amount, 0)).toBe(600);
+    expect((await h.stripe.invoices.list({ customer: si.customer as string })).data).toHaveLength(1);
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", historicalSpendUsd: "11.00" });
+  });
+
+  it("buying credits while an invoice is failed pays it and marks it paid in Stripe too", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4000000000000341");
+    await chargeUsageAt(acct.accountId, usd(20), previousMonth());
+    const closed = await closeMonth({ period: previousMonth(), accountId: acct.accountId });
+    if (!closed.ok) throw new Error("close failed");
+    const invoiceId = closed.invoiced[0]!.invoiceId;
+    await sendInvoiceToStripe(invoiceId);
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ status: "suspended" });
+    await buyCredits(acct.apiKey, 50, "4242424242424242");
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", creditBalanceUsd: "30.00" });
+    const invoice = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    expect(invoice.status).toBe("paid");
+    expect((await h.stripe.invoices.retrieve(invoice.stripeInvoiceId!)).status).toBe("paid");
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+});
+
+describe("auto top-up charges the saved card off-session", () => {
+  it("grants once per attempt key (the charge and its webhook agree), and a declining card grants nothing", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await db().autoTopUp.create({
+      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+    });
+    const run = await runAutoTopUp(acct.accountId, chargeSavedCard);
+    expect(run).toMatchObject({ outcome: "topped_up", amountMicros: usd(20) });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00", historicalSpendUsd: "20.00" });
+    if (run.outcome !== "topped_up") throw new Error("not topped up");
+    // Charging again with the same key is Stripe-idempotent: no second PaymentIntent.
+    expect(await chargeSavedCard(acct.accountId, usd(20), run.idempotencyKey)).toMatchObject({ ok: true });
+    const pis = await h.stripe.paymentIntents.list({
+      customer: (await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).stripeCustomerId!,
+    });
+    expect(pis.data.filter((p) => p.metadata.headroom_purchase_key === run.idempotencyKey)).toHaveLength(1);
+    expect(await db().payment.findFirstOrThrow({ where: { accountId: acct.accountId, purpose: "auto_top_up" } })).toMatchObject({
+      status: "succeeded",
+      amountMicros: usd(20),
+    });
+
+    const declining = await createAccountFixture({ tier: "tier0" });
+    await addCard(declining.apiKey, "4000000000000341");
+    await db().autoTopUp.create({
+      data: { accountId: declining.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+    });
+    expect(await runAutoTopUp(declining.accountId, chargeSavedCard)).toMatchObject({
+      outcome: "charge_failed",
+      message: "Your card was declined.",
+    });
+    await h.settle();
+    expect(await account(declining.apiKey)).toMatchObject({ creditBalanceUsd: "0.00" });
+    expect(await db().payment.findFirstOrThrow({ where: { accountId: declining.accountId } })).toMatchObject({
+      status: "failed",
+      purpose: "auto_top_up",
+    });
+  });
+});
+
+describe("refunds", () => {
+  it("a refund in Stripe takes the unspent credits back, once per refund, never more than bought", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const bought = await buyCredits(acct.apiKey, 40);
+    const first = await refundCreditPurchase({ accountId: acct.accountId, purchaseKey: bought.sessionId, amountMicros: usd(15) });
+    expect(first).toMatchObject({ ok: true, status: "succeeded" });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "25.00", historicalSpendUsd: "25.00", tier: "tier1" });
+    const rest = await refundCreditPurchase({ accountId: acct.accountId, purchaseKey: bought.sessionId });
+    expect(rest).toMatchObject({ ok: true });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00", historicalSpendUsd: "0.00" });
+    expect(await db().payment.findFirstOrThrow({ where: { accountId: acct.accountId } })).toMatchObject({
+      status: "refunded",
+      refundedMicros: usd(40),
+    });
+    expect(await refundCreditPurchase({ accountId: acct.accountId, purchaseKey: bought.sessionId })).toMatchObject({
+      ok: false,
+      reason: "invalid_amount",
+    });
+    expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, kind: "refund" } })).toBe(2);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+});
+
+describe("the demo account's card", () => {
+  it("replaces the placeholder with a real emulator customer and 4242 card, idempotently", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", paymentMethod: false });
+    await db().paymentMethod.create({
+      data: {
+        accountId: acct.accountId,
+        stripePaymentMethodId: `pm_demo_${acct.accountId}`,
+        brand: "visa",
+        last4: "4242",
+        expMonth: 12,
+        expYear: 2030,
+      },
+    });
+    expect(await ensureDemoCard(acct.accountId)).toBe("saved");
+    expect(await ensureDemoCard(acct.accountId)).toBe("present");
+    const methods = await db().paymentMethod.findMany({ where: { accountId: acct.accountId } });
+    expect(methods).toEqual([expect.objectContaining({ last4: "4242", isDefault: true, detachedAt: null })]);
+    expect(methods[0]!.stripePaymentMethodId).toMatch(/^pm_/);
+    expect(methods[0]!.stripePaymentMethodId).not.toMatch(/^pm_demo_/);
+    const pm = await h.stripe.paymentMethods.retrieve(methods[0]!.stripePaymentMethodId);
+    const { stripeCustomerId } = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(pm.customer).toBe(stripeCustomerId);
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", status: "active", hasPaymentMethod: true });
+  });
+});
