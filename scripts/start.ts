@@ -1,4 +1,4 @@
-// `npm start`: Headroom on its embedded defaults unless configured otherwise (SPEC §12, §14).
+// `npm start` (and `npm run dev` with --dev: hot reload, no build): Headroom on its embedded defaults unless configured otherwise (SPEC §12, §14).
 // Generates missing secrets, builds if there is no build, applies migrations, seeds the demo,
 // starts the Stripe emulator when no Stripe keys are set, and serves on PORT (3000).
 import { spawnSync } from "node:child_process";
@@ -14,13 +14,14 @@ const port = Number(process.env.PORT ?? 3000);
 const secrets = loadOrCreateSecrets(dataDir);
 process.env.NEXTAUTH_SECRET ??= secrets.nextAuthSecret;
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
-(process.env as Record<string, string>).NODE_ENV = "production";
+const dev = process.argv.includes("--dev");
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 
-if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+if (!dev && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.log("No production build yet: running `next build` (about a minute, once)…");
   const built = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: process.env });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
 const { runHeadroom } = await import("../lib/runtime/run-headroom");
-await runHeadroom({ root, port, dataDir, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.stripeWebhookSecret });
+await runHeadroom({ root, port, dataDir, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.stripeWebhookSecret, dev });

@@ -17,6 +17,8 @@ export interface RunOptions {
   port: number;
   dataDir: string;
   webhookSecret: string;
+  /** `npm run dev`: Next in development mode (hot reload), same fast path and embedded parts. */
+  dev?: boolean;
 }
 
 export async function runHeadroom(opts: RunOptions): Promise<void> {
@@ -47,7 +49,7 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
   // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across instances;
   // auto top-up charges the saved card through Stripe.
   const scheduler = startJobScheduler({ charge: chargeSavedCard });
-  const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler });
+  const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler, dev: opts.dev ?? false });
 
   const lines = [
     "",
