@@ -1,0 +1,98 @@
+"use client";
+// One invoice: status, amounts and line items (per model, deployment, fine-tuning job); "Pay" when due.
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
+import { Table, Td, Th } from "@/components/ui/table";
+import { dateTime, money } from "@/components/account/format";
+import { INVOICE_STATUS, isPayable } from "./format";
+import { useInvoice, type InvoiceDetail } from "./hooks/use-invoices";
+import { PayButton } from "./pay-button";
+
+export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDetail; canManage: boolean }) {
+  const { data } = useInvoice(initial.id, { initialData: initial });
+  const inv = data ?? initial;
+  const status = INVOICE_STATUS[inv.status] ?? { label: inv.status, tone: "neutral" as const, help: "" };
+  return (
+    <div className="space-y-6">
+      {inv.status === "failed" && (
+        <Alert tone="error" title="The payment of this invoice failed">
+          While any invoice is unpaid after a failed charge, the account is suspended. Pay it with another card to lift the suspension.
+        </Alert>
+      )}
+      <Card>
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <dl className="grid grid-cols-2 gap-x-8 gap-y-2 text-sm sm:grid-cols-4">
+            <div>
+              <dt className="text-slate-500">Status</dt>
+              <dd className="mt-0.5">
+                <Badge tone={status.tone} data-testid="invoice-status">
+                  {status.label}
+                </Badge>
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Total</dt>
+              <dd className="font-semibold tabular-nums">{money(inv.totalUsd)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Paid</dt>
+              <dd className="tabular-nums">{money(inv.paidUsd)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Due</dt>
+              <dd className="font-semibold tabular-nums" data-testid="invoice-due">
+                {money(inv.amountDueUsd)}
+              </dd>
+            </div>
+          </dl>
+          {isPayable(inv.status) && <PayButton id={inv.id} canManage={canManage} period={inv.period} />}
+        </div>
+        <p className="mt-3 text-xs text-slate-500">
+          {status.help} Created {dateTime(inv.createdAt)}
+          {inv.finalizedAt ? ` · issued ${dateTime(inv.finalizedAt)}` : ""}
+          {inv.failedAt ? ` · charge failed ${dateTime(inv.failedAt)}` : ""}
+          {inv.paidAt ? ` · paid ${dateTime(inv.paidAt)}` : ""}
+        </p>
+        {isPayable(inv.status) && !canManage && <OwnerOnlyNote id="invoice-owner" what="pay invoices" />}
+      </Card>
+      <Card title="Line items">
+        {inv.lines.length === 0 ? (
+          <p className="text-sm text-slate-600">No line items.</p>
+        ) : (
+          <Table label="Line items">
+            <thead>
+              <tr>
+                <Th>Item</Th>
+                <Th>For</Th>
+                <Th className="text-right">Quantity</Th>
+                <Th className="text-right">Amount</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {inv.lines.map((l, i) => (
+                <tr key={`${l.subject}-${i}`}>
+                  <Td>{l.description}</Td>
+                  <Td className="font-mono text-xs">{l.subject}</Td>
+                  <Td className="text-right">
+                    {Number(l.quantity).toLocaleString("en-US")} {l.unit}
+                  </Td>
+                  <Td className="text-right">{money(l.amountUsd)}</Td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <Td className="font-semibold" colSpan={3}>
+                  Total
+                </Td>
+                <Td className="text-right font-semibold">{money(inv.totalUsd)}</Td>
+              </tr>
+            </tfoot>
+          </Table>
+        )}
+      </Card>
+    </div>
+  );
+}
