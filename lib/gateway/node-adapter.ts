@@ -44,7 +44,10 @@ export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): v
   void (async () => {
     const result = await handleGateway(input);
     if (!result.stream) {
-      res.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(result.body ?? "") });
+      // A refused oversized upload may still be arriving: close the connection after answering, so
+      // the client cannot keep streaming bytes into a socket we only drain.
+      const close = result.status === 413 ? { connection: "close" } : {};
+      res.writeHead(result.status, { ...result.headers, ...close, "content-length": Buffer.byteLength(result.body ?? "") });
       res.end(result.body);
       return;
     }

@@ -130,7 +130,16 @@ export class SpendGuard {
   /** Keep live leases alive; a lease deleted elsewhere (limit lowered, suspension) is retired here. */
   private async renew(): Promise<void> {
     const t = this.now();
-    const live = [...this.leases.entries()].flatMap(([accountId, list]) => list.map((l) => ({ accountId, l })));
+    const all = [...this.leases.entries()].flatMap(([accountId, list]) => list.map((l) => ({ accountId, l })));
+    // A lease that lapsed while renewals failed (database unreachable from here) is never revived:
+    // other instances' grants stopped counting it when it lapsed, so its budget may be theirs now.
+    for (const { accountId, l } of all) {
+      if (l.expiresAt > t) continue;
+      l.retired = true;
+      l.available = 0n;
+      if (l.inFlight === 0) void this.drop(accountId, l);
+    }
+    const live = all.filter(({ l }) => l.expiresAt > t);
     if (live.length === 0) return;
     try {
       const present = await renewSpendLeases(

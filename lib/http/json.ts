@@ -38,7 +38,39 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch {
     throw badRequest("The request body is not valid JSON.");
   }
-  return parseWith(schema, raw);
+  return parseWith(schema, sanitizeJson(raw));
+}
+
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Untrusted JSON made safe to hand to schemas and the database: strings with NUL characters are
+ * refused naming the field (PostgreSQL text cannot store U+0000: it would be a 500), and the keys
+ * `__proto__`, `constructor`, `prototype` are dropped so no later spread or merge can reach a
+ * prototype. Iterative, so deeply nested input cannot overflow the stack.
+ */
+export function sanitizeJson(value: unknown): unknown {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: "" }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) throw badRequest(`${path || "body"}: must not contain NUL (\\u0000) characters`, path || undefined);
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push({ v: item, path: path ? `${path}.${i}` : String(i) }));
+    } else if (v !== null && typeof v === "object") {
+      const obj = v as Record<string, unknown>;
+      for (const key of Object.keys(obj)) {
+        if (PROTOTYPE_KEYS.has(key)) {
+          delete obj[key];
+          continue;
+        }
+        const at = path ? `${path}.${key}` : key;
+        if (key.includes("\u0000")) throw badRequest(`${at}: field names must not contain NUL characters`);
+        stack.push({ v: obj[key], path: at });
+      }
+    }
+  }
+  return value;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {

@@ -1,6 +1,6 @@
 // One wrapper per kind of caller. Each resolves the caller, checks its role, runs the handler and
 // turns any error into the §7 shape with a request id. Routes stay thin.
-import { AppError } from "./errors";
+import { AppError, badRequest } from "./errors";
 import { callerFromApiKey, callerFromSession, sessionUser, type Caller, type SessionUser } from "./caller";
 import { errorResponse } from "./json";
 import { newRequestId } from "./request-id";
@@ -25,6 +25,8 @@ async function run<C>(
 ): Promise<Response> {
   const requestId = newRequestId();
   try {
+    // A NUL in the path or query string has no legitimate use and PostgreSQL cannot store it.
+    if (req.url.includes("%00")) throw badRequest("The URL must not contain NUL (%00) characters.");
     const caller = await resolve(req);
     const raw = (await ctx?.params) ?? {};
     const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));

@@ -1,0 +1,143 @@
+// Run Headroom exactly as `npm start` does (scripts/start.ts: Next production build + the /v1 fast
+// path, embedded PGlite in a throwaway folder) in a child process, capturing everything it prints.
+// The production build in .next/ is shared: it is built (if missing) under an exclusive lock and
+// served under a shared one, so nobody rebuilds it under a running test (/tmp/headroom-build.lock).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "./discover";
+
+export const BUILD_LOCK = process.env.HEADROOM_BUILD_LOCK ?? "/tmp/headroom-build.lock";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `next build` once, under the exclusive lock, when there is no production build yet. */
+export function ensureBuild(): void {
+  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
+  const built = spawnSync("flock", [BUILD_LOCK, "sh", "-c", "test -f .next/BUILD_ID || npx next build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
+  if (built.status !== 0) throw new Error("next build failed");
+}
+
+export async function startServer(env: Record<string, string>, opts: { port?: number; lock?: boolean } = {}): Promise<RunningServer> {
+  ensureBuild();
+  const port = opts.port ?? (await freePort());
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "headroom-sec-"));
+  let out = "";
+  // lock: false when the caller already holds the build lock (a shared lock would wait for it forever).
+  const argv = [...(opts.lock === false ? [] : ["flock", "-s", BUILD_LOCK]), "npx", "tsx", "scripts/start.ts"];
+  const proc: ChildProcess = spawn(argv[0]!, argv.slice(1), {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      HEADROOM_DATA_DIR: dataDir,
+      HEADROOM_STRIPE_EMULATOR_PORT: String(opts.port ? opts.port + 10_000 : await freePort()),
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      ...env,
+    },
+  });
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  let exited = false;
+  proc.on("exit", () => (exited = true));
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited) throw new Error(`the server exited before it was healthy:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`the server was not healthy within 120 s:\n${out}`);
+    const ok = await fetch(`${url}/api/health`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    port,
+    output: () => out,
+    stop: async () => {
+      if (!exited) {
+        const gone = new Promise((r) => proc.once("exit", r));
+        process.kill(-proc.pid!, "SIGTERM");
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-proc.pid!, "SIGKILL");
+          } catch {
+            /* already gone */
+          }
+        }, 10_000);
+        await gone;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cookie jar good enough for next-auth: name=value pairs from Set-Cookie headers. */
+export class Jar {
+  private cookies = new Map<string, string>();
+  take(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+}
+
+/** Sign in through next-auth's credentials provider, as the sign-in form does. */
+export async function signIn(url: string, email: string, password: string): Promise<{ jar: Jar; ok: boolean; error: string | null }> {
+  const jar = new Jar();
+  const csrfRes = await fetch(`${url}/api/auth/csrf`);
+  jar.take(csrfRes);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header(), origin: url },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${url}/`, json: "true" }),
+  });
+  jar.take(res);
+  // With json=true next-auth answers {url} instead of redirecting; the error (if any) is in that URL.
+  const location = res.headers.get("location") ?? ((await res.json().catch(() => ({}))) as { url?: string }).url ?? "";
+  const error = new URL(location || "/", url).searchParams.get("error");
+  return { jar, ok: Boolean(jar.get("next-auth.session-token")), error };
+}
