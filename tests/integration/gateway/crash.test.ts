@@ -21,7 +21,8 @@ afterAll(async () => {
 
 function startChild(env: Record<string, string>): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn("npx", ["tsx", "--tsconfig", "tsconfig.json", "tests/helpers/gateway-child.ts"], {
+    // node itself (not an npx wrapper), so SIGKILL hits the process that holds the requests.
+    const proc = spawn(process.execPath, ["--import", "tsx", "tests/helpers/gateway-child.ts"], {
       cwd: root,
       env: {
         ...process.env,
