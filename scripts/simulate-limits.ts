@@ -1,7 +1,8 @@
 // npm run simulate:limits -- --policy <model|default> --minutes 180 --traffic track [--json]
 // Prints the limits a traffic pattern would see under a rate-limit policy, minute by minute (SPEC §6).
 import { parseArgs } from "node:util";
-import { BUILTIN_POLICIES, builtinPolicy, parseTraffic, simulate, type SimulatedMinute } from "../lib/limits";
+import { BUILTIN_POLICIES, builtinPolicy, parseTraffic, simulate } from "../lib/limits";
+import { simulationSummary, simulationTable } from "../lib/limits/simulation-report";
 
 const USAGE = `usage: npm run simulate:limits -- [options]
 
@@ -74,24 +75,6 @@ function parseCli(argv: string[]) {
   };
 }
 
-function table(rows: SimulatedMinute[]): string {
-  const header = ["minute", "RPM", "ITPM", "OTPM", "sent", "in-limit", "over-limit", "rejected", "sustained"];
-  const cells = rows.map((r) => [
-    r.minute,
-    r.limits.requests,
-    r.limits.tokensPrompt,
-    r.limits.tokensGenerated,
-    r.sent,
-    r.admittedInLimit,
-    r.admittedOverLimit,
-    r.rejected,
-    Number(r.sustainedMinutes.toFixed(3)),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
-  const line = (values: (string | number)[]) => values.map((v, i) => String(v).padStart(widths[i]!)).join("  ");
-  return [line(header), ...cells.map(line)].join("\n");
-}
-
 function main(): void {
   const options = parseCli(process.argv.slice(2));
   const rows = simulate(options);
@@ -102,17 +85,8 @@ function main(): void {
     );
     return;
   }
-  process.stdout.write(`${table(rows)}\n`);
-  const capAt = rows.find((r) => r.limits.requests >= options.policy.capRpm);
-  const totals = rows.reduce((t, r) => ({ sent: t.sent + r.sent, over: t.over + r.admittedOverLimit, rejected: t.rejected + r.rejected }), {
-    sent: 0,
-    over: 0,
-    rejected: 0,
-  });
-  process.stdout.write(
-    `\npolicy ${options.policyName}: sent ${totals.sent}, over-limit ${totals.over}, rejected ${totals.rejected}; ` +
-      (capAt ? `cap ${options.policy.capRpm} RPM reached at minute ${capAt.minute}\n` : `cap ${options.policy.capRpm} RPM not reached\n`),
-  );
+  process.stdout.write(`${simulationTable(rows)}\n`);
+  process.stdout.write(`\n${simulationSummary(options.policyName, options.policy.capRpm, rows)}\n`);
 }
 
 main();

@@ -3,8 +3,9 @@
 // (scripts/simulate-limits.ts); tests/integration/cli checks the two print the same thing.
 import type { Command } from "commander";
 import { BUILTIN_POLICIES, builtinPolicy } from "../../../lib/limits/policy";
-import { simulate, type SimulatedMinute } from "../../../lib/limits/simulate";
+import { simulate } from "../../../lib/limits/simulate";
 import { parseTraffic } from "../../../lib/limits/traffic";
+import { simulationSummary, simulationTable } from "../../../lib/limits/simulation-report";
 import { contextOf } from "../context";
 import { UsageError } from "../errors";
 import { withExamples } from "../help";
@@ -50,24 +51,7 @@ function options(flags: Flags) {
   };
 }
 
-/** The minute-by-minute table, as scripts/simulate-limits.ts prints it. */
-export function simulationTable(rows: SimulatedMinute[]): string {
-  const header = ["minute", "RPM", "ITPM", "OTPM", "sent", "in-limit", "over-limit", "rejected", "sustained"];
-  const cells = rows.map((r) => [
-    r.minute,
-    r.limits.requests,
-    r.limits.tokensPrompt,
-    r.limits.tokensGenerated,
-    r.sent,
-    r.admittedInLimit,
-    r.admittedOverLimit,
-    r.rejected,
-    Number(r.sustainedMinutes.toFixed(3)),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
-  const line = (values: (string | number)[]) => values.map((v, i) => String(v).padStart(widths[i] ?? 0)).join("  ");
-  return [line(header), ...cells.map(line)].join("\n");
-}
+export { simulationTable };
 
 export function registerSimulateLimits(program: Command): void {
   withExamples(
@@ -101,15 +85,7 @@ export function registerSimulateLimits(program: Command): void {
           return ctx.json({ policyName, policy, traffic, minutes, modelLoad, promptTokens, maxTokens, rows });
         }
         ctx.out(simulationTable(rows));
-        const capAt = rows.find((r) => r.limits.requests >= opts.policy.capRpm);
-        const totals = rows.reduce(
-          (t, r) => ({ sent: t.sent + r.sent, over: t.over + r.admittedOverLimit, rejected: t.rejected + r.rejected }),
-          { sent: 0, over: 0, rejected: 0 },
-        );
-        ctx.out(
-          `\npolicy ${opts.policyName}: sent ${totals.sent}, over-limit ${totals.over}, rejected ${totals.rejected}; ` +
-            (capAt ? `cap ${opts.policy.capRpm} RPM reached at minute ${capAt.minute}` : `cap ${opts.policy.capRpm} RPM not reached`),
-        );
+        ctx.out(`\n${simulationSummary(opts.policyName, opts.policy.capRpm, rows)}`);
       }),
     [
       "headroom simulate-limits                                   # the default policy, 180 minutes at the limit",
