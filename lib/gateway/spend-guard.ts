@@ -17,6 +17,7 @@ interface Lease {
 export type Reservation =
   { ok: true; leaseId: string; amount: bigint } | { ok: false; availableMicros: bigint; limitMicros: bigint | null };
 
+const MAX_ROUNDS = 200;
 /** Stop reserving on a lease this long before it would lapse. */
 const RETIRE_MARGIN_MS = 20_000;
 const RENEW_EVERY_MS = 2_000;
@@ -39,7 +40,10 @@ export class SpendGuard {
   }
 
   async reserve(accountId: string, maxCost: bigint): Promise<Reservation> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Only the database may refuse: each round either waits for another request's grant or makes
+    // its own, so under contention (many requests, little budget) a request keeps trying until it
+    // gets a slice or the account really has no budget left. The bound only guards against a bug.
+    for (let attempt = 0; attempt < MAX_ROUNDS; attempt++) {
       const lease = this.usable(accountId, maxCost);
       if (lease) {
         lease.available -= maxCost;
