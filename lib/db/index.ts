@@ -4,6 +4,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
@@ -16,7 +17,17 @@ export interface Handle {
   kind: "postgres" | "pglite";
   /** The embedded engine itself, for running migrations before Prisma is used. */
   pglite?: PGlite;
+  /** One statement straight on the driver (see directQuery). */
+  query: (q: DirectQuery) => Promise<Record<string, unknown>[]>;
   close: () => Promise<void>;
+}
+
+/** A statement run on the driver itself, bypassing Prisma: a fixed text, prepared once per connection. */
+export interface DirectQuery {
+  /** Names the prepared statement (PostgreSQL); the same name must always carry the same text. */
+  name: string;
+  text: string;
+  values: unknown[];
 }
 
 // The custom server (tsx) and Next's bundled route handlers each load their own copy of this
@@ -32,6 +43,17 @@ export function db(): PrismaClient {
   const handle = openSync();
   slot.handle = handle;
   return handle.prisma;
+}
+
+/**
+ * Run one statement on the driver under Prisma, for the few hot paths where Prisma's per-call
+ * work dominates (the gateway's group-commit meter). The statement is prepared once per
+ * connection and its plan reused; rows come back as the driver decodes them (int8 as a string on
+ * PostgreSQL, a bigint on PGlite): callers convert. Not part of any Prisma transaction.
+ */
+export function directQuery(q: DirectQuery): Promise<Record<string, unknown>[]> {
+  if (!slot.handle) db();
+  return slot.handle!.query(q);
 }
 
 export function dbKind(): "postgres" | "pglite" {
@@ -58,10 +80,26 @@ export function pgliteDir(): string {
   return path.resolve(env().HEADROOM_DATA_DIR, "db");
 }
 
+/** Connections for direct statements, besides Prisma's pool (the meter flushes up to 4 lanes at once). */
+const DIRECT_CONNECTIONS = 4;
+
 export function openPostgres(url: string, max = 10): Handle {
-  const adapter = new PrismaPg({ connectionString: url, max });
-  const prisma = new PrismaClient({ adapter });
-  return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  // Direct statements get a few connections of their own that always use the generic plan of a
+  // prepared statement: their texts are fixed and their parameters are arrays, whose sizes would
+  // otherwise make PostgreSQL re-plan (~1 ms for the meter's statement) on every execution.
+  let direct: pg.Pool | null = null;
+  const directPool = () =>
+    (direct ??= new pg.Pool({ connectionString: url, max: DIRECT_CONNECTIONS, options: "-c plan_cache_mode=force_generic_plan" }));
+  return {
+    prisma,
+    kind: "postgres",
+    query: async (q) => (await directPool().query(q)).rows as Record<string, unknown>[],
+    close: async () => {
+      await prisma.$disconnect();
+      await direct?.end();
+    },
+  };
 }
 
 export function openPglite(dir: string | null): Handle {
@@ -72,6 +110,8 @@ export function openPglite(dir: string | null): Handle {
     prisma,
     kind: "pglite",
     pglite,
+    // PGlite has one connection; its own lock keeps this out of a running Prisma transaction.
+    query: async (q) => (await pglite.query<Record<string, unknown>>(q.text, q.values)).rows,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

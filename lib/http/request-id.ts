@@ -1,6 +1,6 @@
 // Request ids: unique, sortable enough to eyeball, returned as x-request-id and stored on usage.
-import { randomBytes } from "node:crypto";
+import { uniqueId } from "../ids";
 
 export function newRequestId(): string {
-  return `req_${Date.now().toString(36)}${randomBytes(8).toString("hex")}`;
+  return uniqueId("req");
 }
