@@ -1,10 +1,12 @@
 // Where completions come from: the built-in simulated model, or a real OpenAI-compatible upstream
 // (UPSTREAM_BASE_URL). Both yield the same events, so the pipeline streams, meters and settles the
 // same way; for an upstream, its reported usage is what gets charged (SPEC §7).
+import { countTokens } from "gpt-tokenizer";
 import { AppError } from "../http/errors";
 import type { CatalogModel } from "./catalog";
+import type { ChoiceResult } from "./openai-shapes";
 import type { InferenceKind } from "./schemas";
-import { finishReason, paced, simulatedAnswer } from "./simulated-model";
+import { finishReason, paced, simulatedAnswer, sleep, type SimulatedSpeed } from "./simulated-model";
 
 export type GenerationEvent =
   | { type: "delta"; index: number; text: string; tokens: number }
@@ -21,8 +23,35 @@ export interface GenerationInput {
   signal: AbortSignal;
 }
 
+/** A whole answer: the choices and the tokens they hold, plus the upstream's own count if it sent one. */
+export interface Completion {
+  choices: ChoiceResult[];
+  completionTokens: number;
+  upstreamUsage: { promptTokens: number; completionTokens: number } | null;
+}
+
 export interface Backend {
+  /** Token by token, for streamed responses. */
   generate(input: GenerationInput): AsyncGenerator<GenerationEvent>;
+  /** The whole answer at once, for non-streamed responses; if the client goes away, what was generated. */
+  complete(input: GenerationInput): Promise<Completion>;
+}
+
+/** Collect a token stream into a whole answer (a backend with nothing better to do for complete()). */
+export async function collect(events: AsyncIterable<GenerationEvent>, n: number): Promise<Completion> {
+  const texts: string[][] = Array.from({ length: n }, () => []);
+  const reasons: ("stop" | "length")[] = Array.from({ length: n }, () => "stop");
+  let counted = 0;
+  let upstreamUsage: Completion["upstreamUsage"] = null;
+  for await (const e of events) {
+    if (e.type === "delta") {
+      texts[e.index]?.push(e.text);
+      counted += e.tokens;
+    } else if (e.type === "finish") reasons[e.index] = e.reason;
+    else upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
+  }
+  const choices = texts.map((t, index) => ({ index, text: t.join(""), finishReason: reasons[index]! }));
+  return { choices, completionTokens: counted || countTokens(choices.map((c) => c.text).join("")), upstreamUsage };
 }
 
 function envNumber(name: string): number | undefined {
@@ -33,20 +62,61 @@ function envNumber(name: string): number | undefined {
 }
 
 export class SimulatedBackend implements Backend {
-  async *generate(input: GenerationInput): AsyncGenerator<GenerationEvent> {
-    const speed = {
-      tokensPerSecond: envNumber("HEADROOM_SIM_TOKENS_PER_SECOND") ?? input.model.tokensPerSecond,
-      firstTokenMs: envNumber("HEADROOM_SIM_FIRST_TOKEN_MS") ?? input.model.firstTokenMs,
+  // Read once: the environment's override of every model's speed (HEADROOM_SIM_*).
+  private readonly override = {
+    tokensPerSecond: envNumber("HEADROOM_SIM_TOKENS_PER_SECOND"),
+    firstTokenMs: envNumber("HEADROOM_SIM_FIRST_TOKEN_MS"),
+  };
+
+  private speed(model: CatalogModel): SimulatedSpeed {
+    return {
+      tokensPerSecond: this.override.tokensPerSecond ?? model.tokensPerSecond,
+      firstTokenMs: this.override.firstTokenMs ?? model.firstTokenMs,
     };
+  }
+
+  private answers(input: GenerationInput): string[][] {
     const seed = typeof input.body.seed === "number" ? input.body.seed : 0;
-    for (let index = 0; index < input.n; index++) {
-      const pieces = simulatedAnswer(input.prompt, index, input.maxTokens, seed);
+    return Array.from({ length: input.n }, (_, index) => simulatedAnswer(input.prompt, index, input.maxTokens, seed));
+  }
+
+  async *generate(input: GenerationInput): AsyncGenerator<GenerationEvent> {
+    const speed = this.speed(input.model);
+    const answers = this.answers(input);
+    for (let index = 0; index < answers.length; index++) {
+      const pieces = answers[index]!;
       for await (const piece of paced(pieces, index === 0 ? speed : { ...speed, firstTokenMs: 0 }, input.signal)) {
         yield { type: "delta", index, text: piece, tokens: 1 };
       }
       if (input.signal.aborted) return;
       yield { type: "finish", index, reason: finishReason(pieces, input.maxTokens) };
     }
+  }
+
+  /** The same answer generate() streams, after the same time, in one wait instead of one per token. */
+  async complete(input: GenerationInput): Promise<Completion> {
+    const speed = this.speed(input.model);
+    const answers = this.answers(input);
+    const total = answers.reduce((sum, pieces) => sum + pieces.length, 0);
+    const gap = speed.tokensPerSecond > 0 ? 1000 / speed.tokensPerSecond : 0;
+    let produced = total;
+    const wait = speed.firstTokenMs + total * gap;
+    if (wait > 0) {
+      const started = performance.now();
+      await sleep(wait, input.signal);
+      // Gone early: only the tokens generated by then, choice after choice, as generate() would have.
+      if (input.signal.aborted) {
+        const elapsed = performance.now() - started - speed.firstTokenMs;
+        produced = gap > 0 ? Math.max(0, Math.min(total, Math.floor(elapsed / gap))) : 0;
+      }
+    }
+    let left = produced;
+    const choices = answers.map((pieces, index) => {
+      const kept = pieces.length <= left ? pieces : pieces.slice(0, left);
+      left -= kept.length;
+      return { index, text: kept.join(""), finishReason: finishReason(pieces, input.maxTokens) };
+    });
+    return { choices, completionTokens: produced, upstreamUsage: null };
   }
 }
 
@@ -56,6 +126,10 @@ export class UpstreamBackend implements Backend {
     private readonly baseUrl: string,
     private readonly apiKey: string | undefined,
   ) {}
+
+  complete(input: GenerationInput): Promise<Completion> {
+    return collect(this.generate(input), input.n);
+  }
 
   async *generate(input: GenerationInput): AsyncGenerator<GenerationEvent> {
     const path = input.kind === "chat" ? "/chat/completions" : "/completions";

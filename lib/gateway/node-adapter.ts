@@ -29,17 +29,30 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): void {
-  const abort = new AbortController();
+  // The abort signal is made on first use: most requests are answered without ever needing one.
+  let abort: AbortController | null = null;
+  let gone = false;
   res.on("close", () => {
-    if (!res.writableFinished) abort.abort();
+    if (res.writableFinished) return;
+    gone = true;
+    abort?.abort();
   });
+  const signal = (): AbortSignal => {
+    if (!abort) {
+      abort = new AbortController();
+      if (gone) abort.abort();
+    }
+    return abort.signal;
+  };
   const input: GatewayRequest = {
     method: req.method ?? "GET",
     path: req.url ?? "/",
     authorization: req.headers.authorization ?? null,
     contentType: req.headers["content-type"] ?? null,
     readBody: (limit) => readBody(req, limit),
-    signal: abort.signal,
+    get signal() {
+      return signal();
+    },
   };
   void (async () => {
     const result = await handleGateway(input);
@@ -56,11 +69,11 @@ export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): v
     const stream = result.stream;
     try {
       for await (const chunk of stream) {
-        if (abort.signal.aborted) break;
+        if (gone) break;
         if (!res.write(chunk)) await new Promise<void>((r) => (res.once("drain", r), res.once("close", r)));
       }
     } finally {
-      if (abort.signal.aborted) await stream.return(undefined);
+      if (gone) await stream.return(undefined);
       res.end();
     }
   })().catch(() => {

@@ -12,11 +12,11 @@ import { displayUsd, requestCostMicros } from "../money";
 import { metrics } from "../metrics";
 import { log } from "../log";
 import { SUSPENSION_FIX } from "../billing/suspension";
-import { defaultBackend, type GenerationEvent } from "./backends";
+import { defaultBackend, type Completion, type GenerationInput } from "./backends";
 import type { CatalogModel } from "./catalog";
 import { gateway, type GatewayContext } from "./context";
 import { rateLimitHeaders } from "./headers";
-import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf, type ChoiceResult } from "./openai-shapes";
+import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf } from "./openai-shapes";
 import { chatCompletionSchema, completionSchema, type InferenceKind } from "./schemas";
 import { chatPromptText, completionPromptText, countChatPromptTokens, countCompletionPromptTokens } from "./tokens";
 import type { GatewayRequest, GatewayResult } from "./types";
@@ -235,7 +235,7 @@ async function inference(
   }
   let release: () => void;
   try {
-    release = await ctx.scheduler.acquire(model.id, model.concurrency, overLimit ? "low" : "high", req.signal);
+    release = await ctx.scheduler.acquire(model.id, model.concurrency, overLimit ? "low" : "high", () => req.signal);
   } catch (err) {
     await refundAll();
     throw err;
@@ -260,15 +260,18 @@ async function inference(
     started: Date.now(),
     release,
     releaseSpend,
-    events: defaultBackend().generate({
+    generation: {
       kind,
       model,
       body: body as Record<string, unknown>,
       prompt: parsed.kind === "chat" ? chatPromptText(parsed.body.messages) : completionPromptText(parsed.body.prompt),
       n,
       maxTokens,
-      signal: req.signal,
-    }),
+      // Read only when the backend waits or streams: a fast answer never needs one.
+      get signal() {
+        return req.signal;
+      },
+    },
   };
   const headers = { ...state.rl };
   if (body.stream) {
@@ -300,7 +303,7 @@ interface Serving {
   started: number;
   release: () => void;
   releaseSpend: (spent: bigint) => void;
-  events: AsyncGenerator<GenerationEvent>;
+  generation: GenerationInput;
 }
 
 /** Meter (durably), then settle the rate-limit reservation and the spend reservation. */
@@ -342,18 +345,9 @@ async function finish(
 }
 
 async function collectResponse(s: Serving): Promise<unknown> {
-  const texts: string[][] = Array.from({ length: s.n }, () => []);
-  const reasons: ("stop" | "length")[] = Array.from({ length: s.n }, () => "stop");
-  let counted = 0;
-  let upstreamUsage: { promptTokens: number; completionTokens: number } | null = null;
+  let completion: Completion;
   try {
-    for await (const e of s.events) {
-      if (e.type === "delta") {
-        texts[e.index]?.push(e.text);
-        counted += e.tokens;
-      } else if (e.type === "finish") reasons[e.index] = e.reason;
-      else upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
-    }
+    completion = await defaultBackend().complete(s.generation);
   } catch (err) {
     s.release();
     s.releaseSpend(0n);
@@ -362,18 +356,14 @@ async function collectResponse(s: Serving): Promise<unknown> {
       .catch(() => undefined);
     throw err;
   }
-  const choices: ChoiceResult[] = texts.map((t, index) => ({ index, text: t.join(""), finishReason: reasons[index]! }));
-  const usage = upstreamUsage ?? {
-    promptTokens: s.promptTokens,
-    completionTokens: counted || countTokens(choices.map((c) => c.text).join("")),
-  };
+  const usage = completion.upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens: completion.completionTokens };
   await finish(s, usage, { streamed: false, abandoned: false });
   return completionObject(
     s.kind,
     s.requestId,
     s.model.name,
     Math.floor(s.started / 1000),
-    choices,
+    completion.choices,
     usageOf(usage.promptTokens, usage.completionTokens),
   );
 }
@@ -385,7 +375,7 @@ async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerato
   let done = false;
   const started = new Set<number>();
   try {
-    for await (const e of s.events) {
+    for await (const e of defaultBackend().generate(s.generation)) {
       if (e.type === "delta") {
         completionTokens += e.tokens || countTokens(e.text);
         if (s.kind === "chat" && !started.has(e.index)) {

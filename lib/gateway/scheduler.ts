@@ -32,7 +32,8 @@ export class Scheduler {
 
   constructor(private readonly queueFactor = 8) {}
 
-  acquire(modelId: string, concurrency: number, priority: Priority, signal?: AbortSignal): Promise<() => void> {
+  /** `signal` is read only if the request has to queue (creating one costs more than a free slot). */
+  acquire(modelId: string, concurrency: number, priority: Priority, signal?: () => AbortSignal): Promise<() => void> {
     const m = this.slots(modelId, concurrency);
     if (m.active < m.concurrency && m.high.length === 0 && (priority === "high" || m.low.length === 0)) {
       m.active++;
@@ -47,7 +48,7 @@ export class Scheduler {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { grant: resolve, shed: reject, enqueuedAt: Date.now() };
       (priority === "high" ? m.high : m.low).push(waiter);
-      signal?.addEventListener(
+      signal?.().addEventListener(
         "abort",
         () => {
           const list = priority === "high" ? m.high : m.low;

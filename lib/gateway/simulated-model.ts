@@ -49,7 +49,8 @@ export function finishReason(pieces: string[], maxTokens: number): "stop" | "len
   return pieces.length >= maxTokens ? "length" : "stop";
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/** Resolves after `ms`, or at once when the signal aborts. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve();
     const t = setTimeout(resolve, ms);

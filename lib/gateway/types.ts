@@ -7,8 +7,8 @@ export interface GatewayRequest {
   contentType: string | null;
   /** Reads the body, refusing more than `limit` bytes (throws AppError payload_too_large). */
   readBody: (limit: number) => Promise<string>;
-  /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  /** Aborts when the client goes away. May be a getter that creates it on first read. */
+  readonly signal: AbortSignal;
 }
 
 export interface GatewayResult {

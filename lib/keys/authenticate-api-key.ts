@@ -15,17 +15,26 @@ export interface KeyPrincipal {
 
 const TTL_MS = 1_000;
 const LAST_USED_EVERY_MS = 60_000;
-const cache = new Map<string, { at: number; principal: KeyPrincipal | null }>();
+// The promise is cached, so when an entry expires under load one lookup serves every waiting request.
+const cache = new Map<string, { at: number; principal: Promise<KeyPrincipal | null> }>();
 const lastUsedWritten = new Map<string, number>();
 
-export async function authenticateApiKey(secret: string, now = Date.now()): Promise<KeyPrincipal | null> {
-  if (!isWellFormedSecret(secret)) return null;
+export function authenticateApiKey(secret: string, now = Date.now()): Promise<KeyPrincipal | null> {
+  if (!isWellFormedSecret(secret)) return Promise.resolve(null);
   const hit = cache.get(secret);
   if (hit && now - hit.at < TTL_MS) return hit.principal;
-  const principal = await lookup(secret);
+  const principal = lookup(secret);
   if (cache.size > 10_000) cache.clear();
   cache.set(secret, { at: now, principal });
-  if (principal) touchLastUsed(principal.apiKeyId, now);
+  principal.then(
+    (p) => {
+      if (p) touchLastUsed(p.apiKeyId, now);
+    },
+    // A failed lookup (database unreachable) is not remembered: the next request tries again.
+    () => {
+      if (cache.get(secret)?.principal === principal) cache.delete(secret);
+    },
+  );
   return principal;
 }
 
