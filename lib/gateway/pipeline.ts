@@ -338,7 +338,10 @@ async function finish(
     s.releaseSpend(costMicros);
   }
   const actual: Cost = { requests: s.cost.requests, tokensPrompt: s.cost.tokensPrompt, tokensGenerated: usage.completionTokens };
-  await s.ctx.limiter
+  // Not awaited: the response need not wait for it. The settle is issued before the response is
+  // written, and a store applies commands in the order issued (Redis: one connection, FIFO), so
+  // the client's next request is admitted against the settled bucket all the same.
+  void s.ctx.limiter
     .settle(s.key, s.policy, s.cost, actual, Date.now())
     .catch((err) => log.warn("rate-limit settle failed", { error: String(err) }));
   return costMicros;

@@ -10,6 +10,8 @@ export const LIMITER_REDIS_OPTIONS: RedisOptions = {
   maxRetriesPerRequest: 0,
   // A hung server (not a closed one) is detected by this per-command timeout.
   commandTimeout: 250,
+  // Commands issued in the same tick (many requests admitted at once) share one write.
+  enableAutoPipelining: true,
   connectTimeout: 1000,
   retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
 };
