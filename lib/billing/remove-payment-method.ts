@@ -1,13 +1,21 @@
 // A payment method was detached (by the owner or Stripe's payment_method.detached). The tier
 // stays (tiers never go down automatically); with no card left and no credits the account is
-// suspended for `no_payment_method` in the same transaction (SPEC §5).
+// suspended for `no_payment_method` in the same transaction (SPEC §5). When it was the default,
+// the newest remaining card becomes the default (the caller tells Stripe).
 import { db } from "../db";
 import { checkKey } from "./amounts";
 import { lockAccount } from "./lock-account";
 import { syncSuspension } from "./suspension";
 
 export type RemovePaymentMethodResult =
-  | { ok: true; removed: boolean; remaining: number; status: "active" | "suspended" }
+  | {
+      ok: true;
+      removed: boolean;
+      remaining: number;
+      status: "active" | "suspended";
+      /** The card that became the default because this one was (Stripe id), else null. */
+      newDefault: string | null;
+    }
   | { ok: false; reason: "invalid_input" | "no_account" | "not_found"; message: string };
 
 export async function removePaymentMethod(input: {
@@ -28,20 +36,24 @@ export async function removePaymentMethod(input: {
     });
     if (!method) return { ok: false as const, reason: "not_found" as const, message: "no such payment method on this account" };
     const removed = method.detachedAt === null;
+    let newDefault: string | null = null;
     if (removed) {
       await tx.paymentMethod.update({ where: { id: method.id }, data: { detachedAt: at, isDefault: false } });
       if (method.isDefault) {
         const next = await tx.paymentMethod.findFirst({
           where: { accountId: input.accountId, detachedAt: null },
           orderBy: { createdAt: "desc" },
-          select: { id: true },
+          select: { id: true, stripePaymentMethodId: true },
         });
-        if (next) await tx.paymentMethod.update({ where: { id: next.id }, data: { isDefault: true } });
+        if (next) {
+          await tx.paymentMethod.update({ where: { id: next.id }, data: { isDefault: true } });
+          newDefault = next.stripePaymentMethodId;
+        }
       }
       await tx.auditLog.create({ data: { accountId: input.accountId, actorId: input.actorId ?? null, action: "payment_method.detached" } });
     }
     const remaining = await tx.paymentMethod.count({ where: { accountId: input.accountId, detachedAt: null } });
     const sync = await syncSuspension(tx, input.accountId, at);
-    return { ok: true as const, removed, remaining, status: sync.status };
+    return { ok: true as const, removed, remaining, status: sync.status, newDefault };
   });
 }

@@ -1,12 +1,13 @@
 // The one database entry point: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
 // embedded PGlite (a data folder) when it is not. Nothing outside lib/db knows which is in use.
+import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "./generated/client";
+import { PrismaClient, type Prisma } from "./generated/client";
 import { env } from "../env";
 
 export type Db = PrismaClient;
@@ -30,19 +31,86 @@ export interface DirectQuery {
   values: unknown[];
 }
 
+/** An ambient transaction: the client code inside `inTransaction` gets from db(), while it is open. */
+interface Ambient {
+  client: PrismaClient;
+  open: boolean;
+}
+
 // The custom server (tsx) and Next's bundled route handlers each load their own copy of this
 // module in one process; a PGlite data folder may be opened once per process, so the handle lives
-// on globalThis and both copies share it.
+// on globalThis and both copies share it — as does the ambient transaction's storage, so a verb
+// from either copy joins a transaction opened by the other.
 const KEY = Symbol.for("headroom.db");
-type Slot = { handle?: Handle; opening?: Promise<Handle> };
+type Slot = { handle?: Handle; opening?: Promise<Handle>; ambient?: AsyncLocalStorage<Ambient> };
 const slot: Slot = ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
+const ambient: AsyncLocalStorage<Ambient> = (slot.ambient ??= new AsyncLocalStorage<Ambient>());
 
-/** The process's Prisma client. Opens the configured database on first use. */
+/**
+ * The process's Prisma client (opens the configured database on first use) — or, inside
+ * `inTransaction`, that transaction's client, so every verb called there writes in it.
+ */
 export function db(): PrismaClient {
+  const tx = ambient.getStore();
+  if (tx?.open) return tx.client;
   if (slot.handle) return slot.handle.prisma;
   const handle = openSync();
   slot.handle = handle;
   return handle.prisma;
+}
+
+export interface TransactionOptions {
+  /** Longest the transaction may run (Prisma's default is 5 s). */
+  timeout?: number;
+  /** Longest to wait for a connection (PostgreSQL) or PGlite's single one. */
+  maxWait?: number;
+}
+
+/**
+ * Run `fn` in one transaction that everything inside shares: db() returns the transaction's
+ * client, and a verb's own `db().$transaction(…)` runs in it (no nested transaction is opened —
+ * PGlite has one connection, so a nested one would wait for this one forever). All of it commits
+ * together or none of it does. Called inside an ambient transaction, `fn` simply joins it.
+ * No network calls inside (Stripe…): the transaction holds its locks (and PGlite's only
+ * connection) until it ends.
+ */
+export async function inTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  const outer = ambient.getStore();
+  if (outer?.open) return fn(outer.client);
+  return db().$transaction(async (tx) => {
+    const store: Ambient = { client: joiningClient(tx), open: true };
+    try {
+      return await ambient.run(store, () => fn(store.client));
+    } finally {
+      // Work that outlives the transaction (a timer started inside) falls back to the process's client.
+      store.open = false;
+    }
+  }, options);
+}
+
+/** True inside `inTransaction` (e.g. to refuse network calls there). */
+export function inAmbientTransaction(): boolean {
+  return ambient.getStore()?.open === true;
+}
+
+/**
+ * The transaction client as db() hands it out inside `inTransaction`: `$transaction(fn)` runs `fn`
+ * on this same transaction, `$transaction([…])` runs the queries in it in order. Everything else is
+ * the transaction client itself (no $connect/$disconnect/$extends: nothing inside a transaction
+ * calls those).
+ */
+function joiningClient(tx: Prisma.TransactionClient): PrismaClient {
+  const joined = async (arg: unknown) => {
+    if (typeof arg === "function") return (arg as (t: Prisma.TransactionClient) => Promise<unknown>)(client as Prisma.TransactionClient);
+    if (!Array.isArray(arg)) throw new TypeError("$transaction expects a function or an array of queries");
+    const results: unknown[] = [];
+    for (const query of arg as Promise<unknown>[]) results.push(await query);
+    return results;
+  };
+  const client = new Proxy(tx, {
+    get: (target, prop) => (prop === "$transaction" ? joined : Reflect.get(target, prop)),
+  }) as unknown as PrismaClient;
+  return client;
 }
 
 /**

@@ -2,6 +2,7 @@
 // STRIPE_SECRET_KEY is set and to the local emulator (stripe-emulator/) otherwise — the same code
 // path either way, only the SDK's host/port/protocol differ.
 import Stripe from "stripe";
+import { inAmbientTransaction } from "../db";
 import { env } from "../env";
 
 export type StripeMode = "stripe" | "emulator";
@@ -40,10 +41,14 @@ export function stripeTarget(): string {
 }
 
 /**
- * The process's Stripe client. Rebuilt when the configuration changes (tests start the emulator
+ * The process's Stripe client — never inside `inTransaction`. Rebuilt when the configuration changes (tests start the emulator
  * on a random port and point HEADROOM_STRIPE_EMULATOR_PORT at it).
  */
 export function stripe(): Stripe {
+  // A Stripe call inside a shared transaction would hold its locks (and PGlite's only connection)
+  // for a network round trip — and the webhooks it triggers could not get at the database.
+  if (inAmbientTransaction())
+    throw new Error("Stripe called inside a database transaction: call it before or after (see lib/db inTransaction)");
   if (slot.override) return slot.override;
   const t = target();
   const signature = `${t.mode}|${t.key}|${t.host ?? ""}|${t.port ?? ""}`;

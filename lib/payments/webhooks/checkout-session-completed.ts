@@ -10,28 +10,57 @@ import { centsOf } from "../cents";
 import { PURPOSE_METADATA_KEY } from "../checkout";
 import { settleInvoiceInStripe } from "../invoices/settle-invoice";
 import { upsertPurchasePayment } from "../payment-rows";
-import { saveCardFromStripe } from "../payment-methods";
+import { prepareCardSave, recordPreparedCard, type PreparedCard } from "../payment-methods";
 import { stripe } from "../stripe-client";
+import { cardOutcome } from "./card-outcome";
 import { accountFor } from "./lookup";
-import { idOf, type Tx, type WebhookHandler, type WebhookOutcome } from "./types";
+import { idOf, type EventOf, type WebhookHandler, type WebhookOutcome } from "./types";
 
-export const checkoutSessionCompleted: WebhookHandler<"checkout.session.completed"> = (event) =>
-  handleCompletedSession(event.data.object, event.created);
+/** The session's account (and our row of it, if we created it); for a setup session, its card, Stripe side done. */
+export interface PreparedSession {
+  accountId: string | null;
+  row: { amountMicros: bigint | null } | null;
+  card: PreparedCard | null;
+}
 
-export async function handleCompletedSession(session: Stripe.Checkout.Session, eventCreated: number): Promise<WebhookOutcome> {
+type SessionEvent = EventOf<"checkout.session.completed"> | EventOf<"checkout.session.async_payment_succeeded">;
+
+export const checkoutSessionCompleted: WebhookHandler<"checkout.session.completed", PreparedSession> = {
+  prepare: (event) => prepareSession(event.data.object, event.created),
+  apply: (event, prepared) => applyCompletedSession(event, prepared),
+};
+
+/** Before the transaction: which account, and for a setup session the SetupIntent's card from Stripe. */
+export async function prepareSession(session: Stripe.Checkout.Session, eventCreated: number): Promise<PreparedSession> {
   const row = await db().checkoutSession.findUnique({
     where: { stripeSessionId: session.id },
     select: { accountId: true, amountMicros: true },
   });
   const accountId = row?.accountId ?? (await accountFor(idOf(session.customer), session.metadata));
+  if (!accountId || session.mode !== "setup") return { accountId, row, card: null };
+  const setupIntentId = idOf(session.setup_intent);
+  if (!setupIntentId) return { accountId, row, card: { ok: false, accountId, note: "setup session without a SetupIntent" } };
+  const si = await stripe().setupIntents.retrieve(setupIntentId);
+  const pmId = idOf(si.payment_method);
+  if (si.status !== "succeeded" || !pmId) return { accountId, row, card: { ok: false, accountId, note: `SetupIntent ${si.status}` } };
+  return { accountId, row, card: await prepareCardSave({ accountId, paymentMethod: pmId, eventCreated }) };
+}
+
+export async function applyCompletedSession(event: SessionEvent, prepared: PreparedSession): Promise<WebhookOutcome> {
+  const session = event.data.object;
+  const { accountId, row } = prepared;
   if (!accountId) return { result: "ignored", accountId: null, note: "not a Headroom Checkout Session" };
-  const markComplete = async (tx: Tx) => {
-    await tx.checkoutSession.updateMany({
+  const markComplete = () =>
+    db().checkoutSession.updateMany({
       where: { stripeSessionId: session.id, status: { not: "complete" } },
-      data: { status: "complete", completedAt: new Date(eventCreated * 1000) },
+      data: { status: "complete", completedAt: new Date(event.created * 1000) },
     });
-  };
-  if (session.mode === "setup") return saveSessionCard(session, accountId, eventCreated, markComplete);
+  if (session.mode === "setup") {
+    if (!prepared.card) return { result: "ignored", accountId, note: "setup session without a card" };
+    const saved = cardOutcome(accountId, await recordPreparedCard(prepared.card, event.created));
+    await markComplete();
+    return saved;
+  }
   if (session.mode !== "payment" || (!row && session.metadata?.[PURPOSE_METADATA_KEY] !== "credits")) {
     return { result: "ignored", accountId, note: `not a credits session (mode ${session.mode})` };
   }
@@ -66,52 +95,33 @@ export async function handleCompletedSession(session: Stripe.Checkout.Session, e
     });
     return { result: "ignored", accountId, note: granted.message };
   }
-  if (granted.granted) {
-    for (const paid of granted.paidInvoices) {
-      if (!paid.fullyPaid || !paid.stripeInvoiceId) continue;
-      // Credits paid an invoice open in Stripe: stop Stripe from charging it too. The sweeper retries on failure.
-      await settleInvoiceInStripe(paid.invoiceId).catch((err: unknown) =>
-        log.warn("could not settle a credit-paid invoice in Stripe yet", { invoiceId: paid.invoiceId, error: String(err) }),
-      );
-    }
-  }
+  await markComplete();
   const paymentIntentId = idOf(session.payment_intent);
+  if (paymentIntentId) {
+    await upsertPurchasePayment(db(), {
+      purchaseKey: session.id,
+      accountId,
+      purpose: "credits",
+      status: "succeeded",
+      amountMicros,
+      paymentIntentId,
+    });
+  }
+  // Credits paid invoices open in Stripe: once committed, stop Stripe from charging them too.
+  const settle = granted.granted ? granted.paidInvoices.filter((p) => p.fullyPaid && p.stripeInvoiceId).map((p) => p.invoiceId) : [];
   return {
     result: granted.granted ? "applied" : "duplicate",
     accountId,
     note: granted.granted ? `granted $${usdString(amountMicros)}; tier ${granted.tier}, ${granted.status}` : "credits already granted",
-    record: async (tx) => {
-      await markComplete(tx);
-      if (paymentIntentId) {
-        await upsertPurchasePayment(tx, {
-          purchaseKey: session.id,
-          accountId,
-          purpose: "credits",
-          status: "succeeded",
-          amountMicros,
-          paymentIntentId,
-        });
-      }
-    },
+    ...(settle.length > 0 ? { afterCommit: () => settleInvoices(settle) } : {}),
   };
 }
 
-async function saveSessionCard(
-  session: Stripe.Checkout.Session,
-  accountId: string,
-  eventCreated: number,
-  markComplete: (tx: Tx) => Promise<void>,
-): Promise<WebhookOutcome> {
-  const setupIntentId = idOf(session.setup_intent);
-  if (!setupIntentId) return { result: "ignored", accountId, note: "setup session without a SetupIntent" };
-  const si = await stripe().setupIntents.retrieve(setupIntentId);
-  const pmId = idOf(si.payment_method);
-  if (si.status !== "succeeded" || !pmId) return { result: "ignored", accountId, note: `SetupIntent ${si.status}` };
-  const saved = await saveCardFromStripe({ accountId, paymentMethod: pmId, eventCreated });
-  return {
-    result: saved.outcome === "saved" ? "applied" : saved.outcome,
-    accountId,
-    note: saved.outcome === "saved" ? `card saved; tier ${saved.tier}, ${saved.status}` : saved.note,
-    record: markComplete,
-  };
+/** Best effort: the settle sweeper retries any invoice this could not settle. */
+async function settleInvoices(invoiceIds: string[]): Promise<void> {
+  for (const invoiceId of invoiceIds) {
+    await settleInvoiceInStripe(invoiceId).catch((err: unknown) =>
+      log.warn("could not settle a credit-paid invoice in Stripe yet", { invoiceId, error: String(err) }),
+    );
+  }
 }

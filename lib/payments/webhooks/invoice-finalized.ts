@@ -6,14 +6,16 @@ import { invoiceOutcome } from "./invoice-outcome";
 import { invoiceRefOf } from "./lookup";
 import type { WebhookHandler } from "./types";
 
-export const invoiceFinalized: WebhookHandler<"invoice.finalized"> = async (event) => {
-  const invoice = event.data.object;
-  const ref = invoiceRefOf(invoice);
-  if (!ref || !invoice.id || !invoice.hosted_invoice_url) return { result: "ignored", accountId: null, note: "no hosted page" };
-  const result = await markInvoiceOpen(ref, {
-    stripeInvoiceId: invoice.id,
-    hostedUrl: invoice.hosted_invoice_url,
-    eventCreated: event.created,
-  });
-  return invoiceOutcome(result, "markInvoiceOpen");
+export const invoiceFinalized: WebhookHandler<"invoice.finalized"> = {
+  async apply(event) {
+    const invoice = event.data.object;
+    const ref = invoiceRefOf(invoice);
+    if (!ref || !invoice.id || !invoice.hosted_invoice_url) return { result: "ignored", accountId: null, note: "no hosted page" };
+    const result = await markInvoiceOpen(ref, {
+      stripeInvoiceId: invoice.id,
+      hostedUrl: invoice.hosted_invoice_url,
+      eventCreated: event.created,
+    });
+    return invoiceOutcome(result, "markInvoiceOpen");
+  },
 };

@@ -6,8 +6,10 @@ import { invoiceOutcome } from "./invoice-outcome";
 import { invoiceRefOf } from "./lookup";
 import type { WebhookHandler } from "./types";
 
-export const invoicePaid: WebhookHandler<"invoice.paid"> = async (event) => {
-  const ref = invoiceRefOf(event.data.object);
-  if (!ref) return { result: "ignored", accountId: null, note: "invoice without id" };
-  return invoiceOutcome(await markInvoicePaid(ref, { eventCreated: event.created }), "markInvoicePaid");
+export const invoicePaid: WebhookHandler<"invoice.paid"> = {
+  async apply(event) {
+    const ref = invoiceRefOf(event.data.object);
+    if (!ref) return { result: "ignored", accountId: null, note: "invoice without id" };
+    return invoiceOutcome(await markInvoicePaid(ref, { eventCreated: event.created }), "markInvoicePaid");
+  },
 };

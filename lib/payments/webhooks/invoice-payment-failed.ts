@@ -5,13 +5,15 @@ import { invoiceOutcome } from "./invoice-outcome";
 import { invoiceRefOf } from "./lookup";
 import type { WebhookHandler } from "./types";
 
-export const invoicePaymentFailed: WebhookHandler<"invoice.payment_failed"> = async (event) => {
-  const invoice = event.data.object;
-  const ref = invoiceRefOf(invoice);
-  if (!ref) return { result: "ignored", accountId: null, note: "invoice without id" };
-  const result = await markInvoiceFailed(ref, {
-    eventCreated: event.created,
-    message: `Stripe could not charge the card on file (attempt ${invoice.attempt_count}).`,
-  });
-  return invoiceOutcome(result, "markInvoiceFailed");
+export const invoicePaymentFailed: WebhookHandler<"invoice.payment_failed"> = {
+  async apply(event) {
+    const invoice = event.data.object;
+    const ref = invoiceRefOf(invoice);
+    if (!ref) return { result: "ignored", accountId: null, note: "invoice without id" };
+    const result = await markInvoiceFailed(ref, {
+      eventCreated: event.created,
+      message: `Stripe could not charge the card on file (attempt ${invoice.attempt_count}).`,
+    });
+    return invoiceOutcome(result, "markInvoiceFailed");
+  },
 };

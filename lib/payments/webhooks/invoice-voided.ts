@@ -5,8 +5,10 @@ import { invoiceOutcome } from "./invoice-outcome";
 import { invoiceRefOf } from "./lookup";
 import type { WebhookHandler } from "./types";
 
-export const invoiceVoided: WebhookHandler<"invoice.voided"> = async (event) => {
-  const ref = invoiceRefOf(event.data.object);
-  if (!ref) return { result: "ignored", accountId: null, note: "invoice without id" };
-  return invoiceOutcome(await voidInvoice(ref, { eventCreated: event.created, note: "voided in Stripe" }), "voidInvoice");
+export const invoiceVoided: WebhookHandler<"invoice.voided"> = {
+  async apply(event) {
+    const ref = invoiceRefOf(event.data.object);
+    if (!ref) return { result: "ignored", accountId: null, note: "invoice without id" };
+    return invoiceOutcome(await voidInvoice(ref, { eventCreated: event.created, note: "voided in Stripe" }), "voidInvoice");
+  },
 };

@@ -1,10 +1,6 @@
 // The webhook dispatch contract: one handler per event type, each in its own file, typed by the
 // SDK's event union so a handler sees exactly its event's object.
 import type Stripe from "stripe";
-import type { Prisma } from "../../db/generated/client";
-
-export type Tx = Prisma.TransactionClient;
-
 export type HandledEventType =
   | "checkout.session.completed"
   | "checkout.session.async_payment_succeeded"
@@ -28,19 +24,34 @@ export type WebhookOutcome =
       /** The account whose state may have changed (its cached state is dropped at once). */
       accountId: string | null;
       note?: string;
-      /** Our own bookkeeping for this event (Payment, CheckoutSession rows), run in the event's transaction. */
-      record?: (tx: Tx) => Promise<void>;
+      /**
+       * Stripe calls that follow from the effect (e.g. marking a credit-paid invoice paid in Stripe),
+       * run once the event's transaction committed. Best effort: each has its own sweeper or
+       * repair path, so a failure is logged and does not make Stripe redeliver.
+       */
+      afterCommit?: () => Promise<void>;
     }
   | {
-      /** Not processable yet (e.g. a refund before its purchase was granted): 503 so Stripe retries. */
+      /** Not processable yet (e.g. a refund before its purchase was granted): 503 so Stripe retries; nothing is kept. */
       result: "retry";
       accountId: string | null;
       note: string;
     };
 
-export type WebhookHandler<T extends HandledEventType> = (event: EventOf<T>) => Promise<WebhookOutcome>;
+/**
+ * One event type's work, in two steps so that no network call happens while the event's
+ * transaction holds its locks (and, on PGlite, the only connection):
+ * - `prepare` (optional) runs first, outside any transaction: the Stripe calls the effect needs.
+ *   A throw answers 5xx (Stripe retries) with nothing recorded.
+ * - `apply` runs inside the transaction that also records the event id: database only (db() is
+ *   that transaction, so the billing verbs it calls commit or roll back with the event row).
+ */
+export interface WebhookHandler<T extends HandledEventType, P = undefined> {
+  prepare?(event: EventOf<T>): Promise<P>;
+  apply(event: EventOf<T>, prepared: P): Promise<WebhookOutcome>;
+}
 
-export type WebhookHandlers = { [T in HandledEventType]: WebhookHandler<T> };
+export type WebhookHandlers = { [T in HandledEventType]: WebhookHandler<T, unknown> };
 
 /** The id of an expandable field (string or object). */
 export function idOf(value: string | { id: string } | null | undefined): string | null {

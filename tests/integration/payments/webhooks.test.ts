@@ -120,6 +120,71 @@ describe("signature verification", () => {
   });
 });
 
+describe("the event id and its effect in one transaction", () => {
+  /** While `work` runs, every INSERT into "Payment" does `action` first (inside the inserting transaction). */
+  async function withPaymentInsertTrigger(action: string, work: () => Promise<void>): Promise<void> {
+    await db().$executeRawUnsafe(`CREATE OR REPLACE FUNCTION headroom_test_trigger() RETURNS trigger AS $$
+      BEGIN ${action}; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db().$executeRawUnsafe(
+      `CREATE TRIGGER headroom_test_trigger BEFORE INSERT ON "Payment" FOR EACH ROW EXECUTE FUNCTION headroom_test_trigger()`,
+    );
+    try {
+      await work();
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER IF EXISTS headroom_test_trigger ON "Payment"`);
+    }
+  }
+
+  it("a failure after the event row and the credits were written rolls back both: 5xx, nothing kept; the retry applies", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const { sessionId, completed, payload } = await paidSessionNotDelivered(acct.apiKey, 50);
+    // The handler inserts the event row, grants the credits (ledger entry, balance, tier), then
+    // records the Payment row — which fails here, last of all.
+    await withPaymentInsertTrigger("RAISE EXCEPTION 'injected failure after the credits were granted'", async () => {
+      expect((await h.deliver(payload)).status).toBe(500);
+    });
+    expect(await db().stripeEvent.findUnique({ where: { id: completed.id } })).toBeNull();
+    expect(await db().ledgerEntry.count({ where: { idempotencyKey: `credits:${sessionId}` } })).toBe(0);
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00", historicalSpendUsd: "0.00", tier: "tier1" });
+
+    // Stripe's retry: the whole effect, once, with its event row.
+    expect(await h.deliver(payload)).toEqual({ status: 200, body: { received: true, result: "applied" } });
+    expect(await db().stripeEvent.findUnique({ where: { id: completed.id } })).toMatchObject({ accountId: acct.accountId });
+    expect(await db().ledgerEntry.count({ where: { idempotencyKey: `credits:${sessionId}` } })).toBe(1);
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "50.00", historicalSpendUsd: "50.00" });
+  });
+
+  it("at no moment does the event row exist without its ledger entry, or the entry without the row", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const { sessionId, completed, payload } = await paidSessionNotDelivered(acct.apiKey, 20);
+    // One statement, one snapshot: both rows counted as another connection would see them.
+    const sample = async () => {
+      const [row] = await db().$queryRaw<{ events: bigint; entries: bigint }[]>`
+        SELECT (SELECT count(*) FROM "StripeEvent" WHERE "id" = ${completed.id}) AS events,
+               (SELECT count(*) FROM "LedgerEntry" WHERE "idempotencyKey" = ${`credits:${sessionId}`}) AS entries`;
+      return [Number(row!.events), Number(row!.entries)] as const;
+    };
+    const samples: (readonly [number, number])[] = [];
+    let delivering = true;
+    const watcher = (async () => {
+      while (delivering) samples.push(await sample());
+    })();
+    // The Payment row is written last: a pause there holds the transaction open after the event row
+    // and the ledger entry were written, for the watcher to look.
+    let answers: Awaited<ReturnType<typeof h.deliver>>[] = [];
+    await withPaymentInsertTrigger("PERFORM pg_sleep(0.3)", async () => {
+      answers = await Promise.all(Array.from({ length: 5 }, () => h.deliver(payload)));
+    });
+    delivering = false;
+    await watcher;
+    samples.push(await sample());
+    expect(answers.filter((a) => a.body.result === "applied")).toHaveLength(1);
+    expect(samples.length).toBeGreaterThan(1);
+    expect(samples.filter(([events, entries]) => events !== entries)).toEqual([]);
+    expect(samples.at(-1)).toEqual([1, 1]);
+  });
+});
+
 describe("exactly once", () => {
   it("events in reverse order end in the right state: a refund before its purchase is retried, then applied", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
