@@ -7,10 +7,11 @@ import { db } from "../db";
 import { closeMonth } from "../billing/close-month";
 import { monthStart, periodLabel, previousMonthStart } from "../billing/period";
 import { reconcileBalances, view } from "../billing/reconcile-balances";
-import { runAutoTopUp, type ChargeFn } from "../billing/run-auto-top-up";
+import { runAutoTopUp } from "../billing/run-auto-top-up";
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { deliverPendingEmails } from "../alerts/deliver-emails";
 import { usdString } from "../money";
+import { chargeSavedCard } from "../payments/charge-saved-card";
 import { runDeploymentMetering } from "./deployment-metering";
 import { advanceFineTuning } from "./fine-tuning";
 
@@ -38,7 +39,6 @@ export interface JobDefinition {
 }
 
 const registry = new Map<string, JobDefinition>();
-let chargeFn: ChargeFn | null = null;
 
 export function registerJob(def: JobDefinition): void {
   registry.set(def.name, def);
@@ -50,11 +50,6 @@ export function getJob(name: string): JobDefinition | undefined {
 
 export function listJobs(): JobDefinition[] {
   return [...registry.values()];
-}
-
-/** The payments side provides the Stripe charge used by auto top-up. */
-export function setAutoTopUpCharge(fn: ChargeFn | null): void {
-  chargeFn = fn;
 }
 
 const minuteKey = (now: Date) => now.toISOString().slice(0, 16);
@@ -133,14 +128,14 @@ registerJob({
   everyMs: 60_000,
   prunable: true,
   async run({ at, accountId }) {
-    if (!chargeFn) return { skipped: "no charge function configured (payments not connected)" };
     const due = await db().$queryRaw<{ accountId: string }[]>`
       SELECT t."accountId" FROM "AutoTopUp" t JOIN "Account" a ON a."id" = t."accountId"
       WHERE t."enabled" AND a."creditBalanceMicros" < t."thresholdMicros"`;
     const ids = due.map((d) => d.accountId).filter((id) => !accountId || id === accountId);
     const outcomes: { accountId: string; outcome: string }[] = [];
     for (const id of ids) {
-      const run = await runAutoTopUp(id, chargeFn, at);
+      // The saved card through the one Stripe client — the same in the scheduler and the operator route.
+      const run = await runAutoTopUp(id, chargeSavedCard, at);
       outcomes.push({ accountId: id, outcome: run.outcome });
     }
     return { candidates: ids.length, outcomes };

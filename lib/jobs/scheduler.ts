@@ -3,8 +3,7 @@
 // number of instances each (job, key) runs once. Interval timers are unref'd (never keep the
 // process alive); a tick never overlaps the previous one.
 import { log } from "../log";
-import type { ChargeFn } from "../billing/run-auto-top-up";
-import { listJobs, setAutoTopUpCharge } from "./jobs";
+import { listJobs } from "./jobs";
 import { pruneJobRuns, runJobOnce } from "./runner";
 
 export interface SchedulerHandle {
@@ -15,8 +14,7 @@ export interface SchedulerHandle {
 
 const PRUNE_AFTER_MS = 2 * 24 * 60 * 60_000;
 
-export function startJobScheduler(opts: { charge?: ChargeFn; tickMs?: number; autoStart?: boolean } = {}): SchedulerHandle {
-  if (opts.charge) setAutoTopUpCharge(opts.charge);
+export function startJobScheduler(opts: { tickMs?: number; autoStart?: boolean } = {}): SchedulerHandle {
   const lastKey = new Map<string, string>();
   const lastCheck = new Map<string, number>();
   let running: Promise<void> | null = null;

@@ -9,7 +9,6 @@ import { closeGateway, initGateway } from "../gateway/context";
 import { nodeGatewayHandler } from "../gateway/node-adapter";
 import { startPayments } from "../payments/runtime";
 import { ensureDemoCard } from "../payments/demo-card";
-import { chargeSavedCard } from "../payments/charge-saved-card";
 import { startJobScheduler } from "../jobs/scheduler";
 
 export interface RunOptions {
@@ -46,9 +45,8 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     seededKey = seeded.createdApiKey;
   }
   await initGateway({ redisUrl: config.REDIS_URL });
-  // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across instances;
-  // auto top-up charges the saved card through Stripe.
-  const scheduler = startJobScheduler({ charge: chargeSavedCard });
+  // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across instances.
+  const scheduler = startJobScheduler();
   const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler, dev: opts.dev ?? false });
 
   const lines = [

@@ -20,6 +20,7 @@ import * as setupRoute from "@/app/api/v1/payment-methods/setup/route";
 import * as methodsRoute from "@/app/api/v1/payment-methods/route";
 import * as accountRoute from "@/app/api/v1/account/route";
 import * as payRoute from "@/app/api/v1/invoices/[id]/pay/route";
+import * as jobsRoute from "@/app/api/operator/jobs/[job]/route";
 import { chargeUsageAt, previousMonth, setupPayments, submitCard } from "./harness";
 
 setupTestDatabase();
@@ -258,6 +259,38 @@ describe("auto top-up charges the saved card off-session", () => {
       status: "failed",
       purpose: "auto_top_up",
     });
+  });
+});
+
+describe("auto top-up run by an operator on demand", () => {
+  it("the job behind POST /api/operator/jobs/auto-top-up charges the saved card in Stripe (no scheduler involved)", async () => {
+    const operator = await createAccountFixture({ name: "Platform staff" });
+    await db().user.update({ where: { id: operator.ownerId }, data: { isOperator: true } });
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await db().autoTopUp.create({
+      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(25), monthlyMaxMicros: usd(100) },
+    });
+    const res = await callRoute(jobsRoute.POST, {
+      method: "POST",
+      apiKey: operator.apiKey,
+      params: { job: "auto-top-up" },
+      body: { accountId: acct.accountId },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.result).toEqual({ candidates: 1, outcomes: [{ accountId: acct.accountId, outcome: "topped_up" }] });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "25.00", historicalSpendUsd: "25.00" });
+    // A real off-session PaymentIntent on the saved card, in Stripe.
+    const { stripeCustomerId } = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    const pis = await h.stripe.paymentIntents.list({ customer: stripeCustomerId! });
+    expect(pis.data).toEqual([
+      expect.objectContaining({
+        status: "succeeded",
+        amount: 2500,
+        metadata: expect.objectContaining({ headroom_purpose: "auto_top_up" }),
+      }),
+    ]);
   });
 });
 
