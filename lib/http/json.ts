@@ -42,10 +42,13 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
 }
 
 const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * Untrusted JSON made safe to hand to schemas and the database: strings with NUL characters are
- * refused naming the field (PostgreSQL text cannot store U+0000: it would be a 500), and the keys
+ * Untrusted JSON made safe to hand to schemas and the database: strings with NUL characters or a
+ * lone UTF-16 surrogate are refused naming the field (PostgreSQL text cannot store U+0000 and jsonb
+ * refuses a lone surrogate: either would be a 500, e.g. in an audit entry's detail), and the keys
  * `__proto__`, `constructor`, `prototype` are dropped so no later spread or merge can reach a
  * prototype. Iterative, so deeply nested input cannot overflow the stack.
  */
@@ -55,6 +58,8 @@ export function sanitizeJson(value: unknown): unknown {
     const { v, path } = stack.pop()!;
     if (typeof v === "string") {
       if (v.includes("\u0000")) throw badRequest(`${path || "body"}: must not contain NUL (\\u0000) characters`, path || undefined);
+      if (LONE_SURROGATE.test(v))
+        throw badRequest(`${path || "body"}: must be valid Unicode (a lone surrogate was sent)`, path || undefined);
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => stack.push({ v: item, path: path ? `${path}.${i}` : String(i) }));
     } else if (v !== null && typeof v === "object") {
@@ -65,7 +70,8 @@ export function sanitizeJson(value: unknown): unknown {
           continue;
         }
         const at = path ? `${path}.${key}` : key;
-        if (key.includes("\u0000")) throw badRequest(`${at}: field names must not contain NUL characters`);
+        if (key.includes("\u0000") || LONE_SURROGATE.test(key))
+          throw badRequest(`${at}: field names must not contain NUL characters or lone surrogates`);
         stack.push({ v: obj[key], path: at });
       }
     }

@@ -42,6 +42,9 @@ export interface RouteEntry {
   plain?: string;
 }
 
+/** The purchase made for the last refund call (see its entry). */
+let lastPurchaseId = "";
+
 const chat = { model: "hr-small-8b", messages: [{ role: "user", content: "hi" }], max_tokens: 4 };
 
 export const ROUTES: Record<string, RouteEntry> = {
@@ -150,6 +153,18 @@ export const ROUTES: Record<string, RouteEntry> = {
     ok: 200,
     params: async () => ({ id: await make.account(), name: "a100-gpus" }),
     body: () => ({ value: 12 }),
+  },
+  "GET /api/operator/accounts/[id]/purchases": { access: "operator", ok: 200, params: (w) => ({ id: w.owner.accountId }) },
+  "POST /api/operator/accounts/[id]/refunds": {
+    access: "operator",
+    ok: 201,
+    // The body names the purchase the params just made (params are made first).
+    params: async () => {
+      const made = await make.creditPurchase();
+      lastPurchaseId = made.purchaseId;
+      return { id: made.accountId };
+    },
+    body: () => ({ purchaseId: lastPurchaseId, amountUsd: "5", reason: "matrix" }),
   },
   "POST /api/operator/accounts/[id]/suspend": {
     access: "operator",

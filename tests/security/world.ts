@@ -17,6 +17,10 @@ import { createFineTuningJob } from "@/lib/resources/fine-tuning/create-fine-tun
 import { createQuotaRequest } from "@/lib/quotas/requests/create-quota-request";
 import { denyQuotaRequest } from "@/lib/quotas/requests/deny-quota-request";
 import { setQuotaValue } from "@/lib/quotas/set-quota-value";
+import { grantCredits } from "@/lib/billing/grant-credits";
+import { ensureStripeCustomer } from "@/lib/payments/customers";
+import { upsertPurchasePayment } from "@/lib/payments/payment-rows";
+import { stripe } from "@/lib/payments/stripe-client";
 import { addMemberFixture, createAccountFixture, seedModelsFixture, type AccountFixture } from "../helpers/fixtures";
 import { at2030, chargeUsage } from "../integration/billing/helpers";
 
@@ -130,6 +134,34 @@ export const make = {
   /** A throwaway account for operator routes that change an account. */
   async account(): Promise<string> {
     return (await createAccountFixture({ tier: "tier1", creditsMicros: usd(5) })).accountId;
+  },
+  /** A throwaway account with a $20 credit purchase paid in Stripe (the emulator) and granted, as its webhook would. */
+  async creditPurchase(): Promise<{ accountId: string; purchaseId: string }> {
+    const accountId = await make.account();
+    const customer = await ensureStripeCustomer(accountId);
+    if (!customer.ok) throw new Error(customer.message);
+    const pm = await stripe().paymentMethods.create({ type: "card", card: { token: "tok_visa" } });
+    await stripe().paymentMethods.attach(pm.id, { customer: customer.customerId });
+    const pi = await stripe().paymentIntents.create({
+      amount: 2000,
+      currency: "usd",
+      customer: customer.customerId,
+      payment_method: pm.id,
+      off_session: true,
+      confirm: true,
+    });
+    const purchaseId = `matrix-${unique()}`;
+    const granted = await grantCredits({ accountId, amountMicros: usd(20), idempotencyKey: purchaseId, kind: "credit_purchase" });
+    if (!granted.ok) throw new Error(granted.message);
+    await upsertPurchasePayment(db(), {
+      purchaseKey: purchaseId,
+      accountId,
+      purpose: "credits",
+      status: "succeeded",
+      amountMicros: usd(20),
+      paymentIntentId: pi.id,
+    });
+    return { accountId, purchaseId };
   },
   email: () => `sec-${unique()}@example.test`,
 };

@@ -21,6 +21,8 @@ import * as methodsRoute from "@/app/api/v1/payment-methods/route";
 import * as accountRoute from "@/app/api/v1/account/route";
 import * as payRoute from "@/app/api/v1/invoices/[id]/pay/route";
 import * as jobsRoute from "@/app/api/operator/jobs/[job]/route";
+import * as refundsRoute from "@/app/api/operator/accounts/[id]/refunds/route";
+import * as purchasesRoute from "@/app/api/operator/accounts/[id]/purchases/route";
 import { chargeUsageAt, previousMonth, setupPayments, submitCard } from "./harness";
 
 setupTestDatabase();
@@ -312,10 +314,93 @@ describe("refunds", () => {
     });
     expect(await refundCreditPurchase({ accountId: acct.accountId, purchaseKey: bought.sessionId })).toMatchObject({
       ok: false,
-      reason: "invalid_amount",
+      reason: "fully_refunded",
     });
     expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, kind: "refund" } })).toBe(2);
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+});
+
+describe("operator refunds", () => {
+  it("an operator refunds part, then the rest, of a purchase through the API: audited, credits back once each", async () => {
+    const operator = await createAccountFixture({ name: "Platform staff" });
+    await db().user.update({ where: { id: operator.ownerId }, data: { isOperator: true } });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const bought = await buyCredits(acct.apiKey, 60);
+    const refund = (body: unknown, headers: Record<string, string> = {}) =>
+      callRoute(refundsRoute.POST, { method: "POST", apiKey: operator.apiKey, params: { id: acct.accountId }, body, headers });
+
+    const listed = await callRoute(purchasesRoute.GET, { apiKey: operator.apiKey, params: { id: acct.accountId } });
+    expect(listed).toMatchObject({
+      status: 200,
+      body: { purchases: [{ id: bought.sessionId, purpose: "credits", status: "succeeded", amountUsd: "60.00", refundableUsd: "60.00" }] },
+    });
+
+    const once = { "idempotency-key": "refund-request-1" };
+    const first = await refund({ purchaseId: bought.sessionId, amountUsd: "15.50", reason: "customer asked" }, once);
+    expect(first).toMatchObject({ status: 201, body: { purchaseId: bought.sessionId, amountUsd: "15.50", status: "succeeded" } });
+    expect(first.body.refundId).toMatch(/^re_/);
+    await h.settle();
+    // The same request again with its key (a retry after the webhook took the credits back): the same refund.
+    const again = await refund({ purchaseId: bought.sessionId, amountUsd: "15.50", reason: "customer asked" }, once);
+    expect(again).toMatchObject({ status: 201, body: { refundId: first.body.refundId } });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "44.50", historicalSpendUsd: "44.50" });
+    const audit = await db().auditLog.findMany({ where: { accountId: acct.accountId, action: "refund.requested" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actorId: operator.ownerId,
+      detail: { purchaseId: bought.sessionId, refundId: first.body.refundId, amountUsd: "15.50", reason: "customer asked" },
+    });
+
+    // Without an amount: all that is left.
+    const rest = await refund({ purchaseId: bought.sessionId, reason: "closing the account" });
+    expect(rest).toMatchObject({ status: 201, body: { amountUsd: "44.50" } });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00", historicalSpendUsd: "0.00" });
+    expect((await callRoute(purchasesRoute.GET, { apiKey: operator.apiKey, params: { id: acct.accountId } })).body.purchases).toEqual([
+      expect.objectContaining({ status: "refunded", refundedUsd: "60.00", refundableUsd: "0.00" }),
+    ]);
+    expect(await refund({ purchaseId: bought.sessionId, reason: "again" })).toMatchObject({ status: 409 });
+    expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, kind: "refund" } })).toBe(2);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+
+  it("validates the body, names the field, and refuses other accounts' purchases and non-operators", async () => {
+    const operator = await createAccountFixture({ name: "Platform staff" });
+    await db().user.update({ where: { id: operator.ownerId }, data: { isOperator: true } });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const other = await createAccountFixture({ tier: "tier1" });
+    const bought = await buyCredits(acct.apiKey, 10);
+    const refund = (body: unknown, id = acct.accountId, apiKey = operator.apiKey, headers: Record<string, string> = {}) =>
+      callRoute(refundsRoute.POST, { method: "POST", apiKey, params: { id }, body, headers });
+    const bad = [
+      [{ purchaseId: bought.sessionId, amountUsd: "10.01", reason: "x" }, "amountUsd"],
+      [{ purchaseId: bought.sessionId, amountUsd: "0", reason: "x" }, "amountUsd"],
+      [{ purchaseId: bought.sessionId, amountUsd: "1.005", reason: "x" }, "amountUsd"],
+      [{ purchaseId: bought.sessionId, amountUsd: -1, reason: "x" }, "amountUsd"],
+      [{ purchaseId: bought.sessionId }, "reason"],
+      // jsonb (the audit detail) cannot hold a lone surrogate: refused at the edge, not a 500.
+      [{ purchaseId: bought.sessionId, reason: "\ud800" }, "reason"],
+      [{ purchaseId: "", reason: "x" }, "purchaseId"],
+    ] as const;
+    expect(
+      (await refund({ purchaseId: bought.sessionId, reason: "x" }, acct.accountId, operator.apiKey, { "idempotency-key": "has space" }))
+        .body.error,
+    ).toMatchObject({ param: "Idempotency-Key" });
+    for (const [body, param] of bad) {
+      const res = await refund(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.param, JSON.stringify(body)).toBe(param);
+    }
+    expect((await refund({ purchaseId: bought.sessionId, reason: "x" }, other.accountId)).status).toBe(404);
+    expect((await refund({ purchaseId: "cs_nope", reason: "x" })).status).toBe(404);
+    expect((await refund({ purchaseId: bought.sessionId, reason: "x" }, acct.accountId, acct.apiKey)).status).toBe(403);
+    expect((await callRoute(purchasesRoute.GET, { apiKey: acct.apiKey, params: { id: acct.accountId } })).status).toBe(403);
+    expect((await callRoute(purchasesRoute.GET, { apiKey: operator.apiKey, params: { id: "no-such-account" } })).status).toBe(404);
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "10.00" });
+    expect(await db().auditLog.count({ where: { accountId: acct.accountId, action: "refund.requested" } })).toBe(0);
   });
 });
 
