@@ -167,7 +167,12 @@ describe("the event id and its effect in one transaction", () => {
     const samples: (readonly [number, number])[] = [];
     let delivering = true;
     const watcher = (async () => {
-      while (delivering) samples.push(await sample());
+      while (delivering) {
+        samples.push(await sample());
+        // Yield to the event loop: PGlite answers in-process (microtasks only), so a tight loop of
+        // queries would keep the deliveries' sockets from ever being read.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
     })();
     // The Payment row is written last: a pause there holds the transaction open after the event row
     // and the ledger entry were written, for the watcher to look.
