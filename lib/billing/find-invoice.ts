@@ -1,7 +1,10 @@
 // Resolve an invoice by our id or Stripe's, and lock it for a state change: the account row first
 // (the billing lock order), then the invoice is re-read under that lock.
+import { db } from "../db";
 import type { InvoiceStatus } from "../db/generated/enums";
+import { invoiceTransition, type InvoiceEvent, type Transition } from "./invoice-states";
 import { lockAccount, type Tx } from "./lock-account";
+import { syncSuspension } from "./suspension";
 
 /** Our invoice id, Stripe's invoice id (in_…), or either as a bare string. */
 export type InvoiceRef = string | { invoiceId: string } | { stripeInvoiceId: string };
@@ -70,3 +73,40 @@ export type InvoiceEventResult =
       accountStatus: "active" | "suspended";
     }
   | { ok: false; reason: "invalid_input" | "not_found" | "conflict"; message: string };
+
+type Refusal = Extract<InvoiceEventResult, { ok: false }>;
+
+/**
+ * What every invoice event shares (mark-invoice-open/-failed/-paid): lock the invoice, work out
+ * the state transition, let `apply` write what the event means, then re-derive the account's
+ * suspension in the same transaction. `apply` may refuse instead (nothing is written then).
+ */
+export async function applyInvoiceEvent(
+  ref: InvoiceRef,
+  event: InvoiceEvent,
+  now: Date | undefined,
+  apply: (tx: Tx, invoice: LockedInvoice, t: Transition) => Promise<Refusal | void>,
+): Promise<InvoiceEventResult> {
+  return db().$transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, ref);
+    if (!invoice) return { ok: false as const, reason: "not_found" as const, message: "invoice not found" };
+    const t = invoiceTransition(invoice.status, event);
+    const refused = await apply(tx, invoice, t);
+    if (refused) return refused;
+    const sync = await syncSuspension(tx, invoice.accountId, now);
+    return {
+      ok: true as const,
+      outcome: t.outcome,
+      invoiceId: invoice.id,
+      accountId: invoice.accountId,
+      status: t.to,
+      accountStatus: sync.status,
+    };
+  });
+}
+
+export const INVALID_REF: Refusal = {
+  ok: false,
+  reason: "invalid_input",
+  message: "invoice: must be an invoice id or a Stripe invoice id",
+};

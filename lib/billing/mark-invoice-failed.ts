@@ -2,25 +2,19 @@
 // account is suspended for `payment_failed` in the same transaction (SPEC §5). Repeated failures
 // (Stripe retries) keep the newest failure time; a failure reported after the invoice was paid or
 // voided is late and ignored.
-import { db } from "../db";
 import { notify } from "../alerts/notify";
 import { usdString } from "../money";
-import { eventTime, lockInvoice, refIsValid, type InvoiceEventResult, type InvoiceRef } from "./find-invoice";
-import { invoiceTransition } from "./invoice-states";
+import { applyInvoiceEvent, eventTime, INVALID_REF, refIsValid, type InvoiceEventResult, type InvoiceRef } from "./find-invoice";
 import { periodLabel } from "./period";
-import { syncSuspension } from "./suspension";
 
 export async function markInvoiceFailed(
   ref: InvoiceRef,
   opts: { failedAt?: Date; eventCreated?: number; message?: string; now?: Date } = {},
 ): Promise<InvoiceEventResult> {
-  if (!refIsValid(ref)) return { ok: false, reason: "invalid_input", message: "invoice: must be an invoice id or a Stripe invoice id" };
+  if (!refIsValid(ref)) return INVALID_REF;
   const at = eventTime(opts.failedAt, opts.eventCreated);
   if (!at) return { ok: false, reason: "invalid_input", message: "failedAt/eventCreated: must be a valid time" };
-  return db().$transaction(async (tx) => {
-    const invoice = await lockInvoice(tx, ref);
-    if (!invoice) return { ok: false as const, reason: "not_found" as const, message: "invoice not found" };
-    const t = invoiceTransition(invoice.status, "fail");
+  return applyInvoiceEvent(ref, "fail", opts.now, async (tx, invoice, t) => {
     if (t.outcome === "applied") {
       await tx.invoice.update({ where: { id: invoice.id }, data: { status: "failed", failedAt: at } });
       await tx.auditLog.create({
@@ -40,14 +34,5 @@ export async function markInvoiceFailed(
     } else if (t.outcome === "duplicate" && (!invoice.failedAt || invoice.failedAt < at)) {
       await tx.invoice.update({ where: { id: invoice.id }, data: { failedAt: at } });
     }
-    const sync = await syncSuspension(tx, invoice.accountId, opts.now);
-    return {
-      ok: true as const,
-      outcome: t.outcome,
-      invoiceId: invoice.id,
-      accountId: invoice.accountId,
-      status: t.to,
-      accountStatus: sync.status,
-    };
   });
 }

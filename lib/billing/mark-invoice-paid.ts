@@ -3,27 +3,21 @@
 // the tier may go up; then suspension is re-derived in the same transaction — `payment_failed`
 // lifts only when no failed invoice is left (SPEC §5). `paid` is final: a duplicate is a no-op and
 // a late `payment_failed` afterwards is ignored (invoice-states.ts).
-import { db } from "../db";
 import { notify } from "../alerts/notify";
 import { usdString } from "../money";
 import { applyTierUpgrade } from "./apply-tier-upgrade";
-import { eventTime, lockInvoice, refIsValid, type InvoiceEventResult, type InvoiceRef } from "./find-invoice";
-import { invoiceTransition } from "./invoice-states";
+import { applyInvoiceEvent, eventTime, INVALID_REF, refIsValid, type InvoiceEventResult, type InvoiceRef } from "./find-invoice";
 import { periodLabel } from "./period";
 import { postLedgerEntry } from "./post-ledger-entry";
-import { syncSuspension } from "./suspension";
 
 export async function markInvoicePaid(
   ref: InvoiceRef,
   opts: { paidAt?: Date; eventCreated?: number; now?: Date } = {},
 ): Promise<InvoiceEventResult> {
-  if (!refIsValid(ref)) return { ok: false, reason: "invalid_input", message: "invoice: must be an invoice id or a Stripe invoice id" };
+  if (!refIsValid(ref)) return INVALID_REF;
   const at = eventTime(opts.paidAt, opts.eventCreated);
   if (!at) return { ok: false, reason: "invalid_input", message: "paidAt/eventCreated: must be a valid time" };
-  return db().$transaction(async (tx) => {
-    const invoice = await lockInvoice(tx, ref);
-    if (!invoice) return { ok: false as const, reason: "not_found" as const, message: "invoice not found" };
-    const t = invoiceTransition(invoice.status, "pay");
+  return applyInvoiceEvent(ref, "pay", opts.now, async (tx, invoice, t) => {
     if (t.outcome === "applied") {
       const byCard = invoice.totalMicros - invoice.paidMicros;
       if (byCard > 0n) {
@@ -56,14 +50,5 @@ export async function markInvoicePaid(
       });
       await applyTierUpgrade(tx, invoice.accountId, opts.now);
     }
-    const sync = await syncSuspension(tx, invoice.accountId, opts.now);
-    return {
-      ok: true as const,
-      outcome: t.outcome,
-      invoiceId: invoice.id,
-      accountId: invoice.accountId,
-      status: t.to,
-      accountStatus: sync.status,
-    };
   });
 }
