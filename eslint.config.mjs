@@ -6,14 +6,14 @@ const config = [
   ...nextTs,
   {
     ignores: [
-      ".next/**",
+      "**/.next/**",
       "node_modules/**",
       "lib/db/generated/**",
       ".headroom/**",
       "test-results/**",
       "playwright-report/**",
       "cli/dist/**",
-      "next-env.d.ts",
+      "**/next-env.d.ts",
     ],
   },
   {

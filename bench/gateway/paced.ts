@@ -1,0 +1,131 @@
+// An open-loop load at a steady rate, for latency at a given throughput. autocannon's rate option
+// lets every connection send as fast as it can until its per-second quota is used up, then pause
+// until the next second: "half of peak" becomes full-speed bursts for half of each second, and
+// its p99 is the p99 at peak. Here request i is due at start + i / rate, sent on an idle keep-alive
+// connection (or queued until one frees up), and its latency counts from when it was due — so a
+// stalled server is charged for the requests it kept waiting (no coordinated omission).
+import net from "node:net";
+import type { LoadResult } from "./load";
+
+interface Conn {
+  socket: net.Socket;
+  buffer: Buffer;
+  due: number;
+  busy: boolean;
+}
+
+/** Length of the first complete HTTP response in `buf` and its status, or null if incomplete. */
+function parseResponse(buf: Buffer): { length: number; status: number } | null {
+  const head = buf.indexOf("\r\n\r\n");
+  if (head < 0) return null;
+  const text = buf.toString("latin1", 0, head);
+  const status = Number(text.slice(9, 12));
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(text);
+  if (length) {
+    const total = head + 4 + Number(length[1]);
+    return buf.length >= total ? { length: total, status } : null;
+  }
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(text)) {
+    const end = buf.indexOf("\r\n0\r\n\r\n", head);
+    return end < 0 ? null : { length: end + 7, status };
+  }
+  return { length: head + 4, status };
+}
+
+export async function paced(
+  name: string,
+  target: string,
+  opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string>; body: string },
+): Promise<LoadResult> {
+  const url = new URL(target);
+  const body = Buffer.from(opts.body);
+  const request = Buffer.concat([
+    Buffer.from(
+      `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n` +
+        Object.entries(opts.headers ?? {})
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join("") +
+        "\r\n",
+    ),
+    body,
+  ]);
+  const total = Math.floor(opts.rate * opts.seconds);
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  let completed = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const backlog: number[] = [];
+  const idle: Conn[] = [];
+  const start = performance.now() + 50;
+
+  const send = (conn: Conn, due: number) => {
+    conn.busy = true;
+    conn.due = due;
+    conn.socket.write(request);
+  };
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const onFree = (conn: Conn) => {
+    conn.busy = false;
+    const next = backlog.shift();
+    if (next !== undefined) send(conn, next);
+    else idle.push(conn);
+  };
+
+  const conns = await Promise.all(
+    Array.from(
+      { length: opts.connections ?? 64 },
+      () =>
+        new Promise<Conn>((resolve, reject) => {
+          const socket = net.connect(Number(url.port), url.hostname, () => resolve(conn));
+          socket.setNoDelay(true);
+          const conn: Conn = { socket, buffer: Buffer.alloc(0), due: 0, busy: false };
+          socket.on("data", (chunk: Buffer) => {
+            conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
+            const parsed = parseResponse(conn.buffer);
+            if (!parsed) return;
+            conn.buffer = conn.buffer.subarray(parsed.length);
+            latencies[completed++] = performance.now() - conn.due;
+            if (parsed.status < 200 || parsed.status >= 300) non2xx++;
+            if (completed === total) finish();
+            onFree(conn);
+          });
+          socket.on("error", (err) => {
+            errors++;
+            reject(err);
+          });
+        }),
+    ),
+  );
+  idle.push(...conns);
+
+  const tick = setInterval(() => {
+    const now = performance.now();
+    while (sent < total && start + (sent * 1000) / opts.rate <= now) {
+      const due = start + (sent * 1000) / opts.rate;
+      sent++;
+      const conn = idle.pop();
+      if (conn) send(conn, due);
+      else backlog.push(due);
+    }
+    if (sent === total) clearInterval(tick);
+  }, 1);
+  const timeout = setTimeout(finish, opts.seconds * 1000 + 10_000);
+  await done;
+  clearTimeout(timeout);
+  clearInterval(tick);
+  for (const c of conns) c.socket.destroy();
+
+  const sorted = latencies.subarray(0, completed).sort();
+  const at = (q: number) => Math.round((sorted[Math.min(completed - 1, Math.floor(q * completed))] ?? 0) * 10) / 10;
+  const elapsed = (performance.now() - start) / 1000;
+  return {
+    name,
+    rps: completed / Math.max(elapsed, opts.seconds),
+    p50: at(0.5),
+    p99: at(0.99),
+    non2xx,
+    errors: errors + (total - completed),
+  };
+}
