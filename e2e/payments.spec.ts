@@ -1,6 +1,7 @@
 // Payments in a real browser against `npm start` and its in-process Stripe emulator (SPEC §4, §5,
-// §11): adding a card and buying credits through the hosted Checkout pages, and a card that
-// declines its invoice → suspension → paying the invoice on the hosted invoice page lifts it.
+// §11): adding a card and buying credits through the hosted Checkout pages, a card that declines
+// its invoice → suspension → paying the invoice on the hosted invoice page lifts it, and removing
+// a card on the billing page.
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 const PASSWORD = "correct-horse-battery";
@@ -193,6 +194,26 @@ test("month close with card 0341 → failed invoice → suspended (banner, 402) 
   const invoices = await api(page, "GET", "/api/v1/invoices");
   expect(invoices.body.invoices).toEqual([expect.objectContaining({ status: "paid", period })]);
   await context.close();
+});
+
+test("the owner removes the default card on the billing page: the other card takes over, the tier stays", async ({ page }, testInfo) => {
+  await signUp(page, "Two Cards Inc");
+  await addCard(page, "4242424242424242");
+  await addCard(page, "5555555555554444");
+  const cards = page.getByRole("list", { name: "Cards on file" });
+  await expect(cards.getByRole("listitem")).toHaveCount(2);
+  await expect(page.getByTestId("card-4444")).toContainText("default");
+  await page.getByRole("button", { name: "Remove Mastercard ···· 4444" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Visa ···· 4242 becomes the default for invoices and auto top-up.");
+  await page.screenshot({ path: testInfo.outputPath("billing-remove-card-dialog.png"), fullPage: true });
+  await dialog.getByRole("button", { name: "Remove card" }).click();
+  await expect(cards.getByRole("listitem")).toHaveCount(1);
+  await expect(page.getByTestId("card-4242")).toContainText("default");
+  await expect(page.getByText("Mastercard ···· 4444 removed.")).toBeVisible();
+  await expect(page.getByTestId("tier")).toHaveText("Tier 1");
+  const left = await api(page, "GET", "/api/v1/payment-methods");
+  expect(left.body.paymentMethods).toEqual([expect.objectContaining({ last4: "4242", isDefault: true })]);
 });
 
 async function closeMonthAsOperator(browser: Browser, input: { at: string; period: string; accountId: string }) {

@@ -124,6 +124,7 @@ export const ROUTES: Record<string, RouteEntry> = {
   },
   "GET /api/v1/notifications": { access: "member", ok: 200 },
   "GET /api/v1/payment-methods": { access: "member", ok: 200 },
+  "DELETE /api/v1/payment-methods/[id]": { access: "owner", ok: 200, params: async (w) => ({ id: await make.card(w.owner.accountId) }) },
   "POST /api/v1/payment-methods/setup": { access: "owner", ok: 200 },
   "GET /api/v1/quota-requests": { access: "member", ok: 200 },
   "POST /api/v1/quota-requests": {

@@ -135,6 +135,22 @@ export const make = {
   async account(): Promise<string> {
     return (await createAccountFixture({ tier: "tier1", creditsMicros: usd(5) })).accountId;
   },
+  /** An extra saved card of the account (in our database only: removing it finds nothing to detach in Stripe). */
+  async card(accountId: string): Promise<string> {
+    const row = await db().paymentMethod.create({
+      data: {
+        accountId,
+        stripePaymentMethodId: `pm_sec_${unique()}`,
+        brand: "visa",
+        last4: "4242",
+        expMonth: 12,
+        expYear: 2030,
+        isDefault: false,
+      },
+      select: { id: true },
+    });
+    return row.id;
+  },
   /** A throwaway account with a $20 credit purchase paid in Stripe (the emulator) and granted, as its webhook would. */
   async creditPurchase(): Promise<{ accountId: string; purchaseId: string }> {
     const accountId = await make.account();

@@ -18,6 +18,7 @@ import { ensureDemoCard } from "@/lib/payments/demo-card";
 import * as checkoutRoute from "@/app/api/v1/credits/checkout/route";
 import * as setupRoute from "@/app/api/v1/payment-methods/setup/route";
 import * as methodsRoute from "@/app/api/v1/payment-methods/route";
+import * as methodRoute from "@/app/api/v1/payment-methods/[id]/route";
 import * as accountRoute from "@/app/api/v1/account/route";
 import * as payRoute from "@/app/api/v1/invoices/[id]/pay/route";
 import * as jobsRoute from "@/app/api/operator/jobs/[job]/route";
@@ -137,6 +138,99 @@ describe("saving a card with Checkout in setup mode", () => {
     expect(await account(acct.apiKey)).toMatchObject({ status: "active", tier: "tier1" });
     // The webhook dropped this instance's cached state: no waiting for the 1 s TTL.
     expect((await gateway().accounts.get(acct.accountId)).status).toBe("active");
+  });
+});
+
+describe("removing a card", () => {
+  const cardsOf = async (apiKey: string) =>
+    (await callRoute(methodsRoute.GET, { apiKey })).body.paymentMethods as { id: string; last4: string; isDefault: boolean }[];
+  const removeCard = (apiKey: string, id: string) => callRoute(methodRoute.DELETE, { method: "DELETE", apiKey, params: { id } });
+  const stripeDefault = async (accountId: string) => {
+    const { stripeCustomerId } = await db().account.findUniqueOrThrow({ where: { id: accountId } });
+    const customer = await h.stripe.customers.retrieve(stripeCustomerId!);
+    return "deleted" in customer ? null : customer.invoice_settings.default_payment_method;
+  };
+  const stripeIdOf = async (id: string) => (await db().paymentMethod.findUniqueOrThrow({ where: { id } })).stripePaymentMethodId;
+
+  it("the default card goes: detached in Stripe, the other card becomes the default here and in Stripe, the tier stays", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await addCard(acct.apiKey, "5555555555554444");
+    const [newest, older] = await cardsOf(acct.apiKey);
+    expect([newest, older]).toEqual([
+      expect.objectContaining({ last4: "4444", isDefault: true }),
+      expect.objectContaining({ last4: "4242", isDefault: false }),
+    ]);
+    const res = await removeCard(acct.apiKey, newest!.id);
+    expect(res).toMatchObject({
+      status: 200,
+      body: { id: newest!.id, removed: true, paymentMethodsLeft: 1, defaultPaymentMethodId: older!.id, status: "active" },
+    });
+    expect(await cardsOf(acct.apiKey)).toEqual([expect.objectContaining({ id: older!.id, isDefault: true })]);
+    expect((await h.stripe.paymentMethods.retrieve(await stripeIdOf(newest!.id))).customer).toBeNull();
+    expect(await stripeDefault(acct.accountId)).toBe(await stripeIdOf(older!.id));
+    // Stripe's payment_method.detached for it arrives after: already done.
+    await h.settle();
+    expect(h.answers.filter((a) => a.type === "payment_method.detached").at(-1)).toMatchObject({ status: 200 });
+    expect(await cardsOf(acct.apiKey)).toEqual([expect.objectContaining({ id: older!.id, isDefault: true })]);
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", hasPaymentMethod: true, status: "active" });
+    expect(await db().auditLog.findFirst({ where: { accountId: acct.accountId, action: "payment_method.detached" } })).toMatchObject({
+      actorId: acct.ownerId,
+    });
+    // The same card again: gone.
+    expect((await removeCard(acct.apiKey, newest!.id)).status).toBe(404);
+  });
+
+  it("the only card is kept while auto top-up relies on it; without auto top-up it goes, and with no credits the account is suspended", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await db().autoTopUp.create({
+      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+    });
+    const [card] = await cardsOf(acct.apiKey);
+    const refused = await removeCard(acct.apiKey, card!.id);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: "conflict" } } });
+    expect(refused.body.error.message).toMatch(/auto top-up/i);
+    expect(await cardsOf(acct.apiKey)).toHaveLength(1);
+    expect((await h.stripe.paymentMethods.retrieve(await stripeIdOf(card!.id))).customer).not.toBeNull();
+
+    await db().autoTopUp.update({ where: { accountId: acct.accountId }, data: { enabled: false } });
+    expect(await removeCard(acct.apiKey, card!.id)).toMatchObject({
+      status: 200,
+      body: { paymentMethodsLeft: 0, defaultPaymentMethodId: null, status: "suspended" },
+    });
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({
+      tier: "tier1",
+      hasPaymentMethod: false,
+      status: "suspended",
+      suspensionReasons: [expect.objectContaining({ reason: "no_payment_method" })],
+    });
+    expect((await gateway().accounts.get(acct.accountId)).status).toBe("suspended");
+  });
+
+  it("owner only; another account's card or an unknown id is 404; a card Stripe never had is removed here", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", creditsMicros: usd(5) });
+    const member = await addMemberFixture(acct.accountId);
+    const other = await createAccountFixture({ tier: "tier1" });
+    const [card] = await cardsOf(acct.apiKey);
+    expect((await removeCard(member.apiKey, card!.id)).status).toBe(403);
+    expect((await removeCard(other.apiKey, card!.id)).status).toBe(404);
+    expect((await removeCard(acct.apiKey, "pm_nope")).status).toBe(404);
+    // The fixture's card exists only in our database (like the demo's placeholder).
+    expect(await removeCard(acct.apiKey, card!.id)).toMatchObject({ status: 200, body: { paymentMethodsLeft: 0, status: "active" } });
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", hasPaymentMethod: false });
+  });
+
+  it("a default card detached in Stripe (Dashboard) passes the default to the other card, here and in Stripe", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await addCard(acct.apiKey, "5555555555554444");
+    const [newest, older] = await cardsOf(acct.apiKey);
+    await h.stripe.paymentMethods.detach(await stripeIdOf(newest!.id));
+    await h.settle();
+    expect(await cardsOf(acct.apiKey)).toEqual([expect.objectContaining({ id: older!.id, isDefault: true })]);
+    expect(await stripeDefault(acct.accountId)).toBe(await stripeIdOf(older!.id));
   });
 });
 
