@@ -77,7 +77,7 @@ export type InvoiceEventResult =
 type Refusal = Extract<InvoiceEventResult, { ok: false }>;
 
 /**
- * What every invoice event shares (mark-invoice-open/-failed/-paid): lock the invoice, work out
+ * What every invoice event shares (mark-invoice-open/-failed/-paid, void-invoice): lock the invoice, work out
  * the state transition, let `apply` write what the event means, then re-derive the account's
  * suspension in the same transaction. `apply` may refuse instead (nothing is written then).
  */
