@@ -4,8 +4,11 @@
 import type Stripe from "stripe";
 import { db } from "../../db";
 import type { InvoiceRef } from "../../billing/find-invoice";
+import { PURCHASE_KEY_METADATA_KEY } from "../charge-saved-card";
+import { PURPOSE_METADATA_KEY } from "../checkout";
 import { ACCOUNT_METADATA_KEY, accountIdForCustomer } from "../customers";
 import { INVOICE_METADATA_KEY } from "../invoices/send-invoice";
+import { idOf } from "./types";
 
 export async function accountFor(customerId: string | null, metadata: Stripe.Metadata | null | undefined): Promise<string | null> {
   const byCustomer = await accountIdForCustomer(customerId);
@@ -23,4 +26,15 @@ export function invoiceRefOf(invoice: Stripe.Invoice): InvoiceRef | null {
   const ours = invoice.metadata?.[INVOICE_METADATA_KEY];
   if (ours) return { invoiceId: ours };
   return invoice.id ? { stripeInvoiceId: invoice.id } : null;
+}
+
+/**
+ * An auto top-up's PaymentIntent: its purchase key and account, or why the event is not ours
+ * (Checkout's own intents are handled by checkout.session.completed).
+ */
+export async function autoTopUpIntent(pi: Stripe.PaymentIntent): Promise<{ purchaseKey: string; accountId: string } | { ignored: string }> {
+  const purchaseKey = pi.metadata?.[PURCHASE_KEY_METADATA_KEY];
+  if (pi.metadata?.[PURPOSE_METADATA_KEY] !== "auto_top_up" || !purchaseKey) return { ignored: "not an auto top-up" };
+  const accountId = await accountFor(idOf(pi.customer), pi.metadata);
+  return accountId ? { purchaseKey, accountId } : { ignored: "not a Headroom customer" };
 }

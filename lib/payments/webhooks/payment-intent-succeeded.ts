@@ -7,21 +7,16 @@ import { grantCredits } from "../../billing/grant-credits";
 import { log } from "../../log";
 import { usdString } from "../../money";
 import { centsOf } from "../cents";
-import { PURCHASE_KEY_METADATA_KEY } from "../charge-saved-card";
-import { PURPOSE_METADATA_KEY } from "../checkout";
 import { upsertPurchasePayment } from "../payment-rows";
-import { accountFor } from "./lookup";
-import { idOf, type WebhookHandler } from "./types";
+import { autoTopUpIntent } from "./lookup";
+import type { WebhookHandler } from "./types";
 
 export const paymentIntentSucceeded: WebhookHandler<"payment_intent.succeeded"> = {
   async apply(event) {
     const pi = event.data.object;
-    const purchaseKey = pi.metadata?.[PURCHASE_KEY_METADATA_KEY];
-    if (pi.metadata?.[PURPOSE_METADATA_KEY] !== "auto_top_up" || !purchaseKey) {
-      return { result: "ignored", accountId: null, note: "not an auto top-up" };
-    }
-    const accountId = await accountFor(idOf(pi.customer), pi.metadata);
-    if (!accountId) return { result: "ignored", accountId: null, note: "not a Headroom customer" };
+    const intent = await autoTopUpIntent(pi);
+    if ("ignored" in intent) return { result: "ignored", accountId: null, note: intent.ignored };
+    const { purchaseKey, accountId } = intent;
     const amountMicros = centsOf(pi.amount_received || pi.amount);
     const granted = await grantCredits({
       accountId,
