@@ -8,6 +8,8 @@ interface Lease {
   id: string;
   /** Budget not yet reserved by a request on this instance. */
   available: bigint;
+  /** What was granted: below a quarter of it left, the next lease is asked for ahead of need. */
+  granted: bigint;
   expiresAt: number;
   inFlight: number;
   /** No new reservations (about to lapse, or revoked): released when its last request settles. */
@@ -48,6 +50,7 @@ export class SpendGuard {
       if (lease) {
         lease.available -= maxCost;
         lease.inFlight++;
+        this.leaseAhead(accountId, lease, maxCost);
         return { ok: true, leaseId: lease.id, amount: maxCost };
       }
       const refused = await this.lease(accountId, maxCost);
@@ -86,6 +89,20 @@ export class SpendGuard {
     return this.leases.get(accountId)?.find((l) => !l.retired && l.expiresAt - t > RETIRE_MARGIN_MS && l.available >= cost);
   }
 
+  /**
+   * A lease running low is topped up in the background while it still serves requests: a grant
+   * takes the account's row lock (behind the meter's flush), and requests that had to wait for it
+   * would all stall together. A refusal here changes nothing; the next reservation that does not
+   * fit asks again and reports it.
+   */
+  private leaseAhead(accountId: string, lease: Lease, cost: bigint): void {
+    if (lease.available * 4n >= lease.granted || this.pending.has(accountId)) return;
+    if ((this.leases.get(accountId) ?? []).some((l) => l !== lease && !l.retired && l.available >= cost)) return;
+    void this.lease(accountId, cost).catch((err: unknown) =>
+      log.warn("leasing spend budget ahead failed", { accountId, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+
   /** Lease more budget for the account (one request at a time per account). Returns a refusal or null. */
   private async lease(accountId: string, need: bigint): Promise<Reservation | null> {
     const inFlight = this.pending.get(accountId);
@@ -111,7 +128,14 @@ export class SpendGuard {
       const grant = await grantSpendLease(accountId, this.holder, need, need * LEASE_MULTIPLE, new Date(this.now()));
       if (grant.granted) {
         const list = this.leases.get(accountId) ?? [];
-        list.push({ id: grant.leaseId, available: grant.amountMicros, expiresAt: grant.expiresAt, inFlight: 0, retired: false });
+        list.push({
+          id: grant.leaseId,
+          available: grant.amountMicros,
+          granted: grant.amountMicros,
+          expiresAt: grant.expiresAt,
+          inFlight: 0,
+          retired: false,
+        });
         this.leases.set(accountId, list);
       } else if (grant.reason === "limit") {
         refusal = { ok: false, availableMicros: grant.availableMicros, limitMicros: grant.limitMicros };
