@@ -164,6 +164,9 @@ describe("priority under saturation", () => {
     const model = await createModelFixture({ baseRpm: 20, capRpm: 20, concurrency: 2, tokensPerSecond: 400, firstTokenMs: 10 });
     const good = await createAccountFixture({ tier: "tier1", creditsMicros: usd(10) });
     const greedy = await createAccountFixture({ tier: "tier1", creditsMicros: usd(10) });
+    // Both accounts have been seen before (key, state and spend lease cached), so what is compared
+    // below is the queue's order, not one account's first-request set-up.
+    expect((await chat(good.apiKey, { model: model.name, max_tokens: 1 })).status).toBe(200);
     // The greedy account uses its whole minute at once (n = 20): what it sends next is over its limit.
     const burst = await chat(greedy.apiKey, { model: model.name, n: 20, max_tokens: 1 });
     expect(burst.headers.get("x-ratelimit-over-limit")).toBe("no");
