@@ -1,5 +1,6 @@
 // Sign-up, sign-in, the overview, sign-out, and roles: the console's front door.
 import { expect, test } from "@playwright/test";
+import { signOut } from "./fixtures/console";
 
 const password = "correct-horse-battery";
 
@@ -31,8 +32,7 @@ test("sign up, see the overview, sign out, sign back in", async ({ page }, testI
   await expect(page.getByTestId("status")).toHaveText("Active");
   await page.screenshot({ path: testInfo.outputPath("overview-new-account.png"), fullPage: true });
 
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/signin/);
+  await signOut(page);
 
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill("wrong-password");
@@ -71,8 +71,7 @@ test("a member cannot use owner-only actions", async ({ page }) => {
     return res.status;
   }, memberEmail);
   expect(added).toBe(201);
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/signin/);
+  await signOut(page);
 
   await page.getByLabel("E-mail").fill(memberEmail);
   await page.getByLabel("Password").fill("member-password");

@@ -2,7 +2,7 @@
 // the tier's bounds, and the live usage chart's limit line rising while traffic stays at the limit.
 import { gzipSync } from "node:zlib";
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, OPERATOR, signIn, startLoad } from "./fixtures/console";
+import { DEMO, OPERATOR, signIn, signOut, startLoad } from "./fixtures/console";
 
 const PAGES = [
   { path: "/", nav: "Overview", heading: "Demo Inc.", shot: "overview" },
@@ -76,7 +76,7 @@ test("members see owner-only controls disabled, with the reason", async ({ page 
     return res.status;
   }, email);
   expect(added).toBe(201);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signIn(page, { email, password: "member-password" });
   await page.goto("/billing");
   await expect(page.getByRole("button", { name: "Buy credits" })).toBeDisabled();

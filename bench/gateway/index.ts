@@ -73,9 +73,13 @@ async function dropPgDatabase(url: string): Promise<void> {
 
 const results: LoadResult[] = [];
 const halfPeak: LoadResult[] = [];
+// For investigating one configuration: BENCH_ONLY=c1|c2|c3 runs just that one (no baselines, no
+// ratios), and BENCH_RATE=N replaces its peak run by an open-loop run at N req/s.
+const only = process.env.BENCH_ONLY;
+const fixedRate = Number(process.env.BENCH_RATE ?? 0);
 
 // (a) bare Node
-{
+if (!only) {
   const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-node.ts"], {});
   await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
   results.push(await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds }));
@@ -83,7 +87,7 @@ const halfPeak: LoadResult[] = [];
 }
 
 // (b) bare Next route handler (production build of bench/gateway/next-baseline)
-{
+if (!only) {
   const dir = path.join(root, "bench/gateway/next-baseline");
   if (!fs.existsSync(path.join(dir, ".next/BUILD_ID"))) {
     const built = spawnSync("npx", ["next", "build", dir], {
@@ -120,6 +124,7 @@ const configs: { name: string; env: () => Promise<Record<string, string>>; clean
 ];
 
 for (const config of configs) {
+  if (only && !config.name.startsWith(`(${only})`)) continue;
   const env = { ...(await config.env()), HEADROOM_SIM_TOKENS_PER_SECOND: "0", HEADROOM_SIM_FIRST_TOKEN_MS: "0" };
   const setup = spawnSync("npx", ["tsx", "bench/gateway/setup.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   if (setup.status !== 0) throw new Error("bench setup failed");
@@ -128,16 +133,25 @@ for (const config of configs) {
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
   const headers = { authorization: `Bearer ${KEY}` };
   await load("warm-up", url, { seconds: 3, headers, body: BODY });
-  const peak = await load(config.name, url, { seconds, headers, body: BODY });
-  results.push(peak);
-  // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
-  halfPeak.push(
-    await paced(`${config.name} @ half peak`, url, { seconds, headers, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }),
-  );
+  if (fixedRate) {
+    halfPeak.push(await paced(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate }));
+  } else {
+    const peak = await load(config.name, url, { seconds, headers, body: BODY });
+    results.push(peak);
+    // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
+    halfPeak.push(
+      await paced(`${config.name} @ half peak`, url, { seconds, headers, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }),
+    );
+  }
   await stop(proc);
   await config.cleanup?.(env);
 }
 
+if (only) {
+  for (const r of [...results, ...halfPeak])
+    console.log(`${r.name}: ${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}`);
+  process.exit(0);
+}
 const a = results[0]!.rps;
 const b = results[1]!.rps;
 console.log("\nGateway benchmark — 64 connections, POST, small JSON body, " + seconds + " s per run\n");

@@ -39,7 +39,7 @@ export function SignInForm() {
   return (
     <Card>
       <h1 className="mb-4 text-lg font-semibold">Sign in</h1>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <Field id="email" name="email" label="E-mail" type="email" autoComplete="email" required error={emailError} />
         <Field id="password" name="password" label="Password" type="password" autoComplete="current-password" required />
         {error && <Alert tone="error">{error}</Alert>}
