@@ -2,8 +2,15 @@
 // the environment (DATABASE_URL / REDIS_URL / HEADROOM_DATA_DIR), for the benchmark.
 // BENCH_DIAG=1 prints, every 5 s, the event loop's delay and the GC's pauses over that window:
 // what a request's tail latency is made of, seen from inside the server.
-import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import diagnostics from "node:diagnostics_channel";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHistogram, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { metrics } from "../../lib/metrics";
 import { runHeadroom } from "../../lib/runtime/run-headroom";
+import v8 from "node:v8";
+
+// BENCH_V8_FLAGS: V8 flags NODE_OPTIONS does not accept (e.g. --trace-gc-nvp), set before start-up.
+if (process.env.BENCH_V8_FLAGS) v8.setFlagsFromString(process.env.BENCH_V8_FLAGS);
 
 process.env.NEXTAUTH_SECRET ??= "bench-secret-bench-secret-bench-secret";
 (process.env as Record<string, string>).NODE_ENV = "production";
@@ -18,8 +25,25 @@ if (process.env.BENCH_DIAG === "1") {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   let gcs: number[] = [];
+  let kinds: Record<string, number> = {};
+  // Server-side latency: from the request's headers parsed to the response's last byte handed to the kernel.
+  const served = createHistogram();
+  const began = new WeakMap<IncomingMessage, bigint>();
+  diagnostics.subscribe("http.server.request.start", (m) =>
+    began.set((m as { request: IncomingMessage }).request, process.hrtime.bigint()),
+  );
+  diagnostics.subscribe("http.server.response.finish", (m) => {
+    const { request } = m as { request: IncomingMessage; response: ServerResponse };
+    const t = began.get(request);
+    if (t !== undefined) served.record(Math.max(1, Number(process.hrtime.bigint() - t)));
+  });
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push(e.duration);
+    for (const e of list.getEntries()) {
+      gcs.push(e.duration);
+      const kind =
+        { 1: "minor", 4: "major", 8: "incremental", 16: "weak-cb" }[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+      kinds[kind] = (kinds[kind] ?? 0) + e.duration;
+    }
   }).observe({ entryTypes: ["gc"] });
   setInterval(() => {
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
@@ -32,7 +56,70 @@ if (process.env.BENCH_DIAG === "1") {
           .map((d) => d.toFixed(1))
           .join(", ")} ms`,
     );
+    console.error(
+      `[diag] served in p50 ${ms(served.percentile(50))} p99 ${ms(served.percentile(99))} max ${ms(served.max)} ms (${served.count} requests)`,
+    );
+    served.reset();
     loop.reset();
+    console.error(`[diag] gc ms by kind ${JSON.stringify(kinds)}`);
+    void (async () => {
+      for (const h of [metrics().meterFlushSeconds, metrics().admissionSeconds, metrics().meterBatchSize]) {
+        const v = await h.get();
+        const buckets = v.values.filter((x) => x.metricName?.endsWith("_bucket")).map((x) => `≤${x.labels.le}:${x.value}`);
+        console.error(`[diag] ${v.name} ${buckets.join(" ")}`);
+      }
+    })();
     gcs = [];
+    kinds = {};
   }, 5_000).unref();
+}
+
+// BENCH_HEAP_PROFILE=<file>: sample allocations for 4 s, 8 s after start-up, counting objects that
+// outlived a scavenge (young objects that died are left out): what the young generation promotes.
+if (process.env.BENCH_HEAP_PROFILE) {
+  const { Session } = await import("node:inspector/promises");
+  const fs = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  setTimeout(() => {
+    void (async () => {
+      await session.post("HeapProfiler.startSampling", {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_ALL === "1",
+      });
+      await new Promise((r) => setTimeout(r, 4_000));
+      const { profile } = await session.post("HeapProfiler.stopSampling");
+      fs.writeFileSync(process.env.BENCH_HEAP_PROFILE!, JSON.stringify(profile));
+      console.error(`[diag] heap profile written to ${process.env.BENCH_HEAP_PROFILE}`);
+    })();
+  }, 8_000).unref();
+}
+
+// BENCH_HEAP_SNAPSHOT=<file>: one heap snapshot 8 s after start-up (what is reachable under load).
+if (process.env.BENCH_HEAP_SNAPSHOT) {
+  setTimeout(() => {
+    v8.writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
+    console.error(`[diag] heap snapshot written to ${process.env.BENCH_HEAP_SNAPSHOT}`);
+  }, 8_000).unref();
+}
+
+// BENCH_CPU_PROFILE=<file>: the V8 CPU profiler over 4 s, 8 s after start-up (the steady state,
+// without start-up and warm-up): where a request's CPU goes.
+if (process.env.BENCH_CPU_PROFILE) {
+  const { Session } = await import("node:inspector/promises");
+  const fs = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  setTimeout(() => {
+    void (async () => {
+      await session.post("Profiler.start");
+      await new Promise((r) => setTimeout(r, 4_000));
+      const { profile } = await session.post("Profiler.stop");
+      fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+      console.error(`[diag] CPU profile written to ${process.env.BENCH_CPU_PROFILE}`);
+    })();
+  }, 8_000).unref();
 }

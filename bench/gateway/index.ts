@@ -28,7 +28,10 @@ function child(cmd: string, args: string[], env: Record<string, string>, cwd = r
       detached: true,
     });
     let out = "";
+    const log = process.env.BENCH_SERVER_LOG ? fs.createWriteStream(process.env.BENCH_SERVER_LOG, { flags: "a" }) : null;
     proc.stdout!.on("data", (d: Buffer) => {
+      log?.write(d);
+      if (out.length > 100_000) return;
       out += d.toString();
       const m = /ready (\d+)|running at http:\/\/localhost:(\d+)|localhost:(\d+)/.exec(out);
       if (m) resolve({ proc, port: Number(m[1] ?? m[2] ?? m[3]) });
@@ -129,10 +132,14 @@ for (const config of configs) {
   const setup = spawnSync("npx", ["tsx", "bench/gateway/setup.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   if (setup.status !== 0) throw new Error("bench setup failed");
   const port = 3950 + Math.floor(Math.random() * 40);
-  const { proc } = await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, PORT: String(port) });
+  // BENCH_SERVER_NODE_OPTIONS: V8/Node flags for Headroom's process only (e.g. GC experiments).
+  const nodeOptions: Record<string, string> = process.env.BENCH_SERVER_NODE_OPTIONS
+    ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
+    : {};
+  const { proc } = await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, ...nodeOptions, PORT: String(port) });
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
   const headers = { authorization: `Bearer ${KEY}` };
-  await load("warm-up", url, { seconds: 3, headers, body: BODY });
+  await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, body: BODY });
   if (fixedRate) {
     halfPeak.push(await paced(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate }));
   } else {

@@ -51,6 +51,9 @@ export async function paced(
   ]);
   const total = Math.floor(opts.rate * opts.seconds);
   const latencies = new Float64Array(total);
+  // BENCH_TIMELINE=1: p50/p99/max per second of the run (when each request was due), to tell a
+  // steady tail from a stall at one moment.
+  const dueAt = process.env.BENCH_TIMELINE === "1" ? new Float64Array(total) : null;
   let sent = 0;
   let completed = 0;
   let non2xx = 0;
@@ -86,6 +89,7 @@ export async function paced(
             const parsed = parseResponse(conn.buffer);
             if (!parsed) return;
             conn.buffer = conn.buffer.subarray(parsed.length);
+            if (dueAt) dueAt[completed] = conn.due;
             latencies[completed++] = performance.now() - conn.due;
             if (parsed.status < 200 || parsed.status >= 300) non2xx++;
             if (completed === total) finish();
@@ -117,6 +121,19 @@ export async function paced(
   clearInterval(tick);
   for (const c of conns) c.socket.destroy();
 
+  if (dueAt) {
+    console.log(`  (timeline starts at ${Math.round(performance.timeOrigin + start) % 100_000})`);
+    const seconds = new Map<number, number[]>();
+    for (let i = 0; i < completed; i++) {
+      const second = Math.floor((dueAt[i]! - start) / 1000);
+      (seconds.get(second) ?? seconds.set(second, []).get(second)!).push(latencies[i]!);
+    }
+    for (const [second, l] of [...seconds.entries()].sort((x, y) => x[0] - y[0])) {
+      l.sort((x, y) => x - y);
+      const q = (f: number) => l[Math.min(l.length - 1, Math.floor(f * l.length))]!.toFixed(1);
+      console.log(`  ${name} second ${second}: ${l.length} requests, p50 ${q(0.5)} p99 ${q(0.99)} max ${q(1)} ms`);
+    }
+  }
   const sorted = latencies.subarray(0, completed).sort();
   const at = (q: number) => Math.round((sorted[Math.min(completed - 1, Math.floor(q * completed))] ?? 0) * 10) / 10;
   const elapsed = (performance.now() - start) / 1000;

@@ -28,32 +28,50 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): void {
-  // The abort signal is made on first use: most requests are answered without ever needing one.
-  let abort: AbortController | null = null;
-  let gone = false;
-  res.on("close", () => {
-    if (res.writableFinished) return;
-    gone = true;
-    abort?.abort();
-  });
-  const signal = (): AbortSignal => {
-    if (!abort) {
-      abort = new AbortController();
-      if (gone) abort.abort();
+/**
+ * The request as the pipeline sees it. Its abort signal is made on first use: most requests are
+ * answered without ever needing one. (A class: an object literal with a getter would get its own
+ * hidden class in the old generation and keep the request alive through young collections.)
+ */
+class NodeGatewayRequest implements GatewayRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly authorization: string | null;
+  readonly contentType: string | null;
+  gone = false;
+  private abort: AbortController | null = null;
+
+  constructor(private readonly req: IncomingMessage) {
+    this.method = req.method ?? "GET";
+    this.path = req.url ?? "/";
+    this.authorization = req.headers.authorization ?? null;
+    this.contentType = req.headers["content-type"] ?? null;
+  }
+
+  readBody(limit: number): Promise<string> {
+    return readBody(this.req, limit);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.gone) this.abort.abort();
     }
-    return abort.signal;
-  };
-  const input: GatewayRequest = {
-    method: req.method ?? "GET",
-    path: req.url ?? "/",
-    authorization: req.headers.authorization ?? null,
-    contentType: req.headers["content-type"] ?? null,
-    readBody: (limit) => readBody(req, limit),
-    get signal() {
-      return signal();
-    },
-  };
+    return this.abort.signal;
+  }
+
+  /** The client went away before the response was finished. */
+  clientGone(): void {
+    this.gone = true;
+    this.abort?.abort();
+  }
+}
+
+export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): void {
+  const input = new NodeGatewayRequest(req);
+  res.on("close", () => {
+    if (!res.writableFinished) input.clientGone();
+  });
   void (async () => {
     const result = await handleGateway(input);
     if (!result.stream) {
@@ -69,11 +87,11 @@ export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): v
     const stream = result.stream;
     try {
       for await (const chunk of stream) {
-        if (gone) break;
+        if (input.gone) break;
         if (!res.write(chunk)) await new Promise<void>((r) => (res.once("drain", r), res.once("close", r)));
       }
     } finally {
-      if (gone) await stream.return(undefined);
+      if (input.gone) await stream.return(undefined);
       res.end();
     }
   })().catch(() => {

@@ -260,18 +260,15 @@ async function inference(
     started: Date.now(),
     release,
     releaseSpend,
-    generation: {
+    generation: new Generation(
       kind,
       model,
-      body: body as Record<string, unknown>,
-      prompt: parsed.kind === "chat" ? chatPromptText(parsed.body.messages) : completionPromptText(parsed.body.prompt),
+      body as Record<string, unknown>,
+      parsed.kind === "chat" ? chatPromptText(parsed.body.messages) : completionPromptText(parsed.body.prompt),
       n,
       maxTokens,
-      // Read only when the backend waits or streams: a fast answer never needs one.
-      get signal() {
-        return req.signal;
-      },
-    },
+      req,
+    ),
   };
   const headers = { ...state.rl };
   if (body.stream) {
@@ -284,6 +281,29 @@ async function inference(
   }
   const result = await collectResponse(serving);
   return { status: 200, headers: { ...headers, ...JSON_HEADERS }, body: JSON.stringify(result) };
+}
+
+/**
+ * What the backend is asked for. The abort signal is read from the request only when the backend
+ * waits or streams (a fast answer never needs one). A class, not an object literal with a getter:
+ * V8 gives every such literal its own hidden class in the old generation, which then keeps the
+ * whole request (closures, req, res) alive through young-generation collections — every request
+ * got promoted, and the old generation's collections paused the gateway.
+ */
+class Generation implements GenerationInput {
+  constructor(
+    readonly kind: InferenceKind,
+    readonly model: CatalogModel,
+    readonly body: Record<string, unknown>,
+    readonly prompt: string,
+    readonly n: number,
+    readonly maxTokens: number,
+    private readonly req: GatewayRequest,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.req.signal;
+  }
 }
 
 interface Serving {

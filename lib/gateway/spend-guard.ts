@@ -23,12 +23,22 @@ const MAX_ROUNDS = 200;
 /** Stop reserving on a lease this long before it would lapse. */
 const RETIRE_MARGIN_MS = 20_000;
 const RENEW_EVERY_MS = 2_000;
-/** Lease enough for this many requests of the current size (bounded by a quarter of what is left). */
+/**
+ * Lease enough for this many requests of the current size (bounded by a quarter of what is left).
+ * A busy account's multiple doubles while its leases last under LEASE_MIN_LIFE_MS and halves back
+ * once one lasts over LEASE_MAX_LIFE_MS: a grant holds the account's row lock (the meter's flush
+ * waits behind it), so a hot account should need a few grants a minute, not several a second.
+ */
 const LEASE_MULTIPLE = 1024n;
+const MAX_LEASE_MULTIPLE = 1024n * 256n;
+const LEASE_MIN_LIFE_MS = 5_000;
+const LEASE_MAX_LIFE_MS = 30_000;
 
 export class SpendGuard {
   private leases = new Map<string, Lease[]>();
   private pending = new Map<string, Promise<void>>();
+  /** Per account: the lease size multiple in use and when the last lease was granted. */
+  private sizing = new Map<string, { multiple: bigint; grantedAt: number }>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -125,7 +135,7 @@ export class SpendGuard {
           await shrinkSpendLease(l.id, unused);
         }
       }
-      const grant = await grantSpendLease(accountId, this.holder, need, need * LEASE_MULTIPLE, new Date(this.now()));
+      const grant = await grantSpendLease(accountId, this.holder, need, need * this.multiple(accountId), new Date(this.now()));
       if (grant.granted) {
         const list = this.leases.get(accountId) ?? [];
         list.push({
@@ -146,6 +156,17 @@ export class SpendGuard {
     this.pending.set(accountId, p);
     await p;
     return refusal;
+  }
+
+  /** The lease size multiple for the account's next grant, adapted to how long the last one lasted. */
+  private multiple(accountId: string): bigint {
+    const t = this.now();
+    const last = this.sizing.get(accountId);
+    let multiple = last?.multiple ?? LEASE_MULTIPLE;
+    if (last && t - last.grantedAt < LEASE_MIN_LIFE_MS && multiple < MAX_LEASE_MULTIPLE) multiple *= 2n;
+    else if (last && t - last.grantedAt > LEASE_MAX_LIFE_MS && multiple > LEASE_MULTIPLE) multiple /= 2n;
+    this.sizing.set(accountId, { multiple, grantedAt: t });
+    return multiple;
   }
 
   private drop(accountId: string, lease: Lease): Promise<void> {
