@@ -10,7 +10,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { load, CHAT_BODY, type LoadResult } from "./load";
-import { paced } from "./paced";
+import { pacedInChild } from "./paced";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -141,13 +141,13 @@ for (const config of configs) {
   const headers = { authorization: `Bearer ${KEY}` };
   await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, body: BODY });
   if (fixedRate) {
-    halfPeak.push(await paced(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate }));
+    halfPeak.push(await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate }));
   } else {
     const peak = await load(config.name, url, { seconds, headers, body: BODY });
     results.push(peak);
     // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
     halfPeak.push(
-      await paced(`${config.name} @ half peak`, url, { seconds, headers, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }),
+      await pacedInChild(`${config.name} @ half peak`, url, { seconds, headers, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }),
     );
   }
   await stop(proc);

@@ -53,7 +53,7 @@ export async function paced(
   const latencies = new Float64Array(total);
   // BENCH_TIMELINE=1: p50/p99/max per second of the run (when each request was due), to tell a
   // steady tail from a stall at one moment.
-  const dueAt = process.env.BENCH_TIMELINE === "1" ? new Float64Array(total) : null;
+  const dueAt = process.env.BENCH_TIMELINE === "1" && name !== "warm-up" ? new Float64Array(total) : null;
   let sent = 0;
   let completed = 0;
   let non2xx = 0;
@@ -122,7 +122,6 @@ export async function paced(
   for (const c of conns) c.socket.destroy();
 
   if (dueAt) {
-    console.log(`  (timeline starts at ${Math.round(performance.timeOrigin + start) % 100_000})`);
     const seconds = new Map<number, number[]>();
     for (let i = 0; i < completed; i++) {
       const second = Math.floor((dueAt[i]! - start) / 1000);
@@ -145,4 +144,46 @@ export async function paced(
     non2xx,
     errors: errors + (total - completed),
   };
+}
+
+type PacedOptions = Parameters<typeof paced>[2];
+
+/**
+ * paced() in a process of its own: the load generator's latency must not include the collection of
+ * another load generator's garbage (autocannon's peak run, in the calling process, leaves hundreds
+ * of MB for the next major GC, which would stall this run's sending and be charged to the server).
+ */
+export async function pacedInChild(name: string, target: string, opts: PacedOptions): Promise<LoadResult> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn("npx", ["tsx", import.meta.filename], {
+    env: { ...process.env, PACED_ARGS: JSON.stringify({ name, target, opts }) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => {
+    const text = d.toString();
+    out += text;
+    // Timeline lines go straight through; the result is the last line.
+    for (const line of text.split("\n")) if (line.startsWith("  ")) console.log(line);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const last = out.trim().split("\n").pop() ?? "";
+  if (code !== 0 || !last.startsWith("{")) throw new Error(`paced load generator failed (exit ${code})`);
+  return JSON.parse(last) as LoadResult;
+}
+
+if (process.env.PACED_ARGS && process.argv[1] === import.meta.filename) {
+  const { name, target, opts } = JSON.parse(process.env.PACED_ARGS) as { name: string; target: string; opts: PacedOptions };
+  // The generator's own warm-up (JIT, connections), at the same rate, not counted.
+  await paced("warm-up", target, { ...opts, seconds: 2 });
+  const { monitorEventLoopDelay } = await import("node:perf_hooks");
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const result = await paced(name, target, opts);
+  loop.disable();
+  if (process.env.BENCH_TIMELINE === "1")
+    console.log(
+      `  load generator's own event-loop delay: p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`,
+    );
+  console.log(JSON.stringify(result));
 }
