@@ -1,0 +1,66 @@
+// The meter's batch travels as hand-built PostgreSQL array literals: whatever a text holds (quotes,
+// backslashes, commas, braces, the word NULL, non-ASCII) comes back from the database unchanged,
+// and nulls stay nulls.
+import { describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { db, directQuery } from "@/lib/db";
+import { usd } from "@/lib/money";
+import { arrayLiteral, chargeUsageBatch } from "@/lib/billing/charge-usage-batch";
+import { grantCredits } from "@/lib/billing/grant-credits";
+
+setupTestDatabase();
+
+const AWKWARD = ['a "quoted" name', "back\\slash", "trailing\\", "comma, {brace}", "NULL", "", " spaced ", "ünïcødé ✓", 'mix \\" both'];
+
+describe("usage batch encoding", () => {
+  it("text, int, bigint and boolean arrays round-trip through the database", async () => {
+    const rows = await directQuery({
+      name: "encoding_roundtrip_v1",
+      text: "SELECT $1::text[] AS t, $2::bigint[] AS b, $3::boolean[] AS f",
+      values: [
+        arrayLiteral("text", [...AWKWARD, null]),
+        arrayLiteral("int", ["9007199254740993", "0", "-5"]),
+        arrayLiteral("bool", [true, false]),
+      ],
+    });
+    expect(rows[0]!.t).toEqual([...AWKWARD, null]);
+    expect((rows[0]!.b as unknown[]).map(String)).toEqual(["9007199254740993", "0", "-5"]);
+    expect(rows[0]!.f).toEqual([true, false]);
+  });
+
+  it("a charge for a model with an awkward name is stored with its name and description intact", async () => {
+    await seedModelsFixture();
+    const model = await db().model.findFirstOrThrow({ select: { id: true } });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await grantCredits({ accountId: acct.accountId, amountMicros: usd(5), idempotencyKey: "cs_encoding", kind: "credit_purchase" });
+    const name = 'odd "model", {v2}\\NULL';
+    const result = await chargeUsageBatch([
+      {
+        requestId: "req_encoding_1",
+        accountId: acct.accountId,
+        apiKeyId: null,
+        modelId: model.id,
+        modelName: name,
+        promptTokens: 10,
+        completionTokens: 5,
+        n: 1,
+        costMicros: 1_234n,
+        overLimit: true,
+        streamed: false,
+        abandoned: true,
+        latencyMs: 7,
+        leaseId: null,
+        limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
+        at: new Date(),
+      },
+    ]);
+    expect(result.charged).toBe(1);
+    const entry = await db().ledgerEntry.findUniqueOrThrow({ where: { idempotencyKey: "usage:req_encoding_1" } });
+    expect(entry.modelName).toBe(name);
+    expect(entry.description).toBe(`${name}: 10 prompt + 5 completion tokens (stream abandoned)`);
+    expect(entry.amountMicros).toBe(-1_234n);
+    const usage = await db().usageRecord.findUniqueOrThrow({ where: { requestId: "req_encoding_1" } });
+    expect([usage.apiKeyId, usage.overLimit, usage.abandoned, usage.latencyMs]).toEqual([null, true, true, 7]);
+  });
+});
