@@ -46,6 +46,7 @@ if (!existing) {
       accountId: account.id,
       kind: "credit_purchase",
       amountMicros: usd(10_000),
+      historicalMicros: usd(10_000),
       idempotencyKey: `bench:${account.id}`,
       description: "Bench credit purchase",
     }),
