@@ -41,6 +41,8 @@ const schema = z.object({
   SMTP_URL: optionalUrl,
   GITHUB_ID: z.string().optional(),
   GITHUB_SECRET: z.string().optional(),
+  /** When set, GET /api/metrics requires `Authorization: Bearer <this>` (a Prometheus scrape's bearer token). */
+  HEADROOM_METRICS_TOKEN: optionalText(z.string().min(16, "must be at least 16 characters")),
   HEADROOM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
