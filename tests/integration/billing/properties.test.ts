@@ -81,6 +81,8 @@ async function pickInvoice(accountId: string, pick: number) {
 
 describe("billing invariants over random event sequences", () => {
   it("hold after every step", async () => {
+    // Invoice states seen after any step (a failed invoice may be paid later in its sequence).
+    const seenStatuses = new Set<string>();
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -243,6 +245,7 @@ describe("billing invariants over random event sequences", () => {
               select: { period: true, totalMicros: true, paidMicros: true, status: true },
             });
             for (const inv of invoices) expect(inv.paidMicros <= inv.totalMicros, step).toBe(true);
+            for (const inv of invoices) seenStatuses.add(inv.status);
             expect(new Set(invoices.map((x) => x.period.getTime())).size).toBe(invoices.length);
           }
           expect(await reconcileBalances({ accountId: id })).toMatchObject({ ok: true, differences: [] });
@@ -253,8 +256,7 @@ describe("billing invariants over random event sequences", () => {
     // The sequences are not vacuous: they reached every kind of state the invariants are about.
     const reasons = await db().suspensionReason.groupBy({ by: ["reason"], _count: true });
     expect(reasons.map((r) => r.reason).sort()).toEqual(["no_payment_method", "payment_failed", "spend_limit_reached"]);
-    const statuses = await db().invoice.groupBy({ by: ["status"], _count: true });
-    expect(statuses.map((x) => x.status)).toEqual(expect.arrayContaining(["paid", "failed"]));
+    expect([...seenStatuses]).toEqual(expect.arrayContaining(["paid", "failed"]));
     const tiers = await db().account.groupBy({ by: ["tier"], _count: true });
     expect(tiers.map((x) => x.tier)).toEqual(expect.arrayContaining(["tier1", "tier2"]));
   }, 600_000);
