@@ -74,26 +74,45 @@ if (process.env.BENCH_DIAG === "1") {
   }, 5_000).unref();
 }
 
-// BENCH_HEAP_PROFILE=<file>: sample allocations for 4 s, 8 s after start-up, counting objects that
-// outlived a scavenge (young objects that died are left out): what the young generation promotes.
-if (process.env.BENCH_HEAP_PROFILE) {
+/**
+ * Runs `begin`, waits 4 s, runs `end` and writes what it returns to `file` — 8 s after start-up,
+ * so the window is the steady state, without start-up and warm-up.
+ */
+async function inspectorWindow(
+  file: string,
+  what: string,
+  begin: (session: import("node:inspector/promises").Session) => Promise<unknown>,
+  end: (session: import("node:inspector/promises").Session) => Promise<{ profile: unknown }>,
+): Promise<void> {
   const { Session } = await import("node:inspector/promises");
   const fs = await import("node:fs");
   const session = new Session();
   session.connect();
   setTimeout(() => {
     void (async () => {
-      await session.post("HeapProfiler.startSampling", {
+      await begin(session);
+      await new Promise((r) => setTimeout(r, 4_000));
+      const { profile } = await end(session);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.error(`[diag] ${what} written to ${file}`);
+    })();
+  }, 8_000).unref();
+}
+
+// BENCH_HEAP_PROFILE=<file>: sampled allocations that outlived a scavenge (young objects that died
+// are left out, unless BENCH_HEAP_ALL=1): what the young generation promotes.
+if (process.env.BENCH_HEAP_PROFILE) {
+  await inspectorWindow(
+    process.env.BENCH_HEAP_PROFILE,
+    "heap profile",
+    (session) =>
+      session.post("HeapProfiler.startSampling", {
         samplingInterval: 4096,
         includeObjectsCollectedByMajorGC: true,
         includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_ALL === "1",
-      });
-      await new Promise((r) => setTimeout(r, 4_000));
-      const { profile } = await session.post("HeapProfiler.stopSampling");
-      fs.writeFileSync(process.env.BENCH_HEAP_PROFILE!, JSON.stringify(profile));
-      console.error(`[diag] heap profile written to ${process.env.BENCH_HEAP_PROFILE}`);
-    })();
-  }, 8_000).unref();
+      }),
+    (session) => session.post("HeapProfiler.stopSampling"),
+  );
 }
 
 // BENCH_HEAP_SNAPSHOT=<file>: one heap snapshot 8 s after start-up (what is reachable under load).
@@ -104,22 +123,16 @@ if (process.env.BENCH_HEAP_SNAPSHOT) {
   }, 8_000).unref();
 }
 
-// BENCH_CPU_PROFILE=<file>: the V8 CPU profiler over 4 s, 8 s after start-up (the steady state,
-// without start-up and warm-up): where a request's CPU goes.
+// BENCH_CPU_PROFILE=<file>: the V8 CPU profiler over the window: where a request's CPU goes.
 if (process.env.BENCH_CPU_PROFILE) {
-  const { Session } = await import("node:inspector/promises");
-  const fs = await import("node:fs");
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 200 });
-  setTimeout(() => {
-    void (async () => {
+  await inspectorWindow(
+    process.env.BENCH_CPU_PROFILE,
+    "CPU profile",
+    async (session) => {
+      await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 200 });
       await session.post("Profiler.start");
-      await new Promise((r) => setTimeout(r, 4_000));
-      const { profile } = await session.post("Profiler.stop");
-      fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
-      console.error(`[diag] CPU profile written to ${process.env.BENCH_CPU_PROFILE}`);
-    })();
-  }, 8_000).unref();
+    },
+    (session) => session.post("Profiler.stop"),
+  );
 }
