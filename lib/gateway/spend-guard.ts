@@ -179,6 +179,10 @@ export class SpendGuard {
   /** Keep live leases alive; a lease deleted elsewhere (limit lowered, suspension) is retired here. */
   private async renew(): Promise<void> {
     const t = this.now();
+    // An account without leases that has not leased for a while starts again from the base size.
+    for (const [accountId, size] of this.sizing) {
+      if (t - size.grantedAt > LEASE_MAX_LIFE_MS && !this.leases.has(accountId)) this.sizing.delete(accountId);
+    }
     const all = [...this.leases.entries()].flatMap(([accountId, list]) => list.map((l) => ({ accountId, l })));
     // A lease that lapsed while renewals failed (database unreachable from here) is never revived:
     // other instances' grants stopped counting it when it lapsed, so its budget may be theirs now.

@@ -62,3 +62,24 @@ describe("spend lease sizing", () => {
     await guard.close();
   });
 });
+
+describe("spend lease sizing memory", () => {
+  it("forgets an account's sizing once it has no leases and has not leased for a while", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(10) });
+    let now = Date.now();
+    const guard = new SpendGuard("sizing-forget", () => now);
+    const sizing = () => (guard as unknown as { sizing: Map<string, unknown> }).sizing;
+    const r = await guard.reserve(acct.accountId, 100n);
+    expect(r.ok).toBe(true);
+    guard.settle(acct.accountId, (r as { leaseId: string }).leaseId, 100n, 0n);
+    const renew = () => (guard as unknown as { renew: () => Promise<void> }).renew();
+    now += 40_000;
+    await renew();
+    expect(sizing().has(acct.accountId)).toBe(true); // it still holds a lease
+    guard.revoke(acct.accountId);
+    await new Promise((r) => setTimeout(r, 50)); // the revoked lease's release
+    await renew();
+    expect(sizing().has(acct.accountId)).toBe(false);
+    await guard.close();
+  });
+});
