@@ -9,6 +9,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { env } from "../env";
+import { log } from "../log";
 
 export type Db = PrismaClient;
 export type { Prisma } from "./generated/client";
@@ -157,8 +158,15 @@ export function openPostgres(url: string, max = 10): Handle {
   // prepared statement: their texts are fixed and their parameters are arrays, whose sizes would
   // otherwise make PostgreSQL re-plan (~1 ms for the meter's statement) on every execution.
   let direct: pg.Pool | null = null;
-  const directPool = () =>
-    (direct ??= new pg.Pool({ connectionString: url, max: DIRECT_CONNECTIONS, options: "-c plan_cache_mode=force_generic_plan" }));
+  const directPool = () => {
+    if (direct) return direct;
+    direct = new pg.Pool({ connectionString: url, max: DIRECT_CONNECTIONS, options: "-c plan_cache_mode=force_generic_plan" });
+    // An idle connection the server closes (a restart, a failover, pg_terminate_backend) is an
+    // 'error' on the pool; unhandled, it would take the whole process down. The pool drops that
+    // connection and the next statement opens a new one.
+    direct.on("error", (err) => log.warn("database connection lost while idle", { error: err.message }));
+    return direct;
+  };
   return {
     prisma,
     kind: "postgres",
