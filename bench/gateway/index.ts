@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { load, CHAT_BODY, type LoadResult } from "./load";
 import { pacedInChild } from "./paced";
+import { describeCpu, sampleCpu } from "./cpu";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -85,7 +86,9 @@ const fixedRate = Number(process.env.BENCH_RATE ?? 0);
 if (!only) {
   const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-node.ts"], {});
   await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
-  results.push(await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds }));
+  const before = sampleCpu(proc.pid!);
+  const run = await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds });
+  results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
   await stop(proc);
 }
 
@@ -103,7 +106,9 @@ if (!only) {
   const port = 3900 + Math.floor(Math.random() * 50);
   const { proc } = await child("npx", ["next", "start", dir, "-p", String(port)], {});
   await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
-  results.push(await load("(b) bare Next route handler", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds }));
+  const before = sampleCpu(proc.pid!);
+  const run = await load("(b) bare Next route handler", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds });
+  results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
   await stop(proc);
 }
 
@@ -141,9 +146,14 @@ for (const config of configs) {
   const headers = { authorization: `Bearer ${KEY}` };
   await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, body: BODY });
   if (fixedRate) {
-    halfPeak.push(await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate }));
+    const before = sampleCpu(proc.pid!);
+    const run = await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate });
+    // The open-loop generator is a child process: its CPU shows as "other".
+    halfPeak.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
   } else {
+    const before = sampleCpu(proc.pid!);
     const peak = await load(config.name, url, { seconds, headers, body: BODY });
+    peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
     results.push(peak);
     // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
     halfPeak.push(
@@ -155,8 +165,10 @@ for (const config of configs) {
 }
 
 if (only) {
-  for (const r of [...results, ...halfPeak])
+  for (const r of [...results, ...halfPeak]) {
     console.log(`${r.name}: ${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}`);
+    if (r.cpu) console.log(`  ${r.cpu}`);
+  }
   process.exit(0);
 }
 const a = results[0]!.rps;
@@ -177,6 +189,8 @@ for (const r of results) {
       ratios,
   );
 }
+console.log("\nWhere the CPU went at each run's peak (µs of CPU per request, and % of one core):");
+for (const r of results) if (r.cpu) console.log(`${r.name}\n  ${r.cpu}`);
 console.log("\nAt half of each configuration's peak (steady open-loop rate; latency counted from when each request was due):");
 for (const r of halfPeak) console.log(r.name.padEnd(64) + `${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
 console.log("\nTargets: (c1) ≥ 0.25 × (a) and ≥ 5 × (b); (c2) ≥ 3 × (b); p99 < 10 ms at half of peak.");

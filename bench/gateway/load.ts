@@ -8,6 +8,10 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Responses received (2xx and not). */
+  total: number;
+  /** Where the machine's CPU went during the run (cpu.ts), when measured. */
+  cpu?: string;
 }
 
 export const CHAT_BODY = JSON.stringify({
@@ -37,5 +41,6 @@ export async function load(
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    total: result.requests.total,
   };
 }

@@ -143,6 +143,7 @@ export async function paced(
     p99: at(0.99),
     non2xx,
     errors: errors + (total - completed),
+    total: completed,
   };
 }
 
