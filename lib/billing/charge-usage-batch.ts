@@ -61,15 +61,20 @@ const CHARGE_USAGE_BATCH = `
         "completionTokens", "n", "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "leaseId", "at", "description",
         "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "ord")
   ),
+  -- The usage tables carry no foreign keys (their per-row checks were a quarter of this statement):
+  -- a row goes in only for an account that exists (looked up once per batch; accounts are never
+  -- deleted), and only one that went in is charged below.
   ins AS (
     INSERT INTO "UsageRecord" ("id", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
       "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "createdAt")
     SELECT "urId", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
-      "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "at" FROM input
+      "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "at"
+    FROM input WHERE "accountId" IN (SELECT a."id" FROM "Account" a WHERE a."id" IN (SELECT "accountId" FROM input))
     ON CONFLICT ("requestId") DO NOTHING
     RETURNING "requestId"
   ),
   fresh AS (SELECT i.* FROM input i JOIN ins ON ins."requestId" = i."requestId"),
+  -- The charged accounts, locked in id order (two flushes never wait for each other in a cycle).
   acct AS (
     SELECT a."id", a."creditBalanceMicros" AS "balance" FROM "Account" a
     WHERE a."id" IN (SELECT "accountId" FROM fresh) ORDER BY a."id" FOR UPDATE
@@ -203,7 +208,7 @@ const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefin
 
 export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
   if (items.length === 0) return { charged: 0, resynced: [] };
-  const rows = await directQuery({ name: "charge_usage_batch_v1", text: CHARGE_USAGE_BATCH, values: columns(items) });
+  const rows = await directQuery({ name: "charge_usage_batch_v2", text: CHARGE_USAGE_BATCH, values: columns(items) });
   const touched: Touched[] = rows.map((r) => ({
     id: r.id as string,
     tier: r.tier as string,

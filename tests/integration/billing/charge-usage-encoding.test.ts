@@ -63,4 +63,35 @@ describe("usage batch encoding", () => {
     const usage = await db().usageRecord.findUniqueOrThrow({ where: { requestId: "req_encoding_1" } });
     expect([usage.apiKeyId, usage.overLimit, usage.abandoned, usage.latencyMs]).toEqual([null, true, true, 7]);
   });
+
+  it("a batch that names an account that does not exist writes nothing for it, and charges the others", async () => {
+    // The usage tables have no foreign keys (see the schema): the statement itself keeps them out.
+    const model = await db().model.findFirstOrThrow({ select: { id: true, name: true } });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const charge = (requestId: string, accountId: string) => ({
+      requestId,
+      accountId,
+      apiKeyId: null,
+      modelId: model.id,
+      modelName: model.name,
+      promptTokens: 1,
+      completionTokens: 1,
+      n: 1,
+      costMicros: 10n,
+      overLimit: false,
+      streamed: false,
+      abandoned: false,
+      latencyMs: 1,
+      leaseId: null,
+      limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
+      at: new Date(),
+    });
+    const result = await chargeUsageBatch([charge("req_ghost_1", "acct_does_not_exist"), charge("req_real_1", acct.accountId)]);
+    expect(result.charged).toBe(1);
+    expect(await db().usageRecord.count({ where: { accountId: "acct_does_not_exist" } })).toBe(0);
+    expect(await db().ledgerEntry.count({ where: { accountId: "acct_does_not_exist" } })).toBe(0);
+    expect(await db().usageRecord.count({ where: { requestId: "req_real_1" } })).toBe(1);
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account.monthlySpendMicros).toBe(10n);
+  });
 });
