@@ -18,10 +18,9 @@ export function settle(policy: Policy, state: LimiterState, reserved: Cost, actu
   advanceInPlace(policy, st, now);
   const rpm = limitRpm(policy, st.sustainedMilli);
   const { levels, used } = st;
-  const apply = (level: number, perMinute: number, delta: number) => Math.min(perMinute * SCALE, level + delta * SCALE);
-  levels.requests = apply(levels.requests, rpm, reserved.requests - actual.requests);
-  levels.tokensPrompt = apply(levels.tokensPrompt, rpm * policy.tokensPromptPerRequest, reserved.tokensPrompt - actual.tokensPrompt);
-  levels.tokensGenerated = apply(
+  levels.requests = applyDelta(levels.requests, rpm, reserved.requests - actual.requests);
+  levels.tokensPrompt = applyDelta(levels.tokensPrompt, rpm * policy.tokensPromptPerRequest, reserved.tokensPrompt - actual.tokensPrompt);
+  levels.tokensGenerated = applyDelta(
     levels.tokensGenerated,
     rpm * policy.tokensGeneratedPerReq,
     reserved.tokensGenerated - actual.tokensGenerated,
@@ -30,4 +29,9 @@ export function settle(policy: Policy, state: LimiterState, reserved: Cost, actu
   used.tokensPrompt = Math.max(0, used.tokensPrompt - (reserved.tokensPrompt - actual.tokensPrompt));
   used.tokensGenerated = Math.max(0, used.tokensGenerated - (reserved.tokensGenerated - actual.tokensGenerated));
   return st;
+}
+
+/** A bucket level moved by `delta` units, never above its capacity (the per-minute limit). */
+function applyDelta(level: number, perMinute: number, delta: number): number {
+  return Math.min(perMinute * SCALE, level + delta * SCALE);
 }
