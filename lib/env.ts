@@ -43,6 +43,8 @@ const schema = z.object({
   GITHUB_SECRET: z.string().optional(),
   /** When set, GET /api/metrics requires `Authorization: Bearer <this>` (a Prometheus scrape's bearer token). */
   HEADROOM_METRICS_TOKEN: optionalText(z.string().min(16, "must be at least 16 characters")),
+  /** Longest a finished /v1 response waits for its usage to be committed before answering 503 (database down). */
+  HEADROOM_METER_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   HEADROOM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -6,6 +6,12 @@
 // locks its accounts' rows until it commits, so two flushes for the same account could only wait
 // for each other, and while one runs the next batch grows. Different lanes flush in parallel.
 // Batches grow with load and add no latency when idle.
+//
+// While the database is unreachable a record stays queued and is retried (a batch is idempotent
+// on request ids), but its caller need not wait forever: past its wait, a record the caller may
+// withdraw (a response not yet sent) is taken out of the queue, never to be charged, and one it
+// may not (a stream the client already received) stays queued to be charged when the database
+// returns; either way the caller hears MeterUnavailableError and which of the two happened.
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
 import { log } from "../log";
 
@@ -13,15 +19,43 @@ interface Pending {
   usage: UsageCharge;
   resolve: () => void;
   reject: (err: unknown) => void;
+  /** performance.now() after which the caller stops waiting (Infinity: waits until committed). */
+  due: number;
+  withdrawable: boolean;
+  /** The caller was already told (the record may still be committed later). */
+  answered: boolean;
 }
 
 interface Lane {
   queue: Pending[];
+  inFlight: Pending[];
   flushing: boolean;
+}
+
+export interface RecordOptions {
+  /** Longest the caller waits for the commit (default: until it is committed). */
+  waitMs?: number;
+  /** Past the wait, take the record out of the queue if it is not in a flush yet (it will not be charged). */
+  withdrawOnTimeout?: boolean;
+}
+
+/** The usage could not be committed within the caller's wait (the database is unreachable or stalled). */
+export class MeterUnavailableError extends Error {
+  constructor(
+    /** True: taken out of the queue, never charged. False: still queued, charged once the database answers. */
+    readonly withdrawn: boolean,
+  ) {
+    super(
+      withdrawn ? "usage not recorded: the database did not answer in time" : "usage not yet recorded: the database did not answer in time",
+    );
+    this.name = "MeterUnavailableError";
+  }
 }
 
 const MAX_BATCH = 400;
 const LANES = 4;
+/** How often waits are checked while anything is queued. */
+const SWEEP_MS = 100;
 
 export interface MeterHooks {
   onFlush?: (size: number, ms: number) => void;
@@ -39,7 +73,8 @@ function laneOf(accountId: string): number {
 }
 
 export class Meter {
-  private lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], flushing: false }));
+  private lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], inFlight: [], flushing: false }));
+  private sweeper: NodeJS.Timeout | null = null;
   private waiting = 0;
   private scheduled = false;
   private failures = 0;
@@ -54,13 +89,58 @@ export class Meter {
     return this.waiting;
   }
 
-  /** Resolves when the usage is committed. Retries while the database is unreachable. */
-  record(usage: UsageCharge): Promise<void> {
+  /**
+   * Resolves when the usage is committed. Retries while the database is unreachable; with a wait,
+   * rejects with MeterUnavailableError once it has passed (see the header).
+   */
+  record(usage: UsageCharge, opts: RecordOptions = {}): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.lanes[laneOf(usage.accountId)]!.queue.push({ usage, resolve, reject });
+      const due = opts.waitMs === undefined ? Infinity : performance.now() + opts.waitMs;
+      this.lanes[laneOf(usage.accountId)]!.queue.push({
+        usage,
+        resolve,
+        reject,
+        due,
+        withdrawable: opts.withdrawOnTimeout === true,
+        answered: false,
+      });
       this.waiting++;
+      if (due !== Infinity) this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
       this.schedule();
     });
+  }
+
+  /** Tells callers whose wait has passed; withdraws the records they may withdraw. */
+  private sweep(): void {
+    const now = performance.now();
+    for (const lane of this.lanes) {
+      for (const p of lane.inFlight) {
+        if (!p.answered && p.due < now) this.answer(p, new MeterUnavailableError(false));
+      }
+      for (let i = 0; i < lane.queue.length; i++) {
+        const p = lane.queue[i]!;
+        if (p.answered || p.due >= now) continue;
+        if (p.withdrawable) {
+          lane.queue.splice(i--, 1);
+          this.waiting--;
+          this.answer(p, new MeterUnavailableError(true));
+        } else {
+          this.answer(p, new MeterUnavailableError(false));
+        }
+      }
+    }
+    if (this.waiting === 0) this.settled();
+  }
+
+  private answer(p: Pending, err: unknown): void {
+    p.answered = true;
+    p.reject(err);
+  }
+
+  private settled(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Wait until everything queued so far is committed (graceful shutdown). */
@@ -89,7 +169,8 @@ export class Meter {
     for (const lane of this.lanes) {
       if (lane.flushing || lane.queue.length === 0) continue;
       lane.flushing = true;
-      void this.flush(lane, lane.queue.splice(0, MAX_BATCH));
+      lane.inFlight = lane.queue.splice(0, MAX_BATCH);
+      void this.flush(lane, lane.inFlight);
     }
   }
 
@@ -128,8 +209,9 @@ export class Meter {
       }
     } finally {
       lane.flushing = false;
+      lane.inFlight = [];
       if (lane.queue.length > 0) this.schedule();
-      if (this.waiting === 0) for (const resolve of this.idle.splice(0)) resolve();
+      if (this.waiting === 0) this.settled();
     }
   }
 }

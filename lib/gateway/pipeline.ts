@@ -11,10 +11,12 @@ import { costOf, DEFAULT_POLICY, limitKey, type Admission, type Cost, type Limit
 import { displayUsd, requestCostMicros } from "../money";
 import { metrics } from "../metrics";
 import { log } from "../log";
+import { env } from "../env";
 import { SUSPENSION_FIX } from "../billing/suspension";
 import { defaultBackend, type Completion, type GenerationInput } from "./backends";
 import type { CatalogModel } from "./catalog";
 import { gateway, type GatewayContext } from "./context";
+import { MeterUnavailableError, type RecordOptions } from "./meter";
 import { rateLimitHeaders } from "./headers";
 import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf } from "./openai-shapes";
 import { chatCompletionSchema, completionSchema, type InferenceKind } from "./schemas";
@@ -25,6 +27,19 @@ import type { GatewayRequest, GatewayResult } from "./types";
 export const MAX_GATEWAY_BODY_BYTES = 1024 * 1024;
 
 const JSON_HEADERS = { "content-type": "application/json" };
+/**
+ * How long a finished response waits for its usage to be committed before the client is told the
+ * service is unavailable (HEADROOM_METER_WAIT_MS: the database is down or stalled). A plain response not yet in a flush
+ * is then withdrawn — never sent, never charged; a stream the client has received stays queued
+ * and is charged when the database returns.
+ */
+const unsent = (): RecordOptions => ({ waitMs: env().HEADROOM_METER_WAIT_MS, withdrawOnTimeout: true });
+const delivered = (): RecordOptions => ({ waitMs: env().HEADROOM_METER_WAIT_MS, withdrawOnTimeout: false });
+const meterUnavailable = (requestId: string) =>
+  new AppError(
+    "service_unavailable",
+    `The response to ${requestId} could not be recorded: the usage database is not answering. Retry shortly.`,
+  );
 
 /** Limits shown before a model is known (400/404): the default policy's base limits, untouched. */
 function baseView(policy: Policy = DEFAULT_POLICY): LimitView {
@@ -351,31 +366,44 @@ async function finish(
   s: Serving,
   usage: { promptTokens: number; completionTokens: number },
   opts: { streamed: boolean; abandoned: boolean },
+  wait: RecordOptions = {},
 ): Promise<bigint> {
   s.release();
   const costMicros = requestCostMicros(usage.promptTokens, usage.completionTokens, s.model.inputPricePerMTok, s.model.outputPricePerMTok);
   s.ctx.load.add(s.model.id, usage.promptTokens + usage.completionTokens);
+  let charged = costMicros;
   try {
-    await s.ctx.meter.record({
-      requestId: s.requestId,
-      accountId: s.principal.accountId,
-      apiKeyId: s.principal.apiKeyId,
-      modelId: s.model.id,
-      modelName: s.model.name,
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      n: s.n,
-      costMicros,
-      overLimit: s.overLimit,
-      streamed: opts.streamed,
-      abandoned: opts.abandoned,
-      latencyMs: Date.now() - s.started,
-      leaseId: s.leaseId,
-      limits: s.limits,
-      at: new Date(),
-    });
+    await s.ctx.meter.record(
+      {
+        requestId: s.requestId,
+        accountId: s.principal.accountId,
+        apiKeyId: s.principal.apiKeyId,
+        modelId: s.model.id,
+        modelName: s.model.name,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        n: s.n,
+        costMicros,
+        overLimit: s.overLimit,
+        streamed: opts.streamed,
+        abandoned: opts.abandoned,
+        latencyMs: Date.now() - s.started,
+        leaseId: s.leaseId,
+        limits: s.limits,
+        at: new Date(),
+      },
+      wait,
+    );
+  } catch (err) {
+    if (!(err instanceof MeterUnavailableError)) throw err;
+    // Withdrawn: never to be charged, so its spend and rate-limit reservations go back whole.
+    // Still queued: it will be charged, so it settles like a served request.
+    if (err.withdrawn) charged = 0n;
+    const settled: Cost = err.withdrawn ? NOTHING : { ...s.cost, tokensGenerated: usage.completionTokens };
+    void s.ctx.limiter.settle(s.key, s.policy, s.cost, settled, Date.now()).catch(() => undefined);
+    throw meterUnavailable(s.requestId);
   } finally {
-    s.spend.release(costMicros);
+    s.spend.release(charged);
   }
   const actual: Cost = { requests: s.cost.requests, tokensPrompt: s.cost.tokensPrompt, tokensGenerated: usage.completionTokens };
   // Not awaited: the response need not wait for it. The settle is issued before the response is
@@ -400,7 +428,7 @@ async function collectResponse(s: Serving): Promise<unknown> {
     throw err;
   }
   const usage = completion.upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens: completion.completionTokens };
-  await finish(s, usage, { streamed: false, abandoned: false });
+  await finish(s, usage, { streamed: false, abandoned: false }, unsent());
   return completionObject(
     s.kind,
     s.requestId,
@@ -415,7 +443,8 @@ async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerato
   const created = Math.floor(s.started / 1000);
   let completionTokens = 0;
   let upstreamUsage: { promptTokens: number; completionTokens: number } | null = null;
-  let done = false;
+  // Set once the usage is queued for good (a delivered stream's record is never withdrawn).
+  let recorded = false;
   const started = new Set<number>();
   try {
     for await (const e of defaultBackend().generate(s.generation)) {
@@ -434,13 +463,23 @@ async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerato
     }
     const usage = upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens };
     // Durable before the client sees the end of the stream.
-    await finish(s, usage, { streamed: true, abandoned: false });
-    done = true;
+    recorded = true;
+    try {
+      await finish(s, usage, { streamed: true, abandoned: false }, delivered());
+    } catch (err) {
+      // The database is not answering: end the stream with an error event (OpenAI's shape, which
+      // the SDKs raise), not with [DONE] — the client must not take it as complete.
+      if (err instanceof AppError) {
+        yield sse(err.body(s.requestId));
+        return;
+      }
+      throw err;
+    }
     if (includeUsage)
       yield sse(usageChunk(s.kind, s.requestId, s.model.name, created, usageOf(usage.promptTokens, usage.completionTokens)));
     yield SSE_DONE;
   } finally {
-    if (!done) {
+    if (!recorded) {
       // The client went away (or the upstream failed): charge what was generated.
       await finish(s, upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens }, { streamed: true, abandoned: true }).catch(
         (err) => log.error("metering an abandoned stream failed", { requestId: s.requestId, error: String(err) }),

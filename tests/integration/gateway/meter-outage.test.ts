@@ -1,0 +1,151 @@
+// The database goes away while responses wait for their usage to be committed (PostgreSQL behind a
+// TCP proxy the test cuts). A caller waits HEADROOM_METER_WAIT_MS at most: a plain response is then
+// withdrawn — the client gets 503 with its request id and is never charged — while a stream the
+// client already received stays queued and is charged once the database is back. What the meter
+// says it did is what the ledger shows. (PostgreSQL only: PGlite runs in-process.)
+process.env.HEADROOM_METER_WAIT_MS = "400";
+
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
+import { startGatewayServer } from "../../helpers/gateway-server";
+import { TcpProxy } from "../limits/tcp-proxy";
+import { closeDb, openPostgres, setDb } from "@/lib/db";
+import { closeGateway } from "@/lib/gateway/context";
+import { Meter, MeterUnavailableError } from "@/lib/gateway/meter";
+import type { UsageCharge } from "@/lib/billing/charge-usage-batch";
+
+const database = setupTestDatabase();
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const proxy = new TcpProxy("127.0.0.1", 5432);
+let direct: pg.Client;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  if (!onPostgres) return;
+  await proxy.start();
+  // Everything the app does goes through the proxy; the test's own checks do not.
+  const url = new URL(database.current!.url!);
+  url.port = String(proxy.port);
+  await closeDb();
+  setDb(openPostgres(url.toString(), 4));
+  direct = new pg.Client({ connectionString: database.current!.url! });
+  await direct.connect();
+  server = await startGatewayServer("fast-path");
+});
+
+afterAll(async () => {
+  if (!onPostgres) return;
+  await server.close();
+  await closeGateway();
+  await direct.end();
+  await proxy.cut().catch(() => undefined);
+});
+
+const usageCount = async (requestIds: string[]) =>
+  Number((await direct.query(`SELECT count(*) AS n FROM "UsageRecord" WHERE "requestId" = ANY($1)`, [requestIds])).rows[0].n);
+
+describe.skipIf(!onPostgres)("metering while the database is unreachable", () => {
+  it("the meter withdraws what it may, keeps the rest, and reports which it did", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const charge = (requestId: string): UsageCharge => ({
+      requestId,
+      accountId: acct.accountId,
+      apiKeyId: null,
+      modelId: model.id,
+      modelName: model.name,
+      promptTokens: 3,
+      completionTokens: 2,
+      n: 1,
+      costMicros: 5n,
+      overLimit: false,
+      streamed: false,
+      abandoned: false,
+      latencyMs: 1,
+      leaseId: null,
+      limits: { requests: 1000, tokensPrompt: 1_000_000, tokensGenerated: 100_000 },
+      at: new Date(),
+    });
+    const meter = new Meter();
+    await meter.record(charge("req_outage_before"));
+    expect(await usageCount(["req_outage_before"])).toBe(1);
+
+    await proxy.cut();
+    const started = performance.now();
+    const unsent = Array.from({ length: 5 }, (_, i) => `req_outage_unsent_${i}`);
+    const delivered = Array.from({ length: 5 }, (_, i) => `req_outage_delivered_${i}`);
+    const outcomes = await Promise.all([
+      ...unsent.map((id) =>
+        meter.record(charge(id), { waitMs: 300, withdrawOnTimeout: true }).then(
+          () => "committed",
+          (e: unknown) => e,
+        ),
+      ),
+      ...delivered.map((id) =>
+        meter.record(charge(id), { waitMs: 300 }).then(
+          () => "committed",
+          (e: unknown) => e,
+        ),
+      ),
+    ]);
+    // Every caller heard within its wait (plus one sweep), none of them "committed".
+    expect(performance.now() - started).toBeLessThan(300 + 1_000);
+    for (const o of outcomes) expect(o).toBeInstanceOf(MeterUnavailableError);
+    const withdrawn = unsent.filter((_, i) => (outcomes[i] as MeterUnavailableError).withdrawn);
+    const kept = [...unsent.filter((id) => !withdrawn.includes(id)), ...delivered];
+    expect(withdrawn.length).toBeGreaterThan(0); // queued behind a failing flush, not in it
+    for (let i = 0; i < delivered.length; i++) expect((outcomes[unsent.length + i] as MeterUnavailableError).withdrawn).toBe(false);
+
+    await proxy.start(proxy.port);
+    await meter.drain();
+    expect(await usageCount(withdrawn)).toBe(0);
+    expect(await usageCount(kept)).toBe(kept.length);
+    await meter.close();
+  });
+
+  it("a plain response is refused with 503 and its request id, a stream ends with an error event; the first is not charged, the second is", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const call = (stream: boolean) =>
+      fetch(`${server.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${acct.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "hello" }], max_tokens: 4, stream }),
+      });
+    // Warm: the key, the account's state and a spend lease are held in memory, so only the meter
+    // needs the database below.
+    expect((await call(false)).status).toBe(200);
+
+    await proxy.cut();
+    const plain = await call(false);
+    const plainId = plain.headers.get("x-request-id")!;
+    expect(plain.status).toBe(503);
+    const body = (await plain.json()) as { error: { type: string; message: string; request_id: string } };
+    expect(body.error.type).toBe("service_unavailable");
+    expect(body.error.request_id).toBe(plainId);
+    expect(body.error.message).toContain("not answering");
+
+    const streamed = await call(true);
+    const streamId = streamed.headers.get("x-request-id")!;
+    expect(streamed.status).toBe(200);
+    const text = await streamed.text();
+    expect(text).not.toContain("[DONE]");
+    expect(text).toContain('"type":"service_unavailable"');
+
+    await proxy.start(proxy.port);
+    await new Promise((r) => setTimeout(r, 50));
+    // The stream's usage is committed once the database answers; the plain response's never is.
+    const deadline = Date.now() + 10_000;
+    while ((await usageCount([streamId])) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await usageCount([streamId])).toBe(1);
+    expect(await usageCount([plainId])).toBe(0);
+    // The account's counters agree with its ledger.
+    const { rows } = await direct.query(
+      `SELECT a."monthlySpendMicros"::text AS spend, (SELECT COALESCE(SUM(l."creditMicros" + l."invoiceMicros"), 0)::text FROM "LedgerEntry" l WHERE l."accountId" = a."id" AND l."kind" = 'usage_charge') AS ledger FROM "Account" a WHERE a."id" = $1`,
+      [acct.accountId],
+    );
+    expect(rows[0].spend).toBe(rows[0].ledger);
+  });
+});
