@@ -73,6 +73,10 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     expect(await usageCount(["req_outage_before"])).toBe(1);
 
     await proxy.cut();
+    // A first record finds the database gone; its retries back off (100, 200, 400 ms…), so the
+    // records below wait in the queue rather than in a flush (in a flush, none could be withdrawn).
+    const probe = meter.record(charge("req_outage_probe"));
+    await new Promise((r) => setTimeout(r, 500));
     const started = performance.now();
     const unsent = Array.from({ length: 5 }, (_, i) => `req_outage_unsent_${i}`);
     const delivered = Array.from({ length: 5 }, (_, i) => `req_outage_delivered_${i}`);
@@ -94,11 +98,12 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     expect(performance.now() - started).toBeLessThan(300 + 1_000);
     for (const o of outcomes) expect(o).toBeInstanceOf(MeterUnavailableError);
     const withdrawn = unsent.filter((_, i) => (outcomes[i] as MeterUnavailableError).withdrawn);
-    const kept = [...unsent.filter((id) => !withdrawn.includes(id)), ...delivered];
+    const kept = [...unsent.filter((id) => !withdrawn.includes(id)), ...delivered, "req_outage_probe"];
     expect(withdrawn.length).toBeGreaterThan(0); // queued behind a failing flush, not in it
     for (let i = 0; i < delivered.length; i++) expect((outcomes[unsent.length + i] as MeterUnavailableError).withdrawn).toBe(false);
 
     await proxy.start(proxy.port);
+    await probe;
     await meter.drain();
     expect(await usageCount(withdrawn)).toBe(0);
     expect(await usageCount(kept)).toBe(kept.length);
