@@ -24,7 +24,7 @@ function child(cmd: string, args: string[], env: Record<string, string>, cwd = r
   return new Promise((resolve, reject) => {
     const proc = spawn(cmd, args, {
       cwd,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HEADROOM_LOG_LEVEL: "warn", ...env },
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HEADROOM_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", ...env },
       stdio: ["ignore", "pipe", "inherit"],
       detached: true,
     });
