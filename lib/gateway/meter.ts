@@ -28,8 +28,8 @@ interface Pending {
 
 interface Lane {
   queue: Pending[];
+  /** The batch being flushed; empty when none is. */
   inFlight: Pending[];
-  flushing: boolean;
 }
 
 export interface RecordOptions {
@@ -73,7 +73,7 @@ function laneOf(accountId: string): number {
 }
 
 export class Meter {
-  private lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], inFlight: [], flushing: false }));
+  private lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], inFlight: [] }));
   private sweeper: NodeJS.Timeout | null = null;
   private waiting = 0;
   private scheduled = false;
@@ -167,8 +167,7 @@ export class Meter {
   private pump(): void {
     if (this.retryTimer) return;
     for (const lane of this.lanes) {
-      if (lane.flushing || lane.queue.length === 0) continue;
-      lane.flushing = true;
+      if (lane.inFlight.length > 0 || lane.queue.length === 0) continue;
       lane.inFlight = lane.queue.splice(0, MAX_BATCH);
       void this.flush(lane, lane.inFlight);
     }
@@ -208,7 +207,6 @@ export class Meter {
         );
       }
     } finally {
-      lane.flushing = false;
       lane.inFlight = [];
       if (lane.queue.length > 0) this.schedule();
       if (this.waiting === 0) this.settled();

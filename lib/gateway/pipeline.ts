@@ -29,12 +29,11 @@ export const MAX_GATEWAY_BODY_BYTES = 1024 * 1024;
 const JSON_HEADERS = { "content-type": "application/json" };
 /**
  * How long a finished response waits for its usage to be committed before the client is told the
- * service is unavailable (HEADROOM_METER_WAIT_MS: the database is down or stalled). A plain response not yet in a flush
- * is then withdrawn — never sent, never charged; a stream the client has received stays queued
- * and is charged when the database returns.
+ * service is unavailable (HEADROOM_METER_WAIT_MS: the database is down or stalled). A plain response
+ * not yet in a flush is then withdrawn — never sent, never charged; a stream the client has
+ * received stays queued and is charged when the database returns.
  */
-const unsent = (): RecordOptions => ({ waitMs: env().HEADROOM_METER_WAIT_MS, withdrawOnTimeout: true });
-const delivered = (): RecordOptions => ({ waitMs: env().HEADROOM_METER_WAIT_MS, withdrawOnTimeout: false });
+const meterWait = (withdrawOnTimeout: boolean): RecordOptions => ({ waitMs: env().HEADROOM_METER_WAIT_MS, withdrawOnTimeout });
 const meterUnavailable = (requestId: string) =>
   new AppError(
     "service_unavailable",
@@ -421,14 +420,11 @@ async function collectResponse(s: Serving): Promise<unknown> {
     completion = await defaultBackend().complete(s.generation);
   } catch (err) {
     s.release();
-    s.spend.release(0n);
-    await s.ctx.limiter
-      .settle(s.key, s.policy, s.cost, { requests: 0, tokensPrompt: 0, tokensGenerated: 0 }, Date.now())
-      .catch(() => undefined);
+    await refundAll(s.ctx, s.spend, s.key, s.policy, s.cost);
     throw err;
   }
   const usage = completion.upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens: completion.completionTokens };
-  await finish(s, usage, { streamed: false, abandoned: false }, unsent());
+  await finish(s, usage, { streamed: false, abandoned: false }, meterWait(true));
   return completionObject(
     s.kind,
     s.requestId,
@@ -465,7 +461,7 @@ async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerato
     // Durable before the client sees the end of the stream.
     recorded = true;
     try {
-      await finish(s, usage, { streamed: true, abandoned: false }, delivered());
+      await finish(s, usage, { streamed: true, abandoned: false }, meterWait(false));
     } catch (err) {
       // The database is not answering: end the stream with an error event (OpenAI's shape, which
       // the SDKs raise), not with [DONE] — the client must not take it as complete.
