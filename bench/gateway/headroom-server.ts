@@ -45,6 +45,27 @@ if (process.env.BENCH_DIAG === "1") {
       kinds[kind] = (kinds[kind] ?? 0) + e.duration;
     }
   }).observe({ entryTypes: ["gc"] });
+  // The stall trace, by wall-clock time: GC pauses over 3 ms, timers over 5 ms late and meter
+  // flushes over 5 ms (lines up with the load generator's BENCH_STALLS=1 slots).
+  const at = (t: number) => new Date(performance.timeOrigin + t).toISOString();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (e.duration > 3) {
+        const kind =
+          { 1: "minor", 4: "major", 8: "incremental", 16: "weak-cb" }[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+        console.error(`[stall] ${at(e.startTime)} gc (${kind}) ${e.duration.toFixed(1)} ms`);
+      }
+  }).observe({ entryTypes: ["gc"] });
+  let expected = performance.now() + 2;
+  setInterval(() => {
+    const now = performance.now();
+    if (now - expected > 5) console.error(`[stall] ${at(expected)} event loop ${(now - expected).toFixed(1)} ms late`);
+    expected = now + 2;
+  }, 2).unref();
+  diagnostics.subscribe("headroom:meter:flush", (m) => {
+    const { size, started, ms } = m as { size: number; started: number; ms: number };
+    if (ms > 5) console.error(`[stall] ${at(started)} flush of ${size} took ${ms.toFixed(1)} ms`);
+  });
   setInterval(() => {
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
     const sorted = gcs.sort((x, y) => y - x);

@@ -41,20 +41,30 @@ function child(cmd: string, args: string[], env: Record<string, string>, cwd = r
   });
 }
 
-function stop(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    proc.removeAllListeners("exit");
-    proc.on("exit", () => resolve());
-    // npx does not forward signals: stop the whole process group.
-    process.kill(-proc.pid!, "SIGTERM");
-    setTimeout(() => {
-      try {
-        process.kill(-proc.pid!, "SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    }, 10_000).unref();
-  });
+/** True while any process of the group is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the whole process group (npx does not forward signals) and resolves once every process
+ * in it has exited — npx itself may exit first, while the server still writes its data folder.
+ */
+async function stop(proc: ChildProcess): Promise<void> {
+  proc.removeAllListeners("exit");
+  const pgid = proc.pid!;
+  process.kill(-pgid, "SIGTERM");
+  const started = Date.now();
+  // (A zombie nobody reaps still answers signal 0: give up waiting after 15 s.)
+  while (groupAlive(pgid) && Date.now() - started < 15_000) {
+    if (Date.now() - started > 10_000) process.kill(-pgid, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function freshPgDatabase(): Promise<string> {

@@ -133,6 +133,19 @@ export async function paced(
       console.log(`  ${name} second ${second}: ${l.length} requests, p50 ${q(0.5)} p99 ${q(0.99)} max ${q(1)} ms`);
     }
   }
+  // BENCH_STALLS=1: every 100 ms slot whose slowest request took over 10 ms, by wall-clock time,
+  // to line up with the server's stall trace (BENCH_DIAG=1).
+  if (process.env.BENCH_STALLS === "1" && dueAt) {
+    const slots = new Map<number, number[]>();
+    for (let i = 0; i < completed; i++) {
+      const slot = Math.floor((performance.timeOrigin + dueAt[i]!) / 100);
+      (slots.get(slot) ?? slots.set(slot, []).get(slot)!).push(latencies[i]!);
+    }
+    for (const [slot, l] of [...slots.entries()].sort((x, y) => x[0] - y[0])) {
+      const max = Math.max(...l);
+      if (max > 10) console.log(`  [stall] ${new Date(slot * 100).toISOString()} +100ms: ${l.length} requests, max ${max.toFixed(1)} ms`);
+    }
+  }
   const sorted = latencies.subarray(0, completed).sort();
   const at = (q: number) => Math.round((sorted[Math.min(completed - 1, Math.floor(q * completed))] ?? 0) * 10) / 10;
   const elapsed = (performance.now() - start) / 1000;

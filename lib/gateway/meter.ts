@@ -12,6 +12,7 @@
 // withdraw (a response not yet sent) is taken out of the queue, never to be charged, and one it
 // may not (a stream the client already received) stays queued to be charged when the database
 // returns; either way the caller hears MeterUnavailableError and which of the two happened.
+import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
 import { log } from "../log";
 
@@ -61,6 +62,9 @@ export interface MeterHooks {
   onFlush?: (size: number, ms: number) => void;
   onResync?: (accountIds: string[]) => void;
 }
+
+/** Each committed flush, for diagnostics: `{ size, started, ms }` (performance.now() times). */
+export const flushChannel = diagnostics.channel("headroom:meter:flush");
 
 /** FNV-1a of the account id: the same account always lands in the same lane. */
 function laneOf(accountId: string): number {
@@ -179,7 +183,9 @@ export class Meter {
       const result = await chargeUsageBatch(batch.map((p) => p.usage));
       this.failures = 0;
       this.waiting -= batch.length;
-      this.hooks.onFlush?.(batch.length, performance.now() - started);
+      const ms = performance.now() - started;
+      this.hooks.onFlush?.(batch.length, ms);
+      if (flushChannel.hasSubscribers) flushChannel.publish({ size: batch.length, started, ms });
       if (result.resynced.length) this.hooks.onResync?.(result.resynced);
       for (const p of batch) p.resolve();
     } catch (err) {
