@@ -21,12 +21,15 @@ export function startJobScheduler(opts: { tickMs?: number; autoStart?: boolean }
   let lastPrune = 0;
 
   const tickOnce = async (now: Date) => {
+    const started = performance.now();
+    const ran: string[] = [];
     for (const job of listJobs()) {
       if (!job.scheduleKey) continue;
       if (now.getTime() - (lastCheck.get(job.name) ?? 0) < (job.everyMs ?? 60_000)) continue;
       lastCheck.set(job.name, now.getTime());
       const key = job.scheduleKey(now);
       if (!key || lastKey.get(job.name) === key) continue;
+      ran.push(job.name);
       try {
         const outcome = await runJobOnce(job.name, key, () => job.run({ at: now }), { now, staleAfterMs: job.staleAfterMs });
         // Done here or elsewhere: nothing more for this key. Failed or in progress: look again next time.
@@ -43,6 +46,7 @@ export function startJobScheduler(opts: { tickMs?: number; autoStart?: boolean }
         .map((j) => j.name);
       await pruneJobRuns(prunable, new Date(now.getTime() - PRUNE_AFTER_MS)).catch(() => 0);
     }
+    if (ran.length) log.debug("scheduler tick", { jobs: ran, ms: Math.round(performance.now() - started) });
   };
 
   const tick = (now = new Date()) => {
@@ -55,6 +59,9 @@ export function startJobScheduler(opts: { tickMs?: number; autoStart?: boolean }
 
   const timer = opts.autoStart === false ? null : setInterval(() => void tick(), opts.tickMs ?? 15_000);
   timer?.unref();
+  // The first tick at once: work that fell due while no instance ran (a month close, say) starts
+  // with the instance, not a tick later, and so does the one-off cost of a first run.
+  if (timer) void tick();
   return {
     tick,
     async stop() {

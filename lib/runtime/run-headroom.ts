@@ -9,7 +9,7 @@ import { closeGateway, initGateway } from "../gateway/context";
 import { nodeGatewayHandler } from "../gateway/node-adapter";
 import { startPayments } from "../payments/runtime";
 import { ensureDemoCard } from "../payments/demo-card";
-import { startJobScheduler } from "../jobs/scheduler";
+import { startJobSchedulerThread } from "../jobs/scheduler-thread";
 
 export interface RunOptions {
   root: string;
@@ -45,8 +45,9 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     seededKey = seeded.createdApiKey;
   }
   await initGateway({ redisUrl: config.REDIS_URL });
-  // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across instances.
-  const scheduler = startJobScheduler();
+  // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across
+  // instances; on their own thread when the database is PostgreSQL.
+  const scheduler = startJobSchedulerThread();
   const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler, dev: opts.dev ?? false });
 
   const lines = [

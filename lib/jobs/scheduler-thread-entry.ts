@@ -1,0 +1,25 @@
+// The job scheduler thread's entry (scheduler-thread.ts): runs startJobScheduler with the thread's
+// own database connection, answers "tick" and "stop", and closes the connection on stop.
+import { parentPort } from "node:worker_threads";
+import { closeDb } from "../db";
+import { startJobScheduler } from "./scheduler";
+import type { ToThread } from "./scheduler-thread";
+
+const port = parentPort!;
+const scheduler = startJobScheduler();
+
+port.on("message", (msg: ToThread) => {
+  if (msg.type === "tick") {
+    scheduler
+      .tick(msg.at ? new Date(msg.at) : undefined)
+      .then(() => port.postMessage({ type: "ticked" }))
+      .catch((err: unknown) => port.postMessage({ type: "ticked", error: err instanceof Error ? err.message : String(err) }));
+  } else {
+    void scheduler
+      .stop()
+      .then(() => closeDb())
+      .catch(() => undefined)
+      .then(() => port.postMessage({ type: "stopped" }));
+  }
+});
+port.postMessage({ type: "started" });
