@@ -10,7 +10,6 @@
 // skipping Prisma's per-parameter work — planning and binding ~1,500 parameters per flush used to
 // cost more than the inserts themselves.
 import { db, directQuery } from "../db";
-import { uniqueId } from "../ids";
 import { effectiveSpendLimit } from "./tiers";
 import { syncSuspension } from "./suspension";
 
@@ -53,13 +52,18 @@ interface Touched {
 
 const CHARGE_USAGE_BATCH = `
   WITH input AS (
-    SELECT u.*, date_trunc('month', u."at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "period"
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[],
-                $10::int[], $11::bigint[], $12::boolean[], $13::boolean[], $14::boolean[], $15::int[], $16::text[],
-                $17::timestamptz[], $18::text[], $19::int[], $20::int[], $21::int[])
-      WITH ORDINALITY AS u ("urId", "leId", "requestId", "accountId", "apiKeyId", "modelId", "modelName", "promptTokens",
-        "completionTokens", "n", "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "leaseId", "at", "description",
-        "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "ord")
+    SELECT u.*, date_trunc('month', u."at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "period",
+      -- Both rows are keyed by the request id, so their ids derive from it (no ids to generate and
+      -- send per row), and so does the ledger's description.
+      'ur_' || u."requestId" AS "urId", 'le_' || u."requestId" AS "leId",
+      u."modelName" || ': ' || u."promptTokens" || ' prompt + ' || u."completionTokens" || ' completion tokens'
+        || CASE WHEN u."abandoned" THEN ' (stream abandoned)' ELSE '' END AS "description"
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::bigint[],
+                $10::boolean[], $11::boolean[], $12::boolean[], $13::int[], $14::text[], $15::timestamptz[], $16::int[], $17::int[],
+                $18::int[])
+      WITH ORDINALITY AS u ("requestId", "accountId", "apiKeyId", "modelId", "modelName", "promptTokens", "completionTokens", "n",
+        "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "leaseId", "at", "limitRequests", "limitTokensPrompt",
+        "limitTokensGenerated", "ord")
   ),
   -- The usage tables carry no foreign keys (their per-row checks were a quarter of this statement):
   -- a row goes in only for an account that exists (looked up once per batch; accounts are never
@@ -123,29 +127,26 @@ const CHARGE_USAGE_BATCH = `
     (SELECT count(*) FROM led)::int AS "inserted"
   FROM upd`;
 
-/** Column kinds, in the statement's parameter order ($1…$21). */
+/** Column kinds, in the statement's parameter order ($1…$18). */
 const KINDS = [
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "int",
-  "int",
-  "int",
-  "int",
-  "bool",
-  "bool",
-  "bool",
-  "int",
-  "text",
-  "text",
-  "text",
-  "int",
-  "int",
-  "int",
+  "text", // requestId
+  "text", // accountId
+  "text", // apiKeyId
+  "text", // modelId
+  "text", // modelName
+  "int", // promptTokens
+  "int", // completionTokens
+  "int", // n
+  "int", // costMicros (bigint, as decimal text)
+  "bool", // overLimit
+  "bool", // streamed
+  "bool", // abandoned
+  "int", // latencyMs
+  "text", // leaseId
+  "text", // at
+  "int", // limitRequests
+  "int", // limitTokensPrompt
+  "int", // limitTokensGenerated
 ] as const;
 
 const NEEDS_ESCAPE = /["\\]/;
@@ -174,33 +175,29 @@ export function arrayLiteral(kind: (typeof KINDS)[number], values: unknown[]): s
 
 /** The batch as one array literal per column, in the statement's parameter order. */
 function columns(items: UsageCharge[]): string[] {
-  const cols: unknown[][] = Array.from({ length: KINDS.length }, () => new Array<unknown>(items.length));
-  items.forEach((u, i) => {
-    const row = [
-      uniqueId("ur"),
-      uniqueId("le"),
-      u.requestId,
-      u.accountId,
-      u.apiKeyId,
-      u.modelId,
-      u.modelName,
-      u.promptTokens,
-      u.completionTokens,
-      u.n,
-      u.costMicros.toString(),
-      u.overLimit,
-      u.streamed,
-      u.abandoned,
-      u.latencyMs,
-      u.leaseId,
-      u.at.toISOString(),
-      `${u.modelName}: ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${u.abandoned ? " (stream abandoned)" : ""}`,
-      Math.floor(u.limits.requests),
-      Math.floor(u.limits.tokensPrompt),
-      Math.floor(u.limits.tokensGenerated),
-    ];
-    for (let c = 0; c < row.length; c++) cols[c]![i] = row[c];
-  });
+  const n = items.length;
+  const cols: unknown[][] = KINDS.map(() => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const u = items[i]!;
+    cols[0]![i] = u.requestId;
+    cols[1]![i] = u.accountId;
+    cols[2]![i] = u.apiKeyId;
+    cols[3]![i] = u.modelId;
+    cols[4]![i] = u.modelName;
+    cols[5]![i] = u.promptTokens;
+    cols[6]![i] = u.completionTokens;
+    cols[7]![i] = u.n;
+    cols[8]![i] = u.costMicros.toString();
+    cols[9]![i] = u.overLimit;
+    cols[10]![i] = u.streamed;
+    cols[11]![i] = u.abandoned;
+    cols[12]![i] = u.latencyMs;
+    cols[13]![i] = u.leaseId;
+    cols[14]![i] = u.at.toISOString();
+    cols[15]![i] = Math.floor(u.limits.requests);
+    cols[16]![i] = Math.floor(u.limits.tokensPrompt);
+    cols[17]![i] = Math.floor(u.limits.tokensGenerated);
+  }
   return cols.map((values, c) => arrayLiteral(KINDS[c]!, values));
 }
 
@@ -208,7 +205,7 @@ const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefin
 
 export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
   if (items.length === 0) return { charged: 0, resynced: [] };
-  const rows = await directQuery({ name: "charge_usage_batch_v2", text: CHARGE_USAGE_BATCH, values: columns(items) });
+  const rows = await directQuery({ name: "charge_usage_batch_v3", text: CHARGE_USAGE_BATCH, values: columns(items) });
   const touched: Touched[] = rows.map((r) => ({
     id: r.id as string,
     tier: r.tier as string,
