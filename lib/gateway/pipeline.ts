@@ -50,6 +50,9 @@ function baseView(policy: Policy = DEFAULT_POLICY): LimitView {
   return { limits, remaining: { ...limits }, overLimit: false, sustainedMinutes: 0 };
 }
 
+/** The headers of a response before a model is known: the same for every such request. */
+const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze(rateLimitHeaders(baseView()));
+
 export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = gateway()): Promise<GatewayResult> {
   const requestId = newRequestId();
   const state: GatewayState = { rl: null, model: "-" };
@@ -95,7 +98,7 @@ async function route(req: GatewayRequest, ctx: GatewayContext, requestId: string
   const path = req.path.split("?")[0]!.replace(/\/+$/, "");
   const known = { "/v1/chat/completions": "POST", "/v1/completions": "POST", "/v1/models": "GET" } as Record<string, string>;
   const principal = await authenticate(req.authorization);
-  state.rl = rateLimitHeaders(baseView());
+  state.rl = BASE_HEADERS;
   if (!known[path])
     throw new AppError(
       "not_found",
@@ -151,13 +154,13 @@ async function inference(
   const m = metrics();
   const admitStarted = performance.now();
   const parsed = await parseBody(req, kind).catch((err) => {
-    state.rl = rateLimitHeaders(baseView());
+    state.rl = BASE_HEADERS;
     throw err;
   });
   const body = parsed.body;
   const model = await ctx.catalog.get(body.model);
   if (!model) {
-    state.rl = rateLimitHeaders(baseView());
+    state.rl = BASE_HEADERS;
     throw new AppError("model_not_found", `The model "${body.model}" does not exist. GET /v1/models lists the models you can use.`, {
       param: "model",
     });
@@ -274,17 +277,16 @@ async function inference(
       req,
     ),
   };
-  const headers = { ...state.rl };
   if (body.stream) {
     const includeUsage = body.stream_options?.include_usage === true;
     return {
       status: 200,
-      headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
+      headers: { ...state.rl, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
       stream: streamResponse(serving, includeUsage),
     };
   }
   const result = await collectResponse(serving);
-  return { status: 200, headers: { ...headers, ...JSON_HEADERS }, body: JSON.stringify(result) };
+  return { status: 200, headers: { ...state.rl, ...JSON_HEADERS }, body: JSON.stringify(result) };
 }
 
 /**
