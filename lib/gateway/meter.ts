@@ -170,52 +170,63 @@ export class Meter {
 
   private pump(): void {
     if (this.retryTimer) return;
-    for (const lane of this.lanes) {
-      if (lane.inFlight.length > 0 || lane.queue.length === 0) continue;
-      lane.inFlight = lane.queue.splice(0, MAX_BATCH);
-      void this.flush(lane, lane.inFlight);
-    }
+    for (const lane of this.lanes) this.startFlush(lane);
+  }
+
+  private startFlush(lane: Lane): void {
+    if (this.retryTimer || lane.inFlight.length > 0 || lane.queue.length === 0) return;
+    lane.inFlight = lane.queue.splice(0, MAX_BATCH);
+    void this.flush(lane, lane.inFlight);
   }
 
   private async flush(lane: Lane, batch: Pending[]): Promise<void> {
     const started = performance.now();
+    let result: Awaited<ReturnType<typeof chargeUsageBatch>>;
     try {
-      const result = await chargeUsageBatch(batch.map((p) => p.usage));
-      this.failures = 0;
-      this.waiting -= batch.length;
-      const ms = performance.now() - started;
-      this.hooks.onFlush?.(batch.length, ms);
-      if (flushChannel.hasSubscribers) flushChannel.publish({ size: batch.length, started, ms });
-      if (result.resynced.length) this.hooks.onResync?.(result.resynced);
-      for (const p of batch) p.resolve();
+      result = await chargeUsageBatch(batch.map((p) => p.usage));
     } catch (err) {
-      // A batch is idempotent on request ids: retrying after an unknown outcome is safe.
-      this.failures++;
-      if (this.failures === 1 || this.failures % 20 === 0) {
-        log.error("meter flush failed; retrying", {
-          batch: batch.length,
-          failures: this.failures,
-          error: err instanceof Error ? err.message.split("\n")[0] : String(err),
-        });
-      }
-      if (this.closed && this.failures > 50) {
-        const dropped = [...batch, ...lane.queue.splice(0)];
-        this.waiting -= dropped.length;
-        for (const p of dropped) p.reject(err);
-      } else {
-        lane.queue.unshift(...batch);
-        this.retryTimer ??= setTimeout(
-          () => {
-            this.retryTimer = null;
-            this.pump();
-          },
-          Math.min(2_000, 50 * 2 ** Math.min(this.failures, 6)),
-        );
-      }
-    } finally {
       lane.inFlight = [];
-      if (lane.queue.length > 0) this.schedule();
+      this.failed(lane, batch, err);
       if (this.waiting === 0) this.settled();
+      return;
     }
+    this.failures = 0;
+    this.waiting -= batch.length;
+    lane.inFlight = [];
+    // The records that queued during this flush go to the database now, before this batch's
+    // callers write their responses: the next commit overlaps that work instead of following it.
+    this.startFlush(lane);
+    const ms = performance.now() - started;
+    this.hooks.onFlush?.(batch.length, ms);
+    if (flushChannel.hasSubscribers) flushChannel.publish({ size: batch.length, started, ms });
+    if (result.resynced.length) this.hooks.onResync?.(result.resynced);
+    for (const p of batch) p.resolve();
+    if (this.waiting === 0) this.settled();
+  }
+
+  private failed(lane: Lane, batch: Pending[], err: unknown): void {
+    // A batch is idempotent on request ids: retrying after an unknown outcome is safe.
+    this.failures++;
+    if (this.failures === 1 || this.failures % 20 === 0) {
+      log.error("meter flush failed; retrying", {
+        batch: batch.length,
+        failures: this.failures,
+        error: err instanceof Error ? err.message.split("\n")[0] : String(err),
+      });
+    }
+    if (this.closed && this.failures > 50) {
+      const dropped = [...batch, ...lane.queue.splice(0)];
+      this.waiting -= dropped.length;
+      for (const p of dropped) p.reject(err);
+      return;
+    }
+    lane.queue.unshift(...batch);
+    this.retryTimer ??= setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.pump();
+      },
+      Math.min(2_000, 50 * 2 ** Math.min(this.failures, 6)),
+    );
   }
 }
