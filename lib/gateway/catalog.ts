@@ -28,6 +28,11 @@ export class ModelCatalog {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** The model if the catalog is fresh and has it, without waiting (the request path's fast case); else get(). */
+  peek(name: string): CatalogModel | undefined {
+    return this.now() - this.loadedAt < REFRESH_MS ? this.byName.get(name) : undefined;
+  }
+
   async get(name: string): Promise<CatalogModel | undefined> {
     await this.fresh();
     const hit = this.byName.get(name);

@@ -158,7 +158,9 @@ async function inference(
     throw err;
   });
   const body = parsed.body;
-  const model = await ctx.catalog.get(body.model);
+  // Each step below answers without a promise when it can (cached model, a lease with room, the
+  // in-process limiter, a free slot): at the gateway's rate every await avoided is CPU saved.
+  const model = ctx.catalog.peek(body.model) ?? (await ctx.catalog.get(body.model));
   if (!model) {
     state.rl = BASE_HEADERS;
     throw new AppError("model_not_found", `The model "${body.model}" does not exist. GET /v1/models lists the models you can use.`, {
@@ -194,7 +196,7 @@ async function inference(
   const maxCost = requestCostMicros(promptTokens, n * maxTokens, model.inputPricePerMTok, model.outputPricePerMTok);
 
   // Reserve the most this request can cost, so concurrent requests cannot overshoot the limit.
-  const reservation = await ctx.guard.reserve(principal.accountId, maxCost);
+  const reservation = ctx.guard.tryReserve(principal.accountId, maxCost) ?? (await ctx.guard.reserve(principal.accountId, maxCost));
   if (!reservation.ok) {
     ctx.accounts.forget(principal.accountId);
     throw new AppError(
@@ -210,7 +212,10 @@ async function inference(
   let admission: Admission;
   const limiterStarted = performance.now();
   try {
-    admission = await ctx.limiter.admit(key, policy, cost, Date.now(), ctx.load.utilisation(model.id, model.capacityTokensPerMin));
+    const load = ctx.load.utilisation(model.id, model.capacityTokensPerMin);
+    admission = ctx.limiter.admitSync
+      ? ctx.limiter.admitSync(key, policy, cost, Date.now(), load)
+      : await ctx.limiter.admit(key, policy, cost, Date.now(), load);
   } catch (err) {
     spend.release(0n);
     throw err;
@@ -242,7 +247,10 @@ async function inference(
   }
   let release: () => void;
   try {
-    release = await ctx.scheduler.acquire(model.id, model.concurrency, overLimit ? "low" : "high", () => req.signal);
+    const priority = overLimit ? "low" : "high";
+    release =
+      ctx.scheduler.tryAcquire(model.id, model.concurrency, priority) ??
+      (await ctx.scheduler.acquire(model.id, model.concurrency, priority, () => req.signal));
   } catch (err) {
     await refundAll(ctx, spend, key, policy, cost);
     throw err;

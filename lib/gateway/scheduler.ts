@@ -32,13 +32,21 @@ export class Scheduler {
 
   constructor(private readonly queueFactor = 8) {}
 
-  /** `signal` is read only if the request has to queue (creating one costs more than a free slot). */
-  acquire(modelId: string, concurrency: number, priority: Priority, signal?: () => AbortSignal): Promise<() => void> {
+  /** A free slot's releaser, without waiting; null when the request would queue (then acquire()). */
+  tryAcquire(modelId: string, concurrency: number, priority: Priority): (() => void) | null {
     const m = this.slots(modelId, concurrency);
     if (m.active < m.concurrency && m.high.length === 0 && (priority === "high" || m.low.length === 0)) {
       m.active++;
-      return Promise.resolve(this.releaser(m));
+      return this.releaser(m);
     }
+    return null;
+  }
+
+  /** `signal` is read only if the request has to queue (creating one costs more than a free slot). */
+  acquire(modelId: string, concurrency: number, priority: Priority, signal?: () => AbortSignal): Promise<() => void> {
+    const m = this.slots(modelId, concurrency);
+    const free = this.tryAcquire(modelId, concurrency, priority);
+    if (free) return Promise.resolve(free);
     if (m.high.length + m.low.length >= m.maxQueue) {
       if (priority === "low") return Promise.reject(new OverloadedError());
       const victim = m.low.pop();

@@ -51,18 +51,23 @@ export class SpendGuard {
     this.timer.unref();
   }
 
+  /** Reserves from a lease this instance already holds, without waiting; null when none has room (then reserve()). */
+  tryReserve(accountId: string, maxCost: bigint): Reservation | null {
+    const lease = this.usable(accountId, maxCost);
+    if (!lease) return null;
+    lease.available -= maxCost;
+    lease.inFlight++;
+    this.leaseAhead(accountId, lease, maxCost);
+    return { ok: true, leaseId: lease.id, amount: maxCost };
+  }
+
   async reserve(accountId: string, maxCost: bigint): Promise<Reservation> {
     // Only the database may refuse: each round either waits for another request's grant or makes
     // its own, so under contention (many requests, little budget) a request keeps trying until it
     // gets a slice or the account really has no budget left. The bound only guards against a bug.
     for (let attempt = 0; attempt < MAX_ROUNDS; attempt++) {
-      const lease = this.usable(accountId, maxCost);
-      if (lease) {
-        lease.available -= maxCost;
-        lease.inFlight++;
-        this.leaseAhead(accountId, lease, maxCost);
-        return { ok: true, leaseId: lease.id, amount: maxCost };
-      }
+      const reserved = this.tryReserve(accountId, maxCost);
+      if (reserved) return reserved;
       const refused = await this.lease(accountId, maxCost);
       if (refused) return refused;
     }

@@ -8,6 +8,8 @@ export interface LimiterStore {
    * `now` is epoch ms (inject a Clock); `modelLoad` the model's utilisation of its capacity (0..1+).
    */
   admit(key: string, policy: Policy, cost: Cost, now: number, modelLoad: number): Promise<Admission>;
+  /** The same decision without a promise, for a store that holds its state in this process. */
+  admitSync?(key: string, policy: Policy, cost: Cost, now: number, modelLoad: number): Admission;
   /** After the response: corrects the reservation `reserved` (the admitted cost) to `actual`. */
   settle(key: string, policy: Policy, reserved: Cost, actual: Cost, now: number): Promise<void>;
   /** The key's limits and remaining amounts at `now`; changes nothing. */
