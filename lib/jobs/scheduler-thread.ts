@@ -35,7 +35,14 @@ export function startJobSchedulerThread(opts: SchedulerThreadOptions = {}): Sche
   if (dbKind() !== "postgres") return startJobScheduler();
   // The server runs under tsx; a worker does not inherit its loader, so the entry registers it first.
   const entry = new URL("./scheduler-thread-entry.ts", import.meta.url).href;
-  const source = `import(${JSON.stringify(tsxApi())}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
+  let api: string;
+  try {
+    api = tsxApi();
+  } catch (err) {
+    log.warn("jobs run on the main thread: tsx's loader API was not found", { error: err instanceof Error ? err.message : String(err) });
+    return startJobScheduler();
+  }
+  const source = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
 
   let worker: Worker | null = null;
   let stopping = false;
