@@ -37,24 +37,17 @@ if (process.env.BENCH_DIAG === "1") {
     const t = began.get(request);
     if (t !== undefined) served.record(Math.max(1, Number(process.hrtime.bigint() - t)));
   });
+  // The stall trace, by wall-clock time: GC pauses over 3 ms, timers over 5 ms late and meter
+  // flushes over 5 ms (lines up with the load generator's BENCH_STALLS=1 slots).
+  const at = (t: number) => new Date(performance.timeOrigin + t).toISOString();
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gcs.push(e.duration);
       const kind =
         { 1: "minor", 4: "major", 8: "incremental", 16: "weak-cb" }[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
       kinds[kind] = (kinds[kind] ?? 0) + e.duration;
+      if (e.duration > 3) console.error(`[stall] ${at(e.startTime)} gc (${kind}) ${e.duration.toFixed(1)} ms`);
     }
-  }).observe({ entryTypes: ["gc"] });
-  // The stall trace, by wall-clock time: GC pauses over 3 ms, timers over 5 ms late and meter
-  // flushes over 5 ms (lines up with the load generator's BENCH_STALLS=1 slots).
-  const at = (t: number) => new Date(performance.timeOrigin + t).toISOString();
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries())
-      if (e.duration > 3) {
-        const kind =
-          { 1: "minor", 4: "major", 8: "incremental", 16: "weak-cb" }[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
-        console.error(`[stall] ${at(e.startTime)} gc (${kind}) ${e.duration.toFixed(1)} ms`);
-      }
   }).observe({ entryTypes: ["gc"] });
   let expected = performance.now() + 2;
   setInterval(() => {

@@ -44,9 +44,9 @@ export class Scheduler {
 
   /** `signal` is read only if the request has to queue (creating one costs more than a free slot). */
   acquire(modelId: string, concurrency: number, priority: Priority, signal?: () => AbortSignal): Promise<() => void> {
-    const m = this.slots(modelId, concurrency);
     const free = this.tryAcquire(modelId, concurrency, priority);
     if (free) return Promise.resolve(free);
+    const m = this.slots(modelId, concurrency);
     if (m.high.length + m.low.length >= m.maxQueue) {
       if (priority === "low") return Promise.reject(new OverloadedError());
       const victim = m.low.pop();

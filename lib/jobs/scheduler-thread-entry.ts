@@ -22,4 +22,3 @@ port.on("message", (msg: ToThread) => {
       .then(() => port.postMessage({ type: "stopped" }));
   }
 });
-port.postMessage({ type: "started" });

@@ -14,7 +14,7 @@ import { startJobScheduler, type SchedulerHandle } from "./scheduler";
 
 const RESTART_AFTER_MS = 5_000;
 
-type FromThread = { type: "started" } | { type: "ticked"; error?: string } | { type: "stopped" };
+type FromThread = { type: "ticked"; error?: string } | { type: "stopped" };
 export type ToThread = { type: "tick"; at?: string } | { type: "stop" };
 
 /** tsx's ESM API module (its `register()` installs the loader on the calling thread), as a file URL. */
@@ -52,9 +52,7 @@ export function startJobSchedulerThread(opts: SchedulerThreadOptions = {}): Sche
   const spawn = () => {
     const w = new Worker(source, { eval: true, name: "headroom-jobs", env: opts.env ?? process.env });
     w.unref();
-    w.on("message", (msg: FromThread) => {
-      if (msg.type !== "started") waiting.shift()?.(msg);
-    });
+    w.on("message", (msg: FromThread) => waiting.shift()?.(msg));
     w.on("error", (err) => log.error("job scheduler thread failed", { error: err.message }));
     w.on("exit", (code) => {
       worker = null;
