@@ -121,13 +121,17 @@ export async function paced(
   clearInterval(tick);
   for (const c of conns) c.socket.destroy();
 
-  if (dueAt) {
-    const seconds = new Map<number, number[]>();
+  /** The completed requests' latencies grouped by a slot of their due time, in slot order. */
+  const bySlot = (slotOf: (due: number) => number): [number, number[]][] => {
+    const slots = new Map<number, number[]>();
     for (let i = 0; i < completed; i++) {
-      const second = Math.floor((dueAt[i]! - start) / 1000);
-      (seconds.get(second) ?? seconds.set(second, []).get(second)!).push(latencies[i]!);
+      const slot = slotOf(dueAt![i]!);
+      (slots.get(slot) ?? slots.set(slot, []).get(slot)!).push(latencies[i]!);
     }
-    for (const [second, l] of [...seconds.entries()].sort((x, y) => x[0] - y[0])) {
+    return [...slots.entries()].sort((x, y) => x[0] - y[0]);
+  };
+  if (dueAt) {
+    for (const [second, l] of bySlot((due) => Math.floor((due - start) / 1000))) {
       l.sort((x, y) => x - y);
       const q = (f: number) => l[Math.min(l.length - 1, Math.floor(f * l.length))]!.toFixed(1);
       console.log(`  ${name} second ${second}: ${l.length} requests, p50 ${q(0.5)} p99 ${q(0.99)} max ${q(1)} ms`);
@@ -136,12 +140,7 @@ export async function paced(
   // BENCH_STALLS=1: every 100 ms slot whose slowest request took over 10 ms, by wall-clock time,
   // to line up with the server's stall trace (BENCH_DIAG=1).
   if (process.env.BENCH_STALLS === "1" && dueAt) {
-    const slots = new Map<number, number[]>();
-    for (let i = 0; i < completed; i++) {
-      const slot = Math.floor((performance.timeOrigin + dueAt[i]!) / 100);
-      (slots.get(slot) ?? slots.set(slot, []).get(slot)!).push(latencies[i]!);
-    }
-    for (const [slot, l] of [...slots.entries()].sort((x, y) => x[0] - y[0])) {
+    for (const [slot, l] of bySlot((due) => Math.floor((performance.timeOrigin + due) / 100))) {
       const max = Math.max(...l);
       if (max > 10) console.log(`  [stall] ${new Date(slot * 100).toISOString()} +100ms: ${l.length} requests, max ${max.toFixed(1)} ms`);
     }
