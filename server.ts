@@ -4,6 +4,7 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { CLIENT_IP_HEADER, resolveClientIp } from "./lib/http/client-ip";
 import { log } from "./lib/log";
 
 export interface FastPath {
@@ -21,6 +22,8 @@ export async function startHttpServer(opts: {
   hostname?: string;
   dev?: boolean;
   fastPath?: FastPath;
+  /** Proxies in front of this server whose X-Forwarded-For entries are trusted (HEADROOM_TRUSTED_PROXIES). */
+  trustedProxies?: number;
 }): Promise<StartedServer> {
   const app = next({
     dev: opts.dev ?? false,
@@ -32,6 +35,9 @@ export async function startHttpServer(opts: {
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     if (opts.fastPath && req.url?.startsWith("/v1/")) return opts.fastPath(req, res);
+    // The caller's address for the console's throttles, worked out here (routes cannot see the
+    // socket); a value the client sent in this header is overwritten.
+    req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], opts.trustedProxies ?? 0);
     handle(req, res).catch((err: unknown) => {
       log.error("unhandled request error", { url: req.url, error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -46,6 +46,10 @@ const schema = z.object({
   /** Longest a finished /v1 response waits for its usage to be committed before answering 503 (database down). */
   HEADROOM_METER_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   HEADROOM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Proxies of yours in front of Headroom whose X-Forwarded-For entries are trusted (lib/http/client-ip.ts). */
+  HEADROOM_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Accounts one IP address may create per hour through POST /api/auth/signup. */
+  HEADROOM_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,14 +2,11 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GithubProvider from "next-auth/providers/github";
+import { callerIp } from "../http/client-ip";
 import { verifyCredentials } from "./verify-credentials";
 
-function clientIp(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "unknown";
-}
+/** The address server.ts resolved for this request (lib/http/client-ip.ts); "unknown" without it. */
+const clientIp = (headers: Record<string, unknown> | undefined): string => callerIp(headers) ?? "unknown";
 
 export class ThrottledError extends Error {}
 

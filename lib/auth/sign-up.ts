@@ -5,10 +5,25 @@ import { usd } from "../money";
 import { postLedgerEntry } from "../billing/post-ledger-entry";
 import { hashPassword } from "./password";
 import { type SignupInput } from "./schemas";
+import { isLoginThrottled, isSignupThrottled, recordLoginAttempt } from "./login-throttle";
 
 export const SIGNUP_PROMO_CREDIT = usd(1);
 
 export type SignupResult = { ok: true; userId: string; accountId: string } | { ok: false; reason: "email_taken" };
+
+export type SignupFromResult = SignupResult | { ok: false; reason: "throttled" | "too_many_signups" };
+
+/**
+ * POST /api/auth/signup: sign up from an address (null when unknown), within its throttles — failed
+ * attempts from it (an e-mail already taken counts as one) and accounts it created this hour.
+ */
+export async function signUpFrom(input: SignupInput, ip: string | null): Promise<SignupFromResult> {
+  if (await isLoginThrottled(input.email, ip ?? "unknown")) return { ok: false, reason: "throttled" };
+  if (await isSignupThrottled(ip)) return { ok: false, reason: "too_many_signups" };
+  const result = await signUp(input);
+  await recordLoginAttempt(input.email, ip ?? "unknown", result.ok, "sign_up");
+  return result;
+}
 
 export async function signUp(input: SignupInput): Promise<SignupResult> {
   const passwordHash = await hashPassword(input.password);

@@ -48,7 +48,12 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
   // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across
   // instances; on their own thread when the database is PostgreSQL.
   const scheduler = startJobSchedulerThread();
-  const http = await startHttpServer({ port: opts.port, fastPath: nodeGatewayHandler, dev: opts.dev ?? false });
+  const http = await startHttpServer({
+    port: opts.port,
+    fastPath: nodeGatewayHandler,
+    dev: opts.dev ?? false,
+    trustedProxies: config.HEADROOM_TRUSTED_PROXIES,
+  });
 
   const lines = [
     "",

@@ -7,6 +7,8 @@ import { db } from "@/lib/db";
 import { signUp } from "@/lib/auth/sign-up";
 import { verifyCredentials } from "@/lib/auth/verify-credentials";
 import { MAX_FAILURES_PER_EMAIL } from "@/lib/auth/login-throttle";
+import { CLIENT_IP_HEADER } from "@/lib/http/client-ip";
+import { env } from "@/lib/env";
 import { authenticateApiKey } from "@/lib/keys/authenticate-api-key";
 import * as accountRoute from "@/app/api/v1/account/route";
 import * as quotasRoute from "@/app/api/v1/quotas/route";
@@ -68,6 +70,45 @@ describe("sign-in throttling", () => {
       ok: false,
       reason: "throttled",
     });
+  });
+});
+
+describe("sign-up throttling by address", () => {
+  const from = (ip: string, n: number) =>
+    callRoute(signupRoute.POST, {
+      method: "POST",
+      headers: { [CLIENT_IP_HEADER]: ip },
+      body: { email: `cap-${ip}-${n}@example.com`, password: "long-enough", accountName: `Cap ${n}` },
+    });
+
+  it("lets one address create HEADROOM_SIGNUPS_PER_IP_PER_HOUR accounts an hour, then answers 429 and creates nothing", async () => {
+    const cap = env().HEADROOM_SIGNUPS_PER_IP_PER_HOUR;
+    for (let n = 0; n < cap; n++) expect((await from("203.0.113.7", n)).status).toBe(201);
+    const accounts = await db().account.count();
+    const refused = await from("203.0.113.7", cap);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ type: "rate_limit_error", code: "too_many_attempts" });
+    expect(refused.body.error.message).toMatch(/accounts have been created from your address/);
+    expect(await db().account.count()).toBe(accounts);
+    expect(await db().user.count({ where: { email: `cap-203.0.113.7-${cap}@example.com` } })).toBe(0);
+    // Another address is not affected.
+    expect((await from("198.51.100.9", 0)).status).toBe(201);
+  });
+
+  it("counts sign-ups refused for a taken e-mail as failures of the address, never of the e-mail's owner", async () => {
+    await signUp({ email: "taken@example.com", password: "right-password", accountName: "Owner" });
+    for (let i = 0; i < MAX_FAILURES_PER_EMAIL + 1; i++) {
+      const res = await callRoute(signupRoute.POST, {
+        method: "POST",
+        headers: { [CLIENT_IP_HEADER]: "192.0.2.44" },
+        body: { email: "taken@example.com", password: "long-enough", accountName: "Probe" },
+      });
+      expect(res.status).toBe(409);
+    }
+    const failures = await db().loginAttempt.count({ where: { ip: "192.0.2.44", kind: "sign_up", succeeded: false } });
+    expect(failures).toBe(MAX_FAILURES_PER_EMAIL + 1);
+    // The owner can still sign in: probing sign-ups with an e-mail does not lock it.
+    expect(await verifyCredentials({ email: "taken@example.com", password: "right-password" }, "10.9.9.9")).toMatchObject({ ok: true });
   });
 });
 

@@ -223,3 +223,31 @@ describe("sessions and secrets", () => {
     expect(nearly).toBe(false);
   });
 });
+
+describe("the caller's address", () => {
+  // Runs last: it uses up this server's sign-ups for 127.0.0.1.
+  it("comes from the connection: forged X-Forwarded-For or x-headroom-client-ip do not escape the sign-up cap", async () => {
+    const forged = (i: number) => ({
+      "x-forwarded-for": `198.51.100.${i}`,
+      "x-headroom-client-ip": `203.0.113.${i}`,
+      "x-real-ip": `192.0.2.${i}`,
+    });
+    const attempt = (i: number) =>
+      api("/api/auth/signup", {
+        method: "POST",
+        headers: forged(i),
+        body: JSON.stringify({ email: `forged-${i}-${run}@example.test`, password: PASSWORD, accountName: `Forged ${i}` }),
+      });
+    // The default cap is 5 accounts per address per hour, and this server has already made some. If
+    // a forged header counted, each attempt would be a fresh address and all six would succeed.
+    let refused: Awaited<ReturnType<typeof attempt>> | null = null;
+    for (let i = 0; i < 6 && !refused; i++) {
+      const res = await attempt(i);
+      if (res.status === 429) refused = res;
+      else expect(res.status, res.text).toBe(201);
+    }
+    expect(refused, "six sign-ups with forged addresses all succeeded").not.toBeNull();
+    expect(refused!.body.error.message).toMatch(/accounts have been created from your address/);
+    expect(refused!.body.error).toMatchObject({ code: "too_many_attempts" });
+  });
+});
