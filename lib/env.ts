@@ -18,6 +18,8 @@ const optionalText = (check: z.ZodString) =>
     .pipe(check.optional())
     .optional();
 
+const DEFAULT_SMTP_FROM = "Headroom <no-reply@headroom.local>";
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -38,7 +40,13 @@ const schema = z.object({
   HEADROOM_SIM_FIRST_TOKEN_MS: z.coerce.number().min(0).optional(),
   UPSTREAM_BASE_URL: optionalUrl,
   UPSTREAM_API_KEY: z.string().optional(),
-  SMTP_URL: optionalUrl,
+  SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL"),
+  /** The From of notification e-mails. */
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .transform((v) => v || DEFAULT_SMTP_FROM)
+    .default(DEFAULT_SMTP_FROM),
   GITHUB_ID: z.string().optional(),
   GITHUB_SECRET: z.string().optional(),
   /** When set, GET /api/metrics requires `Authorization: Bearer <this>` (a Prometheus scrape's bearer token). */

@@ -1,9 +1,9 @@
-// E-mail for notifications (SPEC §4: "sent by e-mail when SMTP is configured"). No SMTP client is
-// installed, so sending goes through this interface: with SMTP_URL set the default implementation
-// logs each message it would send (recipient, subject); a real transport (e.g. nodemailer) plugs
-// in with setMailer() without touching callers. Without SMTP_URL nothing is e-mailed.
+// E-mail for notifications (SPEC §4: "sent by e-mail when SMTP is configured"). With SMTP_URL set
+// (smtp://user:pass@host:587, or smtps:// for TLS from the first byte) messages go out through that
+// server with nodemailer, from SMTP_FROM; without it nothing is e-mailed and notifications stay in
+// the console. Tests may install another transport with setMailer().
+import nodemailer from "nodemailer";
 import { env } from "../env";
-import { log } from "../log";
 
 export interface EmailMessage {
   to: string[];
@@ -15,15 +15,22 @@ export interface Mailer {
   send(message: EmailMessage): Promise<void>;
 }
 
-export const loggingMailer: Mailer = {
-  async send(message) {
-    log.info("e-mail (logging mailer: no SMTP transport installed)", { to: message.to, subject: message.subject });
-  },
-};
+/** A mailer over an SMTP server. Rejects when the server refuses the message or cannot be reached. */
+export function smtpMailer(url: string, from: string): Mailer {
+  // Timeouts keep a dead server from holding up the alerts job: the notification is then
+  // un-claimed and retried on the next run.
+  const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  return {
+    async send(message) {
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+    },
+  };
+}
 
 let configured: Mailer | null = null;
+let fromEnv: { url: string; mailer: Mailer } | null = null;
 
-/** Install a transport (tests, or a real SMTP client). `null` restores the default. */
+/** Install a transport (tests). `null` restores the default. */
 export function setMailer(mailer: Mailer | null): void {
   configured = mailer;
 }
@@ -31,5 +38,8 @@ export function setMailer(mailer: Mailer | null): void {
 /** The mailer to use, or null when e-mail is off (no SMTP_URL and none installed). */
 export function currentMailer(): Mailer | null {
   if (configured) return configured;
-  return env().SMTP_URL ? loggingMailer : null;
+  const { SMTP_URL, SMTP_FROM } = env();
+  if (!SMTP_URL) return null;
+  if (fromEnv?.url !== SMTP_URL) fromEnv = { url: SMTP_URL, mailer: smtpMailer(SMTP_URL, SMTP_FROM) };
+  return fromEnv.mailer;
 }
