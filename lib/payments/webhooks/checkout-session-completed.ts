@@ -57,9 +57,11 @@ export async function applyCompletedSession(event: SessionEvent, prepared: Prepa
     });
   if (session.mode === "setup") {
     if (!prepared.card) return { result: "ignored", accountId, note: "setup session without a card" };
-    const saved = cardOutcome(accountId, await recordPreparedCard(prepared.card, event.created));
-    await markComplete();
-    return saved;
+    const saved = await recordPreparedCard(prepared.card, event.created);
+    // Complete only when a card is on file from it: a session whose SetupIntent did not succeed
+    // stays open (the console keeps showing "waiting for your card", not "card added").
+    if (saved.outcome === "saved" || saved.outcome === "duplicate") await markComplete();
+    return cardOutcome(accountId, saved);
   }
   if (session.mode !== "payment" || (!row && session.metadata?.[PURPOSE_METADATA_KEY] !== "credits")) {
     return { result: "ignored", accountId, note: `not a credits session (mode ${session.mode})` };

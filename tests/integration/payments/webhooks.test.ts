@@ -120,6 +120,41 @@ describe("signature verification", () => {
   });
 });
 
+describe("setup sessions", () => {
+  it("a checkout.session.completed whose SetupIntent did not succeed saves no card and leaves the session open", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    const setup = await callRoute(setupRoute.POST, { method: "POST", apiKey: acct.apiKey });
+    expect(setup.status).toBe(200);
+    const sessionId: string = setup.body.sessionId;
+    // No card was entered: the SetupIntent still requires a payment method. A (late, replayed or
+    // forged-but-signed) completion event for the session must not count as a card on file.
+    const session = await h.stripe.checkout.sessions.retrieve(sessionId);
+    const event = {
+      id: `evt_setup_unfinished_${sessionId}`,
+      object: "event",
+      type: "checkout.session.completed",
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      api_version: "2025-01-27.acacia",
+      data: { object: { ...session, status: "complete" } },
+    };
+    const res = await h.deliver(JSON.stringify(event));
+    expect(res.status).toBe(200);
+    expect(res.body.result).toBe("ignored");
+    expect(await db().paymentMethod.count({ where: { accountId: acct.accountId } })).toBe(0);
+    expect(await db().checkoutSession.findFirstOrThrow({ where: { stripeSessionId: sessionId } })).toMatchObject({ status: "open" });
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier0", hasPaymentMethod: false });
+
+    // The card entered for real completes it.
+    await submitCard(setup.body.url, "4242424242424242");
+    await h.settle();
+    expect(await db().checkoutSession.findFirstOrThrow({ where: { stripeSessionId: sessionId } })).toMatchObject({ status: "complete" });
+    expect(await account(acct.apiKey)).toMatchObject({ tier: "tier1", hasPaymentMethod: true });
+  });
+});
+
 describe("the event id and its effect in one transaction", () => {
   /** While `work` runs, every INSERT into "Payment" does `action` first (inside the inserting transaction). */
   async function withPaymentInsertTrigger(action: string, work: () => Promise<void>): Promise<void> {
