@@ -16,13 +16,19 @@ export type RemovePaymentMethodResult =
       /** The card that became the default because this one was (Stripe id), else null. */
       newDefault: string | null;
     }
-  | { ok: false; reason: "invalid_input" | "no_account" | "not_found"; message: string };
+  | { ok: false; reason: "invalid_input" | "no_account" | "not_found" | "auto_top_up_on"; message: string };
 
 export async function removePaymentMethod(input: {
   accountId: string;
   stripePaymentMethodId: string;
   actorId?: string | null;
   at?: Date;
+  /**
+   * Refuse to remove the account's last card while auto top-up is on (the owner's DELETE; a card
+   * Stripe detached is gone whatever we decide). Checked under the account's row lock, so two
+   * removals of the last two cards at once cannot both pass.
+   */
+  keepLastForAutoTopUp?: boolean;
 }): Promise<RemovePaymentMethodResult> {
   const key = checkKey(input.stripePaymentMethodId, "stripePaymentMethodId");
   if (!key.ok) return { ok: false, reason: "invalid_input", message: key.message };
@@ -36,6 +42,16 @@ export async function removePaymentMethod(input: {
     });
     if (!method) return { ok: false as const, reason: "not_found" as const, message: "no such payment method on this account" };
     const removed = method.detachedAt === null;
+    if (removed && input.keepLastForAutoTopUp) {
+      const others = await tx.paymentMethod.count({ where: { accountId: input.accountId, detachedAt: null, id: { not: method.id } } });
+      const autoTopUp = await tx.autoTopUp.findUnique({ where: { accountId: input.accountId }, select: { enabled: true } });
+      if (others === 0 && autoTopUp?.enabled)
+        return {
+          ok: false as const,
+          reason: "auto_top_up_on" as const,
+          message: "Auto top-up charges this card, your only one: turn auto top-up off first, or add another card.",
+        };
+    }
     let newDefault: string | null = null;
     if (removed) {
       await tx.paymentMethod.update({ where: { id: method.id }, data: { detachedAt: at, isDefault: false } });
@@ -55,5 +71,29 @@ export async function removePaymentMethod(input: {
     const remaining = await tx.paymentMethod.count({ where: { accountId: input.accountId, detachedAt: null } });
     const sync = await syncSuspension(tx, input.accountId, at);
     return { ok: true as const, removed, remaining, status: sync.status, newDefault };
+  });
+}
+
+/**
+ * Undo an owner's removal that Stripe then refused or did not answer: the card is on file again
+ * (the default again if it was), and suspension is re-derived — the card is still attached in
+ * Stripe, so it can still be charged.
+ */
+export async function restorePaymentMethod(input: {
+  accountId: string;
+  stripePaymentMethodId: string;
+  makeDefault: boolean;
+}): Promise<void> {
+  await db().$transaction(async (tx) => {
+    if (!(await lockAccount(tx, input.accountId))) return;
+    const method = await tx.paymentMethod.findFirst({
+      where: { accountId: input.accountId, stripePaymentMethodId: input.stripePaymentMethodId },
+      select: { id: true },
+    });
+    if (!method) return;
+    if (input.makeDefault) await tx.paymentMethod.updateMany({ where: { accountId: input.accountId }, data: { isDefault: false } });
+    await tx.paymentMethod.update({ where: { id: method.id }, data: { detachedAt: null, isDefault: input.makeDefault } });
+    await tx.auditLog.create({ data: { accountId: input.accountId, action: "payment_method.restored" } });
+    await syncSuspension(tx, input.accountId);
   });
 }

@@ -7,12 +7,13 @@
 //   detach, in Stripe, so invoices and auto top-up go on being charged to a card the owner kept.
 // - Removing the last card while auto top-up is on is refused: auto top-up would silently stop
 //   working (and with it, the credits that keep the account running). The owner turns it off first
-//   — a decision to make knowingly — or adds another card.
+//   — a decision to make knowingly — or adds another card. Checked under the account's row lock, so
+//   removing the last two cards at once leaves one.
 // - Removing the last card otherwise is allowed; with no credits left the account is suspended for
 //   `no_payment_method` at once, which the answer's `status` says.
 import Stripe from "stripe";
 import { db } from "../db";
-import { removePaymentMethod } from "../billing/remove-payment-method";
+import { removePaymentMethod, restorePaymentMethod } from "../billing/remove-payment-method";
 import { log } from "../log";
 import { setCustomerDefault } from "./payment-methods";
 import { stripe } from "./stripe-client";
@@ -32,7 +33,6 @@ export async function deletePaymentMethod(input: {
     where: { id: accountId },
     select: {
       stripeCustomerId: true,
-      autoTopUp: { select: { enabled: true } },
       paymentMethods: {
         where: { detachedAt: null },
         orderBy: { createdAt: "desc" },
@@ -42,21 +42,27 @@ export async function deletePaymentMethod(input: {
   });
   const card = account?.paymentMethods.find((m) => m.id === input.paymentMethodId);
   if (!account || !card) return { ok: false, reason: "not_found", message: "No such card on this account." };
-  const others = account.paymentMethods.filter((m) => m.id !== card.id);
-  if (others.length === 0 && account.autoTopUp?.enabled) {
-    return {
-      ok: false,
-      reason: "auto_top_up_on",
-      message: "Auto top-up charges this card, your only one: turn auto top-up off first, or add another card.",
-    };
+  // Ours first, under the account's lock (the auto top-up rule holds against a concurrent removal
+  // of the other card); then Stripe. While Stripe is being told, we already charge nothing to the
+  // card and Stripe still has a card to charge. If Stripe refuses or does not answer, the card is
+  // put back: it is still attached there.
+  const removed = await removePaymentMethod({
+    accountId,
+    stripePaymentMethodId: card.stripePaymentMethodId,
+    actorId: input.actorId,
+    keepLastForAutoTopUp: true,
+  });
+  if (!removed.ok && removed.reason === "auto_top_up_on") return { ok: false, reason: "auto_top_up_on", message: removed.message };
+  if (!removed.ok || !removed.removed) return { ok: false, reason: "not_found", message: "No such card on this account." };
+  try {
+    // The card that took over as default here becomes Stripe's default before the detach, so
+    // invoices and auto top-up go on being charged to a card the owner kept.
+    if (removed.newDefault && account.stripeCustomerId) await moveStripeDefault(accountId, account.stripeCustomerId, removed.newDefault);
+    await detachInStripe(card.stripePaymentMethodId);
+  } catch (err) {
+    await restorePaymentMethod({ accountId, stripePaymentMethodId: card.stripePaymentMethodId, makeDefault: card.isDefault });
+    throw err;
   }
-  // The card that takes over (the same choice removePaymentMethod makes): Stripe's default first,
-  // so there is never a moment where Stripe has no card to charge while we think there is one.
-  const next = card.isDefault ? (others[0] ?? null) : null;
-  if (next && account.stripeCustomerId) await moveStripeDefault(accountId, account.stripeCustomerId, next.stripePaymentMethodId);
-  await detachInStripe(card.stripePaymentMethodId);
-  const removed = await removePaymentMethod({ accountId, stripePaymentMethodId: card.stripePaymentMethodId, actorId: input.actorId });
-  if (!removed.ok) return { ok: false, reason: "not_found", message: "No such card on this account." };
   const defaultRow = await db().paymentMethod.findFirst({
     where: { accountId, detachedAt: null, isDefault: true },
     select: { id: true },

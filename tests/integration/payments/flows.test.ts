@@ -1,6 +1,7 @@
 // Payments end to end against the Stripe emulator (SPEC §4, §5, §11): Checkout for credits and
 // cards, invoices charged to the card on file, hosted invoice pages, auto top-up and refunds — each
 // effect arriving through the real webhook route with real signatures.
+import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { addMemberFixture, createAccountFixture } from "../../helpers/fixtures";
@@ -15,6 +16,7 @@ import { sendInvoiceToStripe, sendPendingInvoices } from "@/lib/payments/invoice
 import { chargeSavedCard } from "@/lib/payments/charge-saved-card";
 import { refundCreditPurchase } from "@/lib/payments/refund-purchase";
 import { ensureDemoCard } from "@/lib/payments/demo-card";
+import { setStripeClient } from "@/lib/payments/stripe-client";
 import * as checkoutRoute from "@/app/api/v1/credits/checkout/route";
 import * as setupRoute from "@/app/api/v1/payment-methods/setup/route";
 import * as methodsRoute from "@/app/api/v1/payment-methods/route";
@@ -207,6 +209,53 @@ describe("removing a card", () => {
       suspensionReasons: [expect.objectContaining({ reason: "no_payment_method" })],
     });
     expect((await gateway().accounts.get(acct.accountId)).status).toBe("suspended");
+  });
+
+  it("the last two cards removed at once while auto top-up is on: one goes, the other stays (never zero cards)", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await addCard(acct.apiKey, "5555555555554444");
+    await db().autoTopUp.create({
+      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+    });
+    const cards = await cardsOf(acct.apiKey);
+    expect(cards).toHaveLength(2);
+    const answers = await Promise.all(cards.map((c) => removeCard(acct.apiKey, c.id)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.body.error.message).toMatch(/auto top-up/i);
+    const left = await cardsOf(acct.apiKey);
+    expect(left).toEqual([expect.objectContaining({ isDefault: true })]);
+    // The card that stayed is still attached in Stripe and is Stripe's default; the other is detached.
+    const kept = await stripeIdOf(left[0]!.id);
+    expect((await h.stripe.paymentMethods.retrieve(kept)).customer).not.toBeNull();
+    expect(await stripeDefault(acct.accountId)).toBe(kept);
+    const gone = cards.find((c) => c.id !== left[0]!.id)!;
+    expect((await h.stripe.paymentMethods.retrieve(await stripeIdOf(gone.id))).customer).toBeNull();
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ hasPaymentMethod: true, status: "active" });
+  });
+
+  it("Stripe not answering the detach puts the card back, still the default, and answers 503", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    const [card] = await cardsOf(acct.apiKey);
+    // Stripe unreachable: a client whose host answers nothing (a closed port).
+    setStripeClient(
+      new Stripe("sk_test_unreachable", { host: "127.0.0.1", port: 9, protocol: "http", maxNetworkRetries: 0, telemetry: false }),
+    );
+    try {
+      const res = await removeCard(acct.apiKey, card!.id);
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).not.toMatch(/ECONNREFUSED|at .*\.ts/);
+    } finally {
+      setStripeClient(undefined);
+    }
+    expect(await cardsOf(acct.apiKey)).toEqual([expect.objectContaining({ id: card!.id, isDefault: true })]);
+    expect((await h.stripe.paymentMethods.retrieve(await stripeIdOf(card!.id))).customer).not.toBeNull();
+    expect(await account(acct.apiKey)).toMatchObject({ hasPaymentMethod: true, status: "active" });
+    // And with Stripe back, the removal goes through.
+    expect(await removeCard(acct.apiKey, card!.id)).toMatchObject({ status: 200, body: { paymentMethodsLeft: 0 } });
   });
 
   it("owner only; another account's card or an unknown id is 404; a card Stripe never had is removed here", async () => {
