@@ -12,6 +12,8 @@ export const LINKS = [
   { href: "/invoices", label: "Invoices" },
   { href: "/quotas", label: "Quotas" },
   { href: "/api-keys", label: "API keys" },
+  { href: "/deployments", label: "Deployments" },
+  { href: "/notifications", label: "Notifications" },
 ] as const;
 
 export const OPERATOR_LINKS = [

@@ -249,6 +249,7 @@ export const PAGES: Record<string, PageEntry> = {
   "/": { access: "member" },
   "/api-keys": { access: "member" },
   "/billing": { access: "member" },
+  "/deployments": { access: "member" },
   "/invoices": { access: "member" },
   "/invoices/[id]": {
     access: "member",
@@ -256,6 +257,7 @@ export const PAGES: Record<string, PageEntry> = {
     // Without an invoice to show, the page must be a 404 for everyone (the API test covers another account's id).
     expect: { member: 404, owner: 404, otherOwner: 404 },
   },
+  "/notifications": { access: "member" },
   "/quotas": { access: "member" },
   "/usage": { access: "member" },
   "/operator": { access: "operator", expect: { operator: 307 } }, // → /operator/accounts

@@ -1,4 +1,4 @@
-// GET /api/v1/notifications?limit=&before= — budget alerts and account events, newest first (SPEC §13).
+// GET /api/v1/notifications?limit=&before=&beforeId= — budget alerts and account events, newest first (SPEC §13).
 import { badRequest } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
@@ -13,5 +13,8 @@ export const GET = withAccount(async ({ req, caller }) => {
     throw badRequest("limit: must be an integer 1…200", "limit");
   const before = beforeText === null ? undefined : new Date(beforeText);
   if (before && Number.isNaN(before.getTime())) throw badRequest("before: must be an ISO time", "before");
-  return json({ notifications: await listNotifications(caller.accountId, { limit, before }) });
+  // The next page after a notification: its createdAt as `before` and its id as `beforeId`.
+  const beforeId = url.searchParams.get("beforeId") ?? undefined;
+  if (beforeId !== undefined && !before) throw badRequest("beforeId: send it with before (that notification's createdAt)", "beforeId");
+  return json({ notifications: await listNotifications(caller.accountId, { limit, before, beforeId }) });
 });
