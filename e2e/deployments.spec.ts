@@ -1,5 +1,5 @@
 // Deployments & fine-tuning, and notifications, as the demo owner: a custom model created and
-// deleted, a deployment created, scaled, stopped, started and deleted (the API stops it), a
+// deleted, a deployment created, scaled, stopped, started and deleted (stopped and gone from the list), the LoRA deployed, a
 // fine-tuning job queued, 422 quota_exceeded shown with the API's message by the form that asked,
 // a suspension's 402 shown as the API words it, and the notifications page listing what happened.
 // Members see the lists with the forms disabled. Screenshots at desktop and 375 px.
@@ -114,7 +114,7 @@ test("owner: custom model, deployment lifecycle, quota_exceeded, fine-tuning, su
   await expect(deploymentRows(page)).toHaveCount(1);
   await page.screenshot({ path: testInfo.outputPath("deployments-quota-exceeded-desktop.png"), fullPage: true });
 
-  // Stop, start again, then delete (the API's DELETE stops it and keeps it listed).
+  // Stop, start again, then delete (the API's DELETE stops it, charges its minutes, removes it).
   await page.getByRole("button", { name: "Stop hr-small-8b (4 × A100)" }).click();
   await expect(row.getByTestId("state")).toHaveText("Stopped");
   await expect(row).toContainText("stopped by the owner");
@@ -126,8 +126,21 @@ test("owner: custom model, deployment lifecycle, quota_exceeded, fine-tuning, su
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Delete deployment" }).click();
   await expect(dialog).toBeHidden();
-  await expect(row.getByTestId("state")).toHaveText("Stopped");
+  await expect(deploymentRows(page)).toHaveCount(0);
   await expect(usageOf(page, "a100-gpus")).toHaveText("0 / 8");
+
+  // The LoRA made above is deployable like a catalogue model.
+  await deploy.getByLabel("Model").selectOption("e2e-lora");
+  await deploy.getByLabel("GPU type").selectOption("H100");
+  await deploy.getByLabel("GPU count").fill("1");
+  await deploy.getByRole("button", { name: "Deploy" }).click();
+  await expect(deploymentRows(page)).toHaveCount(1);
+  await expect(deploymentRows(page).first()).toContainText("e2e-lora");
+  await expect(usageOf(page, "h100-gpus")).toHaveText("1 / 8");
+  // Stopped, it stays listed (the member test below sees it).
+  await page.getByRole("button", { name: "Stop e2e-lora (1 × H100)" }).click();
+  await expect(deploymentRows(page).first().getByTestId("state")).toHaveText("Stopped");
+  await expect(usageOf(page, "h100-gpus")).toHaveText("0 / 8");
 
   // A fine-tuning job: 100,000 tokens × 2 epochs.
   const ft = page.getByRole("form", { name: "Create a fine-tuning job" });
@@ -187,8 +200,8 @@ test("members see the lists, with every form and action disabled and the reason"
   await expect(deploymentRows(page)).toHaveCount(1);
   for (const button of ["Create model", "Deploy", "Start job"]) await expect(page.getByRole("button", { name: button })).toBeDisabled();
   await expect(page.getByRole("form", { name: "Create a deployment" }).getByLabel("GPU count")).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Delete e2e-lora" })).toBeDisabled();
-  await expect(page.getByRole("button", { name: /^Start hr-small-8b/ })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Delete e2e-lora", exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Start e2e-lora (1 × H100)" })).toBeDisabled();
   await expect(page.getByText("Only the account's owner can create, start, stop, scale or delete deployments.")).toBeVisible();
   await expect(page.getByText("Only the account's owner can create or delete custom models.")).toBeVisible();
   // The API says the same to a member who skips the page.

@@ -1,6 +1,6 @@
 "use client";
 // On-demand deployments: create (model, GPU type, GPU count), start/stop and scale (PATCH), delete
-// (DELETE — the API stops the deployment and keeps it listed with its charges), with the GPU
+// (DELETE — the API stops the deployment, charges its minutes and removes it from the list), with the GPU
 // quotas beside them. Refusals (422 quota_exceeded, 402 suspended) show the API's own message.
 import { useState } from "react";
 import { GPU_TYPES, createDeploymentSchema, updateDeploymentSchema } from "@/lib/resources/schemas";
@@ -21,6 +21,7 @@ import { errorsFromApi, errorsFromIssues, type FormErrors } from "@/components/c
 import { useQuotas, type Quota } from "@/components/quotas/hooks/use-quotas";
 import { DEPLOYMENT_STATE, deploymentTiming, exactUsd, gpuLabel, isQuotaExceeded, wholeNumberInput } from "./format";
 import { FormAlert } from "./form-alert";
+import { useCustomModels, type CustomModel } from "./hooks/use-custom-models";
 import { useCreateDeployment, useDeleteDeployment, useDeployments, useUpdateDeployment, type Deployment } from "./hooks/use-deployments";
 import { QuotaMeters } from "./quota-meter";
 
@@ -40,16 +41,20 @@ function refusalOf(err: unknown, fallback: string): Refusal {
 export function DeploymentsSection({
   initialDeployments,
   initialQuotas,
+  initialModels,
   catalogue,
   canManage,
 }: {
   initialDeployments: Deployment[];
   initialQuotas: Quota[];
+  /** The account's custom models and LoRAs: deployable like catalogue models. */
+  initialModels: CustomModel[];
   catalogue: CatalogueModelView[];
   canManage: boolean;
 }) {
   const deployments = useDeployments({ initialData: { deployments: initialDeployments } }).data?.deployments ?? initialDeployments;
   const quotas = useQuotas({ initialData: { quotas: initialQuotas } }).data?.quotas ?? initialQuotas;
+  const ownModels = useCustomModels({ initialData: { models: initialModels } }).data?.models ?? initialModels;
   const create = useCreateDeployment();
   const update = useUpdateDeployment();
   const remove = useDeleteDeployment();
@@ -155,11 +160,22 @@ export function DeploymentsSection({
               error={errors.model}
               aria-describedby={canManage ? undefined : "deployments-owner"}
             >
-              {catalogue.map((m) => (
-                <option key={m.name} value={m.name}>
-                  {m.name}
-                </option>
-              ))}
+              {ownModels.length > 0 && (
+                <optgroup label="Your models and LoRAs">
+                  {ownModels.map((m) => (
+                    <option key={m.id} value={m.name}>
+                      {m.name}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              <optgroup label="Catalogue">
+                {catalogue.map((m) => (
+                  <option key={m.name} value={m.name}>
+                    {m.name}
+                  </option>
+                ))}
+              </optgroup>
             </SelectField>
             <SelectField
               id="deployment-gpu-type"
@@ -323,8 +339,7 @@ export function DeploymentsSection({
         onConfirm={onDelete}
         onCancel={() => setDeleting(null)}
       >
-        It stops now and frees its GPUs; the whole minutes it ran are charged. The deployment stays in this list as stopped, with what it
-        was charged.
+        It stops now and frees its GPUs; the whole minutes it ran are charged, and stay on your invoices. It is removed from this list.
       </ConfirmDialog>
     </section>
   );

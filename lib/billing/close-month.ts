@@ -20,6 +20,7 @@ import { monthStart, parsePeriodLabel, periodLabel } from "./period";
 import { postLedgerEntry } from "./post-ledger-entry";
 import { rollSpendPeriod } from "./roll-spend-period";
 import { syncSuspension } from "./suspension";
+import { DEPLOYED_MODEL_SELECT, deployedModelName } from "../resources/deployments/view";
 
 export type AccountCloseOutcome =
   | { accountId: string; outcome: "invoiced"; invoiceId: string; totalMicros: bigint; paidFromCreditsMicros: bigint }
@@ -178,7 +179,7 @@ async function describeLines(tx: Tx, groups: Group[]) {
     deploymentIds.length
       ? tx.deployment.findMany({
           where: { id: { in: deploymentIds } },
-          select: { id: true, gpuType: true, gpuCount: true, model: { select: { name: true } } },
+          select: { id: true, gpuType: true, gpuCount: true, ...DEPLOYED_MODEL_SELECT },
         })
       : [],
     jobIds.length ? tx.fineTuningJob.findMany({ where: { id: { in: jobIds } }, select: { id: true, baseModel: true } }) : [],
@@ -198,7 +199,9 @@ async function describeLines(tx: Tx, groups: Group[]) {
       const d = deployments.find((x) => x.id === g.subject);
       return {
         subject: `deployment:${g.subject}`,
-        description: d ? `Dedicated deployment — ${d.model.name} on ${d.gpuCount}× ${d.gpuType}` : `Dedicated deployment ${g.subject}`,
+        description: d
+          ? `Dedicated deployment — ${deployedModelName(d)} on ${d.gpuCount}× ${d.gpuType}`
+          : `Dedicated deployment ${g.subject}`,
         quantity: g.charges,
         unit: "metered periods",
         amountMicros: g.amount,

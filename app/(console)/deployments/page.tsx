@@ -42,7 +42,13 @@ export default async function DeploymentsPage() {
         </a>
       </nav>
       <CustomModelsSection initialModels={models} initialQuotas={quotas} catalogue={catalogue} canManage={manage} />
-      <DeploymentsSection initialDeployments={deployments} initialQuotas={quotas} catalogue={catalogue} canManage={manage} />
+      <DeploymentsSection
+        initialDeployments={deployments}
+        initialQuotas={quotas}
+        initialModels={models}
+        catalogue={catalogue}
+        canManage={manage}
+      />
       <FineTuningSection initialJobs={jobs} catalogue={catalogue} canManage={manage} />
     </div>
   );

@@ -28,7 +28,11 @@ export async function chargedByDeployment(q: Q, accountId: string, ids: string[]
 
 export async function listDeployments(accountId: string, now = new Date()): Promise<DeploymentView[]> {
   await promoteReadyDeployments(db(), accountId, now);
-  const rows = await db().deployment.findMany({ where: { accountId }, select: DEPLOYMENT_SELECT, orderBy: { createdAt: "desc" } });
+  const rows = await db().deployment.findMany({
+    where: { accountId, deletedAt: null },
+    select: DEPLOYMENT_SELECT,
+    orderBy: { createdAt: "desc" },
+  });
   const charged = await chargedByDeployment(
     db(),
     accountId,
@@ -39,7 +43,7 @@ export async function listDeployments(accountId: string, now = new Date()): Prom
 
 export async function getDeployment(accountId: string, id: string, now = new Date()): Promise<Outcome<{ deployment: DeploymentView }>> {
   await promoteReadyDeployments(db(), accountId, now);
-  const row = await db().deployment.findFirst({ where: { id, accountId }, select: DEPLOYMENT_SELECT });
+  const row = await db().deployment.findFirst({ where: { id, accountId, deletedAt: null }, select: DEPLOYMENT_SELECT });
   if (!row) return notFound("deployment");
   const charged = await chargedByDeployment(db(), accountId, [row.id]);
   return { ok: true, deployment: toDeploymentView(row, charged.get(row.id) ?? 0n) };

@@ -16,6 +16,7 @@ import { usdString } from "../../money";
 import { loadChargeState, mustSuspend, postResourceCharge } from "../charge";
 import { deploymentMinuteCost } from "../pricing";
 import { MAX_MINUTES_PER_RUN, MINUTE_MS, minutesToCharge, readyAt, readyIfStartedBy } from "./timing";
+import { DEPLOYED_MODEL_SELECT, deployedModelName } from "./view";
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,7 +44,7 @@ export async function meterAccountDeployments(
   result.promoted = promoted.count;
   const rows = await tx.deployment.findMany({
     where: { accountId, state: "running" },
-    select: { id: true, gpuType: true, gpuCount: true, startedAt: true, lastMeteredAt: true, model: { select: { name: true } } },
+    select: { id: true, gpuType: true, gpuCount: true, startedAt: true, lastMeteredAt: true, ...DEPLOYED_MODEL_SELECT },
     orderBy: { id: "asc" },
   });
   // Minute (epoch ms) → the deployments that ran it.
@@ -65,14 +66,15 @@ export async function meterAccountDeployments(
     const start = new Date(minute);
     for (const row of byMinute.get(minute)!) {
       const cost = deploymentMinuteCost(row.gpuType, row.gpuCount);
+      const modelName = deployedModelName(row);
       const posted = await postResourceCharge(tx, state, {
         kind: "deployment_charge",
         costMicros: cost,
         at: start,
         idempotencyKey: `deployment:${row.id}:${start.toISOString()}`,
-        description: `Deployment ${row.id} (${row.model.name}): ${row.gpuCount}× ${row.gpuType} for the minute ${start.toISOString()} at ${usdString(cost)}`,
+        description: `Deployment ${row.id} (${modelName}): ${row.gpuCount}× ${row.gpuType} for the minute ${start.toISOString()} at ${usdString(cost)}`,
         deploymentId: row.id,
-        modelName: row.model.name,
+        modelName,
       });
       if (posted) {
         result.minutes += 1;

@@ -1,4 +1,5 @@
-// PATCH/DELETE /api/v1/deployments/{id}'s verbs: scale, start, stop. Each runs under the account
+// PATCH/DELETE /api/v1/deployments/{id}'s verbs: scale, start, stop, delete (stop, then gone from
+// the list; the row stays for its ledger entries and invoice lines). Each runs under the account
 // lock. Before a running deployment changes (scale, stop) its whole minutes so far are charged at
 // the old size, so every minute is billed at the GPU count it actually ran with; the final
 // partial minute of a run is not charged.
@@ -6,7 +7,7 @@ import type { Prisma } from "../../db/generated/client";
 import { checkQuota } from "../../quotas/check-quota";
 import { GPU_QUOTA } from "../../quotas/definitions";
 import { lockActiveAccount, resourceTransaction } from "../../quotas/lock-account";
-import { notFound, type Outcome } from "../../quotas/outcome";
+import { conflict, notFound, type Outcome } from "../../quotas/outcome";
 import type { UpdateDeploymentInput } from "../schemas";
 import { chargedByDeployment } from "./list-deployments";
 import { meterAccountDeployments } from "./meter-account";
@@ -27,14 +28,16 @@ export function updateDeployment(
   return resourceTransaction(async (tx) => {
     const suspended = await lockActiveAccount(tx, accountId, now);
     const row = await tx.deployment.findFirst({
-      where: { id, accountId },
-      select: { id: true, state: true, gpuType: true, gpuCount: true },
+      where: { id, accountId, deletedAt: null },
+      select: { id: true, state: true, gpuType: true, gpuCount: true, customModel: { select: { name: true, deletedAt: true } } },
     });
     if (!row) return notFound("deployment");
     const live = row.state !== "stopped";
 
     if (change.action === "start") {
       if (live) return view(tx, accountId, id); // already starting or running
+      if (row.customModel?.deletedAt)
+        return conflict(`The model "${row.customModel.name}" was deleted: this deployment cannot start again.`);
       const refused = suspended ?? (await checkQuota(tx, accountId, GPU_QUOTA[row.gpuType], row.gpuCount));
       if (refused) return refused;
       await tx.deployment.update({
@@ -63,9 +66,18 @@ export function updateDeployment(
 
 /** Stop a deployment (idempotent: stopping a stopped one changes nothing). */
 export function stopDeployment(accountId: string, id: string, actorId: string | null, now = new Date()): Promise<Result> {
+  return stopAndMaybeDelete(accountId, id, actorId, now, false);
+}
+
+/** Stop a deployment (its minutes so far charged) and remove it from the account's list. */
+export function deleteDeployment(accountId: string, id: string, actorId: string | null, now = new Date()): Promise<Result> {
+  return stopAndMaybeDelete(accountId, id, actorId, now, true);
+}
+
+function stopAndMaybeDelete(accountId: string, id: string, actorId: string | null, now: Date, remove: boolean): Promise<Result> {
   return resourceTransaction(async (tx) => {
     await lockActiveAccount(tx, accountId, now);
-    const row = await tx.deployment.findFirst({ where: { id, accountId }, select: { state: true } });
+    const row = await tx.deployment.findFirst({ where: { id, accountId, deletedAt: null }, select: { state: true } });
     if (!row) return notFound("deployment");
     if (row.state !== "stopped") {
       await meterAccountDeployments(tx, accountId, now, { enforceLimit: true });
@@ -76,6 +88,10 @@ export function stopDeployment(accountId: string, id: string, actorId: string | 
         data: { state: "stopped", stoppedAt: stopInstant(now, metered.lastMeteredAt), stoppedReason: "stopped by the owner" },
       });
       await tx.auditLog.create({ data: { accountId, actorId, action: "deployment.stopped", detail: { deploymentId: id } } });
+    }
+    if (remove) {
+      await tx.deployment.update({ where: { id }, data: { deletedAt: now } });
+      await tx.auditLog.create({ data: { accountId, actorId, action: "deployment.deleted", detail: { deploymentId: id } } });
     }
     return view(tx, accountId, id);
   });

@@ -4,6 +4,16 @@ import { usdString } from "../../money";
 import { GPU_MINUTE_PRICE, deploymentMinuteCost } from "../pricing";
 import { MINUTE_MS, readyAt } from "./timing";
 
+/** What a deployment runs, for its name: a custom model or LoRA of the account, else a catalogue model. */
+export const DEPLOYED_MODEL_SELECT = {
+  model: { select: { name: true } },
+  customModel: { select: { name: true } },
+} as const;
+
+export function deployedModelName(row: { model: { name: string } | null; customModel: { name: string } | null }): string {
+  return row.customModel?.name ?? row.model?.name ?? "unknown model";
+}
+
 export const DEPLOYMENT_SELECT = {
   id: true,
   gpuType: true,
@@ -14,7 +24,7 @@ export const DEPLOYMENT_SELECT = {
   stoppedAt: true,
   lastMeteredAt: true,
   createdAt: true,
-  model: { select: { name: true } },
+  ...DEPLOYED_MODEL_SELECT,
 } as const;
 
 export interface DeploymentRow {
@@ -27,7 +37,8 @@ export interface DeploymentRow {
   stoppedAt: Date | null;
   lastMeteredAt: Date | null;
   createdAt: Date;
-  model: { name: string };
+  model: { name: string } | null;
+  customModel: { name: string } | null;
 }
 
 export interface DeploymentView {
@@ -54,7 +65,7 @@ export interface DeploymentView {
 export function toDeploymentView(row: DeploymentRow, chargedMicros: bigint): DeploymentView {
   return {
     id: row.id,
-    model: row.model.name,
+    model: deployedModelName(row),
     gpuType: row.gpuType,
     gpuCount: row.gpuCount,
     state: row.state,

@@ -1,5 +1,5 @@
 // Deployments through the routes: quota enforcement under concurrency, quota requests that raise
-// it, roles, account isolation, suspension, scale/start/stop.
+// it, roles, account isolation, suspension, scale/start/stop, delete, custom models and LoRAs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { addMemberFixture, createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
@@ -12,6 +12,9 @@ import * as quotasRoute from "@/app/api/v1/quotas/route";
 import * as quotaRequestsRoute from "@/app/api/v1/quota-requests/route";
 import * as operatorRequestsRoute from "@/app/api/operator/quota-requests/route";
 import * as approveRoute from "@/app/api/operator/quota-requests/[id]/approve/route";
+import * as modelsRoute from "@/app/api/v1/models/route";
+import * as modelRoute from "@/app/api/v1/models/[id]/route";
+import { meterAccountDeployments } from "@/lib/resources/deployments/meter-account";
 import { createOperatorFixture } from "./helpers";
 
 setupTestDatabase();
@@ -103,7 +106,12 @@ describe("deployments and the GPU quotas", () => {
     expect(a.status).toBe(201);
     expect((await create(acct.apiKey, { model: "hr-small-8b", gpuType: "h100", gpuCount: 8 })).status).toBe(201);
     expect((await create(acct.apiKey, { model: "hr-small-8b", gpuType: "A100", gpuCount: 1 })).status).toBe(422);
-    const stopped = await callRoute(deploymentRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: a.body.id } });
+    const stopped = await callRoute(deploymentRoute.PATCH, {
+      method: "PATCH",
+      apiKey: acct.apiKey,
+      params: { id: a.body.id },
+      body: { action: "stop" },
+    });
     expect(stopped.status).toBe(200);
     expect(stopped.body).toMatchObject({ state: "stopped", stoppedReason: "stopped by the owner" });
     expect((await create(acct.apiKey, { model: "hr-small-8b", gpuType: "A100", gpuCount: 1 })).status).toBe(201);
@@ -225,5 +233,83 @@ describe("deployments and the GPU quotas", () => {
     expect((await callRoute(deploymentRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: d.body.id } })).status).toBe(
       200,
     );
+  });
+});
+
+describe("deleting deployments, and deploying custom models", () => {
+  const list = async (apiKey: string) =>
+    (await callRoute(deploymentsRoute.GET, { apiKey })).body.deployments as { id: string; model: string }[];
+
+  it("DELETE stops it, charges its whole minutes, and removes it from the list and from GET; its charges stay", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const d = await create(acct.apiKey, { model: "hr-small-8b", gpuType: "A100", gpuCount: 2 });
+    expect(d.status).toBe(201);
+    // Let it run: started 10 minutes ago (ready after its start-up), then metered.
+    await db().deployment.update({ where: { id: d.body.id }, data: { startedAt: new Date(Date.now() - 10 * 60_000), state: "running" } });
+    const gone = await callRoute(deploymentRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: d.body.id } });
+    expect(gone.status).toBe(200);
+    expect(gone.body).toMatchObject({ id: d.body.id, state: "stopped" });
+    expect(Number(gone.body.chargedUsd)).toBeGreaterThan(0);
+    expect(await list(acct.apiKey)).toEqual([]);
+    expect((await callRoute(deploymentRoute.GET, { apiKey: acct.apiKey, params: { id: d.body.id } })).status).toBe(404);
+    const again = await callRoute(deploymentRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: d.body.id } });
+    expect(again.status).toBe(404);
+    const restart = await callRoute(deploymentRoute.PATCH, {
+      method: "PATCH",
+      apiKey: acct.apiKey,
+      params: { id: d.body.id },
+      body: { action: "start" },
+    });
+    expect(restart.status).toBe(404);
+    // The minutes it ran are in the ledger; nothing more accrues.
+    const charged = await db().ledgerEntry.count({ where: { accountId: acct.accountId, deploymentId: d.body.id } });
+    expect(charged).toBeGreaterThan(0);
+    await db().$transaction((tx) =>
+      meterAccountDeployments(tx, acct.accountId, new Date(Date.now() + 30 * 60_000), { enforceLimit: false }),
+    );
+    expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, deploymentId: d.body.id } })).toBe(charged);
+    const quotas = await callRoute(quotasRoute.GET, { apiKey: acct.apiKey });
+    expect(quotas.body.quotas).toContainEqual(expect.objectContaining({ name: "a100-gpus", usage: 0 }));
+  });
+
+  it("a LoRA and a custom model deploy by name; the model cannot be deleted while its deployment runs", async () => {
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const mk = (body: unknown) => callRoute(modelsRoute.POST, { method: "POST", apiKey: acct.apiKey, body });
+    const lora = await mk({ name: "support-lora", kind: "lora", baseModel: "hr-small-8b" });
+    expect(lora.status).toBe(201);
+    const own = await mk({ name: "own-weights", kind: "model" });
+    expect(own.status).toBe(201);
+
+    const onLora = await create(acct.apiKey, { model: "support-lora", gpuType: "H100", gpuCount: 1 });
+    expect(onLora.status).toBe(201);
+    expect(onLora.body).toMatchObject({ model: "support-lora", gpuType: "H100", gpuCount: 1 });
+    const row = await db().deployment.findUniqueOrThrow({ where: { id: onLora.body.id }, include: { model: true } });
+    expect(row.customModelId).toBe(lora.body.id);
+    expect(row.model?.name).toBe("hr-small-8b"); // runs on its base
+    const onOwn = await create(acct.apiKey, { model: "own-weights", gpuType: "A100", gpuCount: 2 });
+    expect(onOwn.status).toBe(201);
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: onOwn.body.id } })).modelId).toBeNull();
+    expect((await list(acct.apiKey)).map((d) => d.model).sort()).toEqual(["own-weights", "support-lora"]);
+
+    // Another account's model of the same name is not ours to deploy.
+    const other = await createAccountFixture({ tier: "tier2" });
+    const theirs = await create(other.apiKey, { model: "support-lora", gpuType: "H100", gpuCount: 1 });
+    expect(theirs.status).toBe(400);
+    expect(theirs.body.error).toMatchObject({ param: "model" });
+
+    const refused = await callRoute(modelRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: lora.body.id } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/1 deployment starting or running: stop or delete it first/);
+    await callRoute(deploymentRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: onLora.body.id } });
+    expect((await callRoute(modelRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: lora.body.id } })).status).toBe(200);
+    // Gone: no longer deployable, and a stopped deployment of it cannot start again.
+    expect((await create(acct.apiKey, { model: "support-lora", gpuType: "H100", gpuCount: 1 })).status).toBe(400);
+    const stop = (id: string, action: "stop" | "start") =>
+      callRoute(deploymentRoute.PATCH, { method: "PATCH", apiKey: acct.apiKey, params: { id }, body: { action } });
+    expect((await stop(onOwn.body.id, "stop")).status).toBe(200);
+    expect((await callRoute(modelRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { id: own.body.id } })).status).toBe(200);
+    const restart = await stop(onOwn.body.id, "start");
+    expect(restart.status).toBe(409);
+    expect(restart.body.error.message).toMatch(/"own-weights" was deleted/);
   });
 });

@@ -1,9 +1,9 @@
-// GET/PATCH/DELETE /api/v1/deployments/{id} — read; scale ({gpuCount}) or start/stop ({action}); stop.
+// GET/PATCH/DELETE /api/v1/deployments/{id} — read; scale ({gpuCount}) or start/stop ({action}); delete (stops it first).
 import { json, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { getDeployment } from "@/lib/resources/deployments/list-deployments";
-import { stopDeployment, updateDeployment } from "@/lib/resources/deployments/update-deployment";
+import { deleteDeployment, updateDeployment } from "@/lib/resources/deployments/update-deployment";
 import { updateDeploymentSchema } from "@/lib/resources/schemas";
 
 export const GET = withAccount(async ({ params, caller }) =>
@@ -19,6 +19,6 @@ export const PATCH = withAccount(
 );
 
 export const DELETE = withAccount(
-  async ({ params, caller }) => json(orThrow(await stopDeployment(caller.accountId, params.id ?? "", caller.userId)).deployment),
+  async ({ params, caller }) => json(orThrow(await deleteDeployment(caller.accountId, params.id ?? "", caller.userId)).deployment),
   { role: "owner" },
 );
