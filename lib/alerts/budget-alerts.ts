@@ -36,7 +36,9 @@ export interface AlertDue {
   body: string;
 }
 
-export function spendLimitForAlerts(f: AlertFacts): Micros | null {
+export function spendLimitForAlerts(
+  f: Pick<AlertFacts, "tier" | "spendLimitMicros" | "creditBalanceMicros" | "monthlySpendMicros">,
+): Micros | null {
   if (f.tier === "tier0") return f.spendLimitMicros;
   return effectiveSpendLimit(f.tier, f.spendLimitMicros, f.creditBalanceMicros, f.monthlySpendMicros);
 }
@@ -78,4 +80,28 @@ export function budgetAlertsDue(f: AlertFacts): AlertDue[] {
     });
   }
   return alerts;
+}
+
+/**
+ * After a charge of `cost`: may the account have just reached a spend threshold, or dropped below
+ * the default low-credit line? A cheap test for the gateway's meter, which then runs the real check
+ * (checkBudgetAlerts, deduplicated) at once instead of leaving it to the minute job. Errs towards
+ * yes (the cost may include replays that charged nothing). A low-credit line from auto top-up
+ * settings is not known here: that alert stays with the minute job.
+ */
+export function mayCrossAlert(
+  after: Pick<AlertFacts, "tier" | "spendLimitMicros" | "creditBalanceMicros" | "monthlySpendMicros">,
+  cost: Micros,
+): boolean {
+  if (cost <= 0n) return false;
+  const limit = spendLimitForAlerts(after);
+  if (limit !== null && limit > 0n) {
+    const before = after.monthlySpendMicros - cost;
+    for (const pct of SPEND_ALERT_PERCENTS) {
+      const line = limit * BigInt(pct);
+      if (after.monthlySpendMicros * 100n >= line && before * 100n < line) return true;
+    }
+  }
+  const low = DEFAULT_LOW_CREDIT_THRESHOLD;
+  return after.creditBalanceMicros > 0n && after.creditBalanceMicros < low && after.creditBalanceMicros + cost >= low;
 }

@@ -11,6 +11,8 @@
 // cost more than the inserts themselves.
 import { db, directQuery } from "../db";
 import { effectiveSpendLimit } from "./tiers";
+import { mayCrossAlert } from "../alerts/budget-alerts";
+import type { Tier } from "../db/generated/enums";
 import { syncSuspension } from "./suspension";
 
 export interface UsageCharge {
@@ -38,6 +40,8 @@ export interface BatchResult {
   charged: number;
   /** Accounts whose suspension state was re-derived (they reached a limit or ran out of credits). */
   resynced: string[];
+  /** Accounts this batch may have taken past a budget alert's threshold (check them now, not in a minute). */
+  alerting: string[];
 }
 
 interface Touched {
@@ -204,7 +208,7 @@ function columns(items: UsageCharge[]): string[] {
 const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
 
 export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
-  if (items.length === 0) return { charged: 0, resynced: [] };
+  if (items.length === 0) return { charged: 0, resynced: [], alerting: [] };
   const rows = await directQuery({ name: "charge_usage_batch_v3", text: CHARGE_USAGE_BATCH, values: columns(items) });
   const touched: Touched[] = rows.map((r) => ({
     id: r.id as string,
@@ -222,7 +226,12 @@ export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResul
   // the charge is already durable, and the spend lease — not the suspension flag — is what
   // prevents overshoot, so a crash between the two cannot let spend pass the limit.
   const resynced: string[] = [];
+  const alerting: string[] = [];
   for (const a of touched) {
+    // What the batch cost this account: its spend before was at least the counter minus that.
+    let cost = 0n;
+    for (const u of items) if (u.accountId === a.id) cost += u.costMicros;
+    if (mayCrossAlert({ ...a, tier: a.tier as Tier }, cost)) alerting.push(a.id);
     const limit = effectiveSpendLimit(a.tier as never, a.spendLimitMicros, a.creditBalanceMicros, a.monthlySpendMicros);
     const limitReached = limit !== null && a.monthlySpendMicros >= limit && (a.tier !== "tier0" || a.spendLimitMicros !== null);
     const outOfCredits = a.creditBalanceMicros <= 0n && !a.hasPaymentMethod;
@@ -231,5 +240,5 @@ export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResul
       resynced.push(a.id);
     }
   }
-  return { charged, resynced };
+  return { charged, resynced, alerting };
 }

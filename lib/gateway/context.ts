@@ -13,6 +13,20 @@ import { Meter } from "./meter";
 import { ModelLoad, Scheduler } from "./scheduler";
 import { SpendGuard } from "./spend-guard";
 import { RejectionCounter } from "./rejections";
+import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
+import { deliverPendingEmails } from "../alerts/deliver-emails";
+import { db } from "../db";
+
+async function storeAlertsNow(accountIds: string[]): Promise<void> {
+  try {
+    let stored = 0;
+    for (const id of accountIds) stored += await db().$transaction((tx) => checkBudgetAlerts(tx, id));
+    if (stored > 0) await deliverPendingEmails();
+  } catch (err) {
+    // The minute job checks again: nothing is lost.
+    log.warn("storing budget alerts after a meter flush failed", { error: err instanceof Error ? err.message : String(err) });
+  }
+}
 
 export interface GatewayContext {
   catalog: ModelCatalog;
@@ -47,6 +61,9 @@ function build(limiter: LimiterStore, limiterKind: GatewayContext["limiterKind"]
         guard.revoke(id);
       }
     },
+    // A flush that may have crossed 50/80/100 % of the limit or the low-credit line: store those
+    // alerts now (deduplicated), not at the next minute's job, and send their e-mail if configured.
+    onAlert: (ids) => void storeAlertsNow(ids),
   });
   return {
     catalog: new ModelCatalog(),

@@ -61,6 +61,8 @@ const SWEEP_MS = 100;
 export interface MeterHooks {
   onFlush?: (size: number, ms: number) => void;
   onResync?: (accountIds: string[]) => void;
+  /** Accounts a flush may have taken past a budget alert's threshold. */
+  onAlert?: (accountIds: string[]) => void;
 }
 
 /** Each committed flush, for diagnostics: `{ size, started, ms }` (performance.now() times). */
@@ -200,6 +202,7 @@ export class Meter {
     this.hooks.onFlush?.(batch.length, ms);
     if (flushChannel.hasSubscribers) flushChannel.publish({ size: batch.length, started, ms });
     if (result.resynced.length) this.hooks.onResync?.(result.resynced);
+    if (result.alerting.length) this.hooks.onAlert?.(result.alerting);
     for (const p of batch) p.resolve();
     if (this.waiting === 0) this.settled();
   }

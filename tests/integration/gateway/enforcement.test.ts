@@ -142,6 +142,30 @@ describe("spend enforcement without overshoot", () => {
   });
 });
 
+describe("budget alerts from the meter", () => {
+  it("a charge that crosses 50 % and then 100 % of the limit stores each alert within a second, without the minute job", async () => {
+    const model = await createModelFixture({
+      baseRpm: 100_000,
+      capRpm: 100_000,
+      inputPricePerMTok: 0n,
+      outputPricePerMTok: 1_000_000n * 1_000_000n, // $1 per request (one token)
+    });
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(4) });
+    const titles = async () =>
+      (await db().notification.findMany({ where: { accountId: acct.accountId, kind: "budget_alert" }, orderBy: { createdAt: "asc" } })).map(
+        (n) => n.title,
+      );
+    expect((await chat(acct.apiKey, { model: model.name })).status).toBe(200); // $1: 25 %
+    expect((await chat(acct.apiKey, { model: model.name })).status).toBe(200); // $2: 50 %
+    await expect.poll(titles, { timeout: 1_000, interval: 25 }).toEqual(["50% of your monthly spend limit used"]);
+    expect((await chat(acct.apiKey, { model: model.name })).status).toBe(200); // $3: 75 %
+    expect((await chat(acct.apiKey, { model: model.name })).status).toBe(200); // $4: 100 %
+    await expect
+      .poll(titles, { timeout: 1_000, interval: 25 })
+      .toEqual(["50% of your monthly spend limit used", "80% of your monthly spend limit used", "Monthly spend limit reached ($4.00)"]);
+  });
+});
+
 describe("accounts without a card", () => {
   it("a Tier 2 account without a card cannot spend beyond its credits (nothing could be invoiced)", async () => {
     const model = await createModelFixture({

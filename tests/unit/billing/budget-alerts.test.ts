@@ -1,7 +1,7 @@
 // Budget alerts (SPEC §4): 50/80/100 % of the limit and low credits, each with its own per-period dedupe key.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { budgetAlertsDue, reachedPercents, type AlertFacts } from "@/lib/alerts/budget-alerts";
+import { budgetAlertsDue, mayCrossAlert, reachedPercents, type AlertFacts } from "@/lib/alerts/budget-alerts";
 import { usd } from "@/lib/money";
 
 const base: AlertFacts = {
@@ -66,5 +66,40 @@ describe("budget alerts", () => {
     expect(
       budgetAlertsDue({ ...base, tier: "tier0", spendLimitMicros: usd(2), monthlySpendMicros: usd(1) }).map((a) => a.threshold),
     ).toEqual(["50%"]);
+  });
+});
+
+describe("the meter's trigger for checking alerts at once (mayCrossAlert)", () => {
+  const after = (over: Partial<AlertFacts>) => ({ ...base, ...over });
+
+  it("fires when a charge crosses 50, 80 or 100 % or the $1 low-credit line, and not otherwise", () => {
+    const limit = { spendLimitMicros: usd(10) };
+    expect(mayCrossAlert(after({ ...limit, monthlySpendMicros: usd(5) }), usd(1))).toBe(true); // 40 % → 50 %
+    expect(mayCrossAlert(after({ ...limit, monthlySpendMicros: usd(6) }), usd(1))).toBe(false); // 50 % → 60 %
+    expect(mayCrossAlert(after({ ...limit, monthlySpendMicros: usd(10) }), 1n)).toBe(true); // → 100 %
+    expect(mayCrossAlert(after({ ...limit, monthlySpendMicros: usd(5) }), 0n)).toBe(false);
+    expect(mayCrossAlert(after({ creditBalanceMicros: usd(1) - 1n }), 1n)).toBe(true);
+    expect(mayCrossAlert(after({ creditBalanceMicros: usd(1) - 2n }), 1n)).toBe(false); // already below
+    expect(mayCrossAlert(after({ tier: "unlimited", monthlySpendMicros: usd(1000) }), usd(1000))).toBe(false);
+  });
+
+  it("never misses a spend alert a charge makes due (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("tier0", "tier1", "tier2", "tier3", "tier4", "unlimited" as const),
+        fc.option(fc.bigInt({ min: 0n, max: usd(1000) })),
+        fc.bigInt({ min: 0n, max: usd(1000) }),
+        fc.bigInt({ min: 0n, max: usd(200) }),
+        fc.bigInt({ min: 1n, max: usd(200) }),
+        (tier, spendLimitMicros, spendAfter, creditBalanceMicros, cost) => {
+          const a = after({ tier, spendLimitMicros, monthlySpendMicros: spendAfter, creditBalanceMicros });
+          const before = { ...a, monthlySpendMicros: spendAfter - cost, creditBalanceMicros: creditBalanceMicros + cost };
+          const keys = (f: AlertFacts) => new Set(budgetAlertsDue(f).map((x) => x.dedupeKey));
+          const had = keys(before);
+          const fresh = [...keys(a)].filter((k) => !had.has(k));
+          if (fresh.length > 0) expect(mayCrossAlert(a, cost)).toBe(true);
+        },
+      ),
+    );
   });
 });
