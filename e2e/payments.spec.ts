@@ -1,7 +1,7 @@
 // Payments in a real browser against `npm start` and its in-process Stripe emulator (SPEC §4, §5,
 // §11): adding a card and buying credits through the hosted Checkout pages, a card that declines
-// its invoice → suspension → paying the invoice on the hosted invoice page lifts it, and removing
-// a card on the billing page.
+// its invoice → suspension → paying the invoice on the hosted invoice page lifts it, an operator
+// refunding part of a purchase, and removing a card on the billing page.
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 const PASSWORD = "correct-horse-battery";
@@ -66,6 +66,8 @@ async function addCard(page: Page, cardNumber: string): Promise<void> {
 // The invoice scenario needs usage beyond the $1 welcome credit: GPU-minutes of two deployments
 // (8×H100 + 8×A100 = $0.86/min) started first, so they run while the Checkout scenario does.
 let invoiceAccount: { state: string; apiKey: string; deploymentIds: string[]; startedAt: number } | null = null;
+/** The account that bought $100 of credits (the operator refunds part of it). */
+let buyerAccountId: string | null = null;
 
 test("an account with card 4000 0000 0000 0341 on file starts GPU deployments", async ({ browser }, testInfo) => {
   const context = await browser.newContext();
@@ -123,6 +125,36 @@ test("a new account adds a card (4242) → Tier 1, then buys $100 of credits →
   const account = await api(page, "GET", "/api/v1/account");
   expect(account.body).toMatchObject({ tier: "tier2", spendLimitUsd: "500.00", creditBalanceUsd: "101.00", historicalSpendUsd: "100.00" });
   await page.screenshot({ path: testInfo.outputPath("billing-tier2-after-purchase.png"), fullPage: true });
+  buyerAccountId = account.body.id;
+});
+
+test("an operator refunds $40 of that purchase from the account's page: refundable $60, credits $61, tier kept", async ({
+  page,
+}, testInfo) => {
+  expect(buyerAccountId, "the purchase test ran first").not.toBeNull();
+  await signIn(page, "operator@headroom.local", "headroom-demo");
+  await page.goto(`/operator/accounts/${buyerAccountId}`);
+  const row = page.locator('tr[data-testid^="purchase-"]');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId("refundable")).toHaveText("$100.00");
+  await row.getByRole("button", { name: /^Refund the \$100\.00 purchase/ }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Amount (USD)")).toBeFocused();
+  await expect(dialog.getByLabel("Amount (USD)")).toHaveValue("100.00");
+  await dialog.getByLabel("Amount (USD)").fill("40");
+  // No reason: refused by the field, nothing sent.
+  await dialog.getByRole("button", { name: "Refund to the card" }).click();
+  await expect(dialog.getByText(/must say why/)).toBeVisible();
+  await dialog.getByLabel("Reason (audit log)").fill("Bought twice by mistake");
+  await dialog.getByRole("button", { name: "Refund to the card" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(/Refund re_\w+ of \$40\.00 created/)).toBeVisible();
+  // Stripe's charge.refunded takes the credits back within seconds; the table follows.
+  await expect(row.getByTestId("refunded")).toHaveText("$40.00", { timeout: 10_000 });
+  await expect(row.getByTestId("refundable")).toHaveText("$60.00");
+  const detail = await api(page, "GET", `/api/operator/accounts/${buyerAccountId}`);
+  expect(detail.body).toMatchObject({ tier: "tier2", creditBalanceUsd: "61.00", historicalSpendUsd: "60.00" });
+  await page.screenshot({ path: testInfo.outputPath("operator-refund.png"), fullPage: true });
 });
 
 test("month close with card 0341 → failed invoice → suspended (banner, 402) → paid on the hosted page with 4242 → active", async ({

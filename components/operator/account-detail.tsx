@@ -1,6 +1,6 @@
 "use client";
 // One account as operators see it: tier, status and reasons, spend and credits, quotas; the actions
-// (tier, suspension, quotas); members, invoices, suspension history and audit trail.
+// (tier, suspension, quotas, refunds of credit purchases); members, invoices, suspension history and audit trail.
 import Link from "next/link";
 import type { QuotaView } from "@/lib/quotas/list-quotas";
 import { Badge } from "@/components/ui/badge";
@@ -10,6 +10,7 @@ import { REASON_LABEL, TIER_LABEL, dateTime, money } from "@/components/account/
 import { INVOICE_STATUS } from "@/components/invoices/format";
 import { SetTierForm, SuspensionForms } from "./account-actions";
 import { AccountQuotas } from "./account-quotas";
+import { PurchaseRefunds } from "./purchase-refunds";
 import { useOperatorAccount, type OperatorAccountDetail } from "./hooks/use-operator-accounts";
 
 export function OperatorAccountView({ initial, initialQuotas }: { initial: OperatorAccountDetail; initialQuotas: QuotaView[] }) {
@@ -71,6 +72,10 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
 
       <Card title="Quotas">
         <AccountQuotas accountId={a.id} initial={initialQuotas} />
+      </Card>
+
+      <Card title="Credit purchases and refunds">
+        <PurchaseRefunds accountId={a.id} />
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">

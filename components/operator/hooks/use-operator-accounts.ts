@@ -5,6 +5,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { AccountListItem } from "@/lib/billing/find-accounts";
 import type { AccountDetail } from "@/lib/billing/get-account-detail";
 import type { QuotaView } from "@/lib/quotas/list-quotas";
+import type { PurchaseView } from "@/lib/payments/list-purchases";
 import { api } from "@/components/console/api";
 
 export type OperatorAccount = AccountListItem;
@@ -72,5 +73,44 @@ export function useSetQuota(id: string) {
     mutationFn: (input: { name: string; value: number }) =>
       api<QuotaView>(`${base(id)}/quotas/${encodeURIComponent(input.name)}`, { method: "PUT", body: { value: input.value } }),
     onSuccess: () => client.invalidateQueries({ queryKey: quotasKey(id) }),
+  });
+}
+
+const purchasesKey = (id: string) => ["operator", "account", id, "purchases"] as const;
+
+/** The account's credit purchases with what is left to refund (GET /api/operator/accounts/{id}/purchases). */
+export function usePurchases(id: string, opts: { awaitingRefund?: boolean } = {}) {
+  return useQuery({
+    queryKey: purchasesKey(id),
+    queryFn: ({ signal }) => api<{ purchases: PurchaseView[] }>(`${base(id)}/purchases`, { signal }),
+    // A refund shows as refunded once Stripe's charge.refunded has arrived (seconds): poll fast meanwhile.
+    refetchInterval: opts.awaitingRefund ? 1_000 : 15_000,
+  });
+}
+
+export interface RefundResult {
+  refundId: string;
+  purchaseId: string;
+  amountUsd: string;
+  status: string;
+}
+
+/**
+ * POST /api/operator/accounts/{id}/refunds. `idempotencyKey` names this refund: a retried click
+ * (a timeout, a double submit) is the same refund, never a second one.
+ */
+export function useRefund(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { purchaseId: string; amountUsd?: string; reason: string; idempotencyKey: string }) =>
+      api<RefundResult>(`${base(id)}/refunds`, {
+        method: "POST",
+        body: { purchaseId: input.purchaseId, amountUsd: input.amountUsd, reason: input.reason },
+        headers: { "idempotency-key": input.idempotencyKey },
+      }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: purchasesKey(id) });
+      void client.invalidateQueries({ queryKey: detailKey(id) });
+    },
   });
 }
