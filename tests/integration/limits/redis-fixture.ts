@@ -1,6 +1,6 @@
 // A Redis connection per test file with a unique key prefix, and cleanup of everything under it.
 import { randomUUID } from "node:crypto";
-import Redis from "ioredis";
+import Redis, { type RedisOptions } from "ioredis";
 import { LIMITER_REDIS_OPTIONS, RedisLimiterStore, type RedisLimiterOptions } from "@/lib/limits";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -10,8 +10,8 @@ export function uniquePrefix(name: string): string {
 }
 
 /** A connection configured as production configures it (fail fast, short command timeout). */
-export function connect(url = REDIS_URL): Redis {
-  const redis = new Redis(url, { ...LIMITER_REDIS_OPTIONS, enableOfflineQueue: true });
+export function connect(url = REDIS_URL, overrides: Partial<RedisOptions> = {}): Redis {
+  const redis = new Redis(url, { ...LIMITER_REDIS_OPTIONS, enableOfflineQueue: true, ...overrides });
   redis.on("error", () => undefined);
   return redis;
 }
