@@ -225,13 +225,14 @@ export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResul
   // Re-derive suspension only where a reason may now hold (rare). A separate short transaction:
   // the charge is already durable, and the spend lease — not the suspension flag — is what
   // prevents overshoot, so a crash between the two cannot let spend pass the limit.
+  // What the batch cost each account (one pass: a batch can span many accounts): its spend before
+  // the batch was at least the counter minus that.
+  const costOf = new Map<string, bigint>();
+  for (const u of items) costOf.set(u.accountId, (costOf.get(u.accountId) ?? 0n) + u.costMicros);
   const resynced: string[] = [];
   const alerting: string[] = [];
   for (const a of touched) {
-    // What the batch cost this account: its spend before was at least the counter minus that.
-    let cost = 0n;
-    for (const u of items) if (u.accountId === a.id) cost += u.costMicros;
-    if (mayCrossAlert({ ...a, tier: a.tier as Tier }, cost)) alerting.push(a.id);
+    if (mayCrossAlert({ ...a, tier: a.tier as Tier }, costOf.get(a.id) ?? 0n)) alerting.push(a.id);
     const limit = effectiveSpendLimit(a.tier as never, a.spendLimitMicros, a.creditBalanceMicros, a.monthlySpendMicros);
     const limitReached = limit !== null && a.monthlySpendMicros >= limit && (a.tier !== "tier0" || a.spendLimitMicros !== null);
     const outOfCredits = a.creditBalanceMicros <= 0n && !a.hasPaymentMethod;
