@@ -1,6 +1,6 @@
 // Sign-up, sign-in, the overview, sign-out, and roles: the console's front door.
 import { expect, test } from "@playwright/test";
-import { signOut } from "./fixtures/console";
+import { addMember, signOut } from "./fixtures/console";
 
 const password = "correct-horse-battery";
 
@@ -62,15 +62,7 @@ test("a member cannot use owner-only actions", async ({ page }) => {
   await page.getByLabel("Password").fill("headroom-demo");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("tier")).toBeVisible();
-  const added = await page.evaluate(async (email) => {
-    const res = await fetch("/api/v1/members", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password: "member-password" }),
-    });
-    return res.status;
-  }, memberEmail);
-  expect(added).toBe(201);
+  await addMember(page, memberEmail, "member-password");
   await signOut(page);
 
   await page.getByLabel("E-mail").fill(memberEmail);

@@ -2,7 +2,7 @@
 // the tier's bounds, and the live usage chart's limit line rising while traffic stays at the limit.
 import { gzipSync } from "node:zlib";
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, OPERATOR, signIn, signOut, startLoad } from "./fixtures/console";
+import { addMember, DEMO, OPERATOR, signIn, signOut, startLoad } from "./fixtures/console";
 
 const PAGES = [
   { path: "/", nav: "Overview", heading: "Demo Inc.", shot: "overview" },
@@ -67,15 +67,7 @@ test("every console page renders from the navigation, at desktop and at 375 px",
 test("members see owner-only controls disabled, with the reason", async ({ page }) => {
   const email = `member-console-${Date.now()}@example.com`;
   await signIn(page, DEMO);
-  const added = await page.evaluate(async (email) => {
-    const res = await fetch("/api/v1/members", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password: "member-password" }),
-    });
-    return res.status;
-  }, email);
-  expect(added).toBe(201);
+  await addMember(page, email, "member-password");
   await signOut(page);
   await signIn(page, { email, password: "member-password" });
   await page.goto("/billing");

@@ -4,7 +4,7 @@
 // a suspension's 402 shown as the API words it, and the notifications page listing what happened.
 // Members see the lists with the forms disabled. Screenshots at desktop and 375 px.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { DEMO, signIn, signOut } from "./fixtures/console";
+import { addMember, DEMO, signIn, signOut } from "./fixtures/console";
 
 test.describe.configure({ mode: "serial" });
 
@@ -192,7 +192,7 @@ test("owner: custom model, deployment lifecycle, quota_exceeded, fine-tuning, su
 test("members see the lists, with every form and action disabled and the reason", async ({ page }) => {
   const email = `member-deployments-${Date.now()}@example.com`;
   await signIn(page, DEMO);
-  expect((await api(page, "POST", "/api/v1/members", { email, password: "member-password" })).status).toBe(201);
+  await addMember(page, email, "member-password");
   await signOut(page);
   await signIn(page, { email, password: "member-password" });
   await page.goto("/deployments");

@@ -1,11 +1,30 @@
-// Member management input, shared by the route and the console.
+// Member and invitation input, shared by the routes and the console.
 import { z } from "zod";
 import { emailSchema, passwordSchema } from "../auth/schemas";
 
-export const addMemberSchema = z.object({
-  email: emailSchema,
-  /** Initial password for a new user (an existing user keeps theirs). */
+const roleSchema = z.enum(["owner", "member"], { error: 'role must be "owner" or "member"' });
+
+/** POST /api/v1/members: invite someone. No password: the invitee chooses their own when accepting. */
+export const inviteMemberSchema = z.strictObject(
+  { email: emailSchema, role: roleSchema.default("member") },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `${issue.keys.join(", ")}: not accepted here (the invited person sets their own password when they accept)`
+        : undefined,
+  },
+);
+export type InviteMemberInput = z.infer<typeof inviteMemberSchema>;
+
+/** PATCH /api/v1/members/{userId}. */
+export const setMemberRoleSchema = z.object({ role: roleSchema });
+
+/** POST /api/invitations/{token}/accept: a password (and a name) only when the invitee has no user yet. */
+export const acceptInvitationSchema = z.object({
   password: passwordSchema.optional(),
-  role: z.enum(["owner", "member"]).default("member"),
+  name: z.string().trim().min(1, "name must not be empty").max(80, "name must be at most 80 characters").optional(),
 });
-export type AddMemberInput = z.infer<typeof addMemberSchema>;
+export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
+
+/** POST /api/session/account: which of the user's accounts the console shows. */
+export const selectAccountSchema = z.object({ accountId: z.string({ error: "accountId is required" }).min(1).max(64) });

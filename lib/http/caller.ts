@@ -3,6 +3,7 @@ import { getToken } from "next-auth/jwt";
 import { db } from "../db";
 import type { Role } from "../db/generated/enums";
 import { authenticateApiKey } from "../keys/authenticate-api-key";
+import { ACCOUNT_COOKIE, chosenMembership } from "../accounts/user-accounts";
 import { AppError } from "./errors";
 
 export interface Caller {
@@ -45,6 +46,11 @@ function parseCookies(header: string | null): Map<string, string> {
   return cookies;
 }
 
+/** The account chosen in the console (the ACCOUNT_COOKIE), if any — still to be checked against the memberships. */
+export function chosenAccountId(req: Request): string | null {
+  return parseCookies(req.headers.get("cookie")).get(ACCOUNT_COOKIE) ?? null;
+}
+
 /** The signed-in user of a request, from next-auth's JWT cookie (works outside Next's request scope). */
 export async function sessionUser(req: Request): Promise<SessionUser | null> {
   const cookies = parseCookies(req.headers.get("cookie"));
@@ -56,15 +62,11 @@ export async function sessionUser(req: Request): Promise<SessionUser | null> {
   return user ? { userId: user.id, isOperator: user.isOperator, email: user.email } : null;
 }
 
-/** The session user's account: their first membership, owners first. */
+/** The session user's account: the one chosen in the console (cookie) if still theirs, else their first (owners first). */
 export async function callerFromSession(req: Request): Promise<Caller | null> {
   const user = await sessionUser(req);
   if (!user) return null;
-  const membership = await db().membership.findFirst({
-    where: { userId: user.userId },
-    orderBy: [{ role: "asc" }, { createdAt: "asc" }],
-    select: { accountId: true, role: true },
-  });
+  const membership = await chosenMembership(user.userId, chosenAccountId(req));
   if (!membership) return null;
   return {
     via: "session",

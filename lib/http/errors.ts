@@ -2,6 +2,7 @@
 export const ERRORS = {
   invalid_request_error: { status: 400, type: "invalid_request_error" },
   invalid_api_key: { status: 401, type: "invalid_request_error" },
+  sign_in_required: { status: 401, type: "invalid_request_error" },
   account_suspended: { status: 402, type: "account_suspended" },
   forbidden: { status: 403, type: "permission_error" },
   not_found: { status: 404, type: "invalid_request_error" },

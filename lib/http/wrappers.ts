@@ -101,6 +101,22 @@ export function withOperator(handler: Handler<SessionUser>): Route {
     );
 }
 
+/** Signed-in user routes that need no account (/api/session/*): the session cookie only. */
+export function withUser(handler: Handler<SessionUser>): Route {
+  return (req, ctx) =>
+    run(
+      req,
+      ctx,
+      async (r) => {
+        const user = await sessionUser(r);
+        if (!user) throw new AppError("sign_in_required", "Not signed in.");
+        assertSameOrigin(r);
+        return user;
+      },
+      handler,
+    );
+}
+
 /** Public routes (sign-up, health): no caller, same error handling. */
 export function withPublic(handler: Handler<null>): Route {
   return (req, ctx) => run(req, ctx, async () => null, handler);

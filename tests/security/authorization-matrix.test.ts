@@ -73,7 +73,7 @@ async function call(
   extra: Record<string, string> = {},
   given?: Record<string, string>,
 ) {
-  const want = entry.access === "gateway" && via === "session" ? 401 : expectedStatus(entry, role);
+  const want = entry.access === "gateway" && via === "session" ? 401 : expectedStatus(entry, role, via);
   if (want < 300) await entry.setup?.(w);
   const params = given ?? (await paramsFor(route, entry, want < 300));
   const headers: Record<string, string> = { host: "localhost", ...credentials(role, via), ...extra };
@@ -140,7 +140,7 @@ describe("authorization matrix", () => {
 });
 
 describe("CSRF: cookie-authenticated writes need a matching Origin", () => {
-  const writes = callable.filter((r) => isWrite(r.method) && ["member", "owner", "operator"].includes(ROUTES[r.key]!.access));
+  const writes = callable.filter((r) => isWrite(r.method) && ["member", "owner", "operator", "user"].includes(ROUTES[r.key]!.access));
 
   it("covers every session-authenticated write", () => {
     expect(writes.length).toBeGreaterThan(15);

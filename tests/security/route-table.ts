@@ -4,12 +4,14 @@
 //
 // Adding a route: add `"METHOD /path/[param]"` (the folder path, route groups left out) with
 //   access  who may call it: "public" | "member" | "owner" | "operator" | "gateway" (/v1, API key only)
+//           | "user" (any signed-in user, session cookie only: /api/session/*)
 //   ok      the status an allowed caller gets with the ids/body below (200, 201, …)
 //   params  (w) => path params naming resources of the TARGET account (w.owner) — another account's
 //           caller must then get 404, never 200. Make fresh resources with `make.*` when the route
 //           changes them (each caller gets its own). Operator routes name a throwaway account.
 //   body    (w) => a valid JSON body (writes)
 //   expect  per-role overrides of the derived expectation, only where a rule really differs
+//   expectSession  the same, for session-cookie callers only (a route that treats a signed-in visitor differently)
 //   server  the handler cannot run outside Next (next-auth): checked over HTTP by server.test.ts
 //   plain   not a §7 JSON API (health, metrics, Stripe's webhook): skip the error-shape/request-id checks
 // Derived expectations (expectedStatus below): anonymous and a revoked key → 401; "owner" routes →
@@ -24,7 +26,7 @@
 import { DEFAULT_POLICY } from "@/lib/limits";
 import { denyPendingQuotaRequests, make, type Role, type World } from "./world";
 
-export type Access = "public" | "member" | "owner" | "operator" | "gateway";
+export type Access = "public" | "member" | "owner" | "operator" | "gateway" | "user";
 
 export interface RouteEntry {
   access: Access;
@@ -37,6 +39,7 @@ export interface RouteEntry {
   /** Runs before each call (e.g. to clear a uniqueness rule between callers). */
   setup?: (w: World) => Promise<void>;
   expect?: Partial<Record<Role, number>>;
+  expectSession?: Partial<Record<Role, number>>;
   server?: string;
   /** Not a §7 JSON API (why): no error-shape or x-request-id checks. */
   plain?: string;
@@ -114,7 +117,42 @@ export const ROUTES: Record<string, RouteEntry> = {
   "GET /api/v1/invoices/[id]": { access: "member", ok: 200, params: (w) => ({ id: w.invoiceId }) },
   "POST /api/v1/invoices/[id]/pay": { access: "owner", ok: 200, params: (w) => ({ id: w.invoiceId }) },
   "GET /api/v1/members": { access: "member", ok: 200 },
-  "POST /api/v1/members": { access: "owner", ok: 201, body: () => ({ email: make.email(), password: "member-password" }) },
+  "POST /api/v1/members": { access: "owner", ok: 201, body: () => ({ email: make.email(), role: "member" }) },
+  "PATCH /api/v1/members/[userId]": {
+    access: "owner",
+    ok: 200,
+    params: async (w) => ({ userId: await make.member(w.owner.accountId) }),
+    body: () => ({ role: "owner" }),
+  },
+  "DELETE /api/v1/members/[userId]": { access: "owner", ok: 200, params: async (w) => ({ userId: await make.member(w.owner.accountId) }) },
+  "DELETE /api/v1/members/invitations/[id]": {
+    access: "owner",
+    ok: 200,
+    params: async (w) => ({ id: (await make.invitation(w.owner.accountId)).id }),
+  },
+  // The link's token is the credential: anyone holding it may read the invitation, and accept it
+  // by choosing a password (a new e-mail) — but a signed-in visitor who is not the invitee may not.
+  "GET /api/invitations/[token]": {
+    access: "public",
+    ok: 200,
+    scoped: false,
+    params: async (w) => ({ token: (await make.invitation(w.owner.accountId)).token }),
+  },
+  "POST /api/invitations/[token]/accept": {
+    access: "public",
+    ok: 201,
+    scoped: false,
+    params: async (w) => ({ token: (await make.invitation(w.owner.accountId)).token }),
+    body: () => ({ password: "invitee-password" }),
+    expectSession: { member: 403, otherOwner: 403, owner: 403, operator: 403 },
+  },
+  "GET /api/session/accounts": { access: "user", ok: 200 },
+  "POST /api/session/account": {
+    access: "user",
+    ok: 200,
+    body: (w) => ({ accountId: w.owner.accountId }),
+    expect: { otherOwner: 404, operator: 404 },
+  },
   "GET /api/v1/models": { access: "member", ok: 200 },
   "POST /api/v1/models": { access: "owner", ok: 201, body: () => ({ name: make.email().split("@")[0], kind: "model" }) },
   "DELETE /api/v1/models/[id]": {
@@ -258,6 +296,9 @@ export const PAGES: Record<string, PageEntry> = {
     expect: { member: 404, owner: 404, otherOwner: 404 },
   },
   "/notifications": { access: "member" },
+  "/members": { access: "member" },
+  // An invitation link: public; a token that matches nothing shows why, not an error page.
+  "/invite/[token]": { access: "public", params: () => ({ token: `hri_${"x".repeat(43)}` }) },
   "/quotas": { access: "member" },
   "/usage": { access: "member" },
   "/operator": { access: "operator", expect: { operator: 307 } }, // → /operator/accounts
@@ -268,9 +309,10 @@ export const PAGES: Record<string, PageEntry> = {
 };
 
 /** What a caller in `role` must get (API routes). */
-export function expectedStatus(entry: RouteEntry, role: Role): number {
+export function expectedStatus(entry: RouteEntry, role: Role, via: "api_key" | "session" | "none" = "none"): number {
+  if (entry.access === "user" && via === "api_key") return 401; // session routes take no API key
   const scoped = entry.scoped ?? (entry.params !== undefined && entry.access !== "operator");
-  const override = entry.expect?.[role];
+  const override = (via === "session" ? entry.expectSession?.[role] : undefined) ?? entry.expect?.[role];
   if (override !== undefined) return override;
   if (entry.access === "public") return entry.ok;
   if (role === "anonymous" || role === "revokedKey") return 401;
@@ -278,6 +320,8 @@ export function expectedStatus(entry: RouteEntry, role: Role): number {
     case "operator":
       return role === "operator" ? entry.ok : 403;
     case "gateway":
+      return entry.ok;
+    case "user":
       return entry.ok;
     case "owner":
       if (role === "member") return 403;

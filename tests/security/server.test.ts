@@ -60,12 +60,17 @@ beforeAll(async () => {
   await signUp(`other-${run}@example.test`, "Other");
   jars.set("owner", await login(`owner-${run}@example.test`));
   jars.set("otherOwner", await login(`other-${run}@example.test`));
-  const member = await api("/api/v1/members", {
+  const invited = await api("/api/v1/members", {
     method: "POST",
     jar: jars.get("owner"),
-    body: JSON.stringify({ email: `member-${run}@example.test`, password: PASSWORD }),
+    body: JSON.stringify({ email: `member-${run}@example.test` }),
   });
-  expect(member.status, member.text).toBe(201);
+  expect(invited.status, invited.text).toBe(201);
+  const accepted = await api(`${new URL(invited.body.acceptUrl).pathname.replace("/invite/", "/api/invitations/")}/accept`, {
+    method: "POST",
+    body: JSON.stringify({ password: PASSWORD }),
+  });
+  expect(accepted.status, accepted.text).toBe(201);
   jars.set("member", await login(`member-${run}@example.test`));
   jars.set("operator", await login("operator@headroom.local", DEMO_PASSWORD));
   const deployment = await api("/api/v1/deployments", {

@@ -21,6 +21,7 @@ import { grantCredits } from "@/lib/billing/grant-credits";
 import { ensureStripeCustomer } from "@/lib/payments/customers";
 import { upsertPurchasePayment } from "@/lib/payments/payment-rows";
 import { stripe } from "@/lib/payments/stripe-client";
+import { inviteMember } from "@/lib/accounts/invite-member";
 import { addMemberFixture, createAccountFixture, seedModelsFixture, type AccountFixture } from "../helpers/fixtures";
 import { at2030, chargeUsage } from "../integration/billing/helpers";
 
@@ -102,6 +103,16 @@ export async function sessionCookie(userId: string, secret = SESSION_SECRET): Pr
 
 /** Resource factories (fresh per call, so mutating routes never disturb one another). */
 export const make = {
+  /** A member of the account (its user id). */
+  async member(accountId: string): Promise<string> {
+    return (await addMemberFixture(accountId)).userId;
+  },
+  /** A pending invitation of the account for a new e-mail: its id and its link's token. */
+  async invitation(accountId: string): Promise<{ id: string; token: string }> {
+    const r = await inviteMember(accountId, { email: `invitee-${unique()}@example.test`, role: "member" }, null);
+    if (!r.ok) throw new Error(`invitation fixture: ${JSON.stringify(r)}`);
+    return { id: r.invitation.id, token: r.token };
+  },
   async deployment(accountId: string): Promise<string> {
     const r = await createDeployment(accountId, { model: "hr-small-8b", gpuType: "A100", gpuCount: 1 }, null);
     if (!r.ok) throw new Error(`deployment fixture: ${JSON.stringify(r)}`);

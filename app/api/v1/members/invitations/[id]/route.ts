@@ -1,0 +1,15 @@
+// DELETE /api/v1/members/invitations/{id} — an owner withdraws a pending invitation; its link stops working.
+import { revokeInvitation } from "@/lib/accounts/revoke-invitation";
+import { AppError } from "@/lib/http/errors";
+import { json } from "@/lib/http/json";
+import { withAccount } from "@/lib/http/wrappers";
+
+export const DELETE = withAccount(
+  async ({ params, caller }) => {
+    if (!(await revokeInvitation(caller.accountId, params.id ?? "", caller.userId))) {
+      throw new AppError("not_found", "No pending invitation with this id in this account.");
+    }
+    return json({ id: params.id, revoked: true });
+  },
+  { role: "owner" },
+);
