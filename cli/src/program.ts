@@ -8,6 +8,7 @@ import { registerApiKeys } from "./commands/api-keys";
 import { registerAuth } from "./commands/auth";
 import { registerBilling } from "./commands/billing";
 import { registerDeployments } from "./commands/deployments";
+import { registerMembers } from "./commands/members";
 import { registerQuotas } from "./commands/quotas";
 import { registerSimulateLimits } from "./commands/simulate-limits";
 import { registerUsage } from "./commands/usage";
@@ -66,11 +67,13 @@ export function buildProgram(): Command {
 
   registerAuth(program);
 
-  const list = verb(program, "list", "List resources: quotas, invoices, api-keys, deployments, quota-requests.");
+  const list = verb(program, "list", "List resources: quotas, invoices, api-keys, deployments, quota-requests, members.");
   const get = verb(program, "get", "Show one resource: account, invoice.");
   const update = verb(program, "update", "Change a setting: quota (your monthly spend limit).");
   const create = verb(program, "create", "Create a resource: api-key.");
-  const revoke = verb(program, "revoke", "Revoke a resource: api-key.");
+  const revoke = verb(program, "revoke", "Revoke a resource: api-key, invitation.");
+  const invite = verb(program, "invite", "Invite: member (prints the invitation link).");
+  const remove = verb(program, "remove", "Remove: member (from the account).");
   const pay = verb(program, "pay", "Pay: invoice (prints the hosted payment page's URL).");
   const buy = verb(program, "buy", "Buy: credits (prints the checkout URL).");
   const request = verb(program, "request", "Ask the operators: quota (an increase).");
@@ -80,11 +83,12 @@ export function buildProgram(): Command {
   registerBilling({ list, get, pay, buy });
   registerApiKeys({ list, create, revoke });
   registerDeployments(list);
+  registerMembers({ list, invite, revoke, remove });
   registerUsage(program);
   registerSimulateLimits(program);
 
   // A verb's help shows the first example of each of its nouns.
-  for (const group of [list, get, update, create, revoke, pay, buy, request]) {
+  for (const group of [list, get, update, create, revoke, invite, remove, pay, buy, request]) {
     withExamples(
       group,
       group.commands.flatMap((c) => examplesOf(c).slice(0, 1)),

@@ -162,6 +162,31 @@ describe("account and API keys", () => {
   });
 });
 
+describe("members", () => {
+  it("invite member prints the link once; list members shows it pending; revoke invitation kills the link", async (ctx) => {
+    if (!(await app.serves("GET", "/api/invitations/hri_x"))) return ctx.skip();
+    const email = `cli-invitee-${Date.now()}@example.test`;
+    const invited = await headroom(["invite", "member", "--email", email]);
+    expect(invited.code).toBe(0);
+    const link = invited.stdout.trim();
+    expect(link).toMatch(/\/invite\/hri_[A-Za-z0-9_-]{43}$/);
+    expect(invited.stderr).toContain(`Send this link to ${email}`);
+    const listed = await headroom(["list", "members"]);
+    expect(listed.stdout).toMatch(/^USER ID\s+E-MAIL\s+ROLE\s+SINCE$/m);
+    expect(listed.stdout).toMatch(/demo@headroom\.local( \(you\))?\s+owner/);
+    const row = listed.stdout.split("\n").find((l) => l.includes(email));
+    expect(row).toBeDefined();
+    expect(listed.stdout).not.toContain(link.split("/").pop());
+    const id = row!.trim().split(/\s+/)[0]!;
+    const revoked = await headroom(["revoke", "invitation", id]);
+    expect(revoked.stdout).toBe(`Revoked invitation ${id}.\n`);
+    expect((await fetch(`${app.url}/api/invitations/${link.split("/").pop()}`)).status).toBe(404);
+    const bad = await headroom(["invite", "member", "--email", "not-an-address"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--email: email is not a valid address");
+  });
+});
+
 describe("commands on other slices' routes (skipped when this build does not serve them)", () => {
   it("rate-limits", async (ctx) => {
     if (!(await app.serves("GET", "/api/v1/rate-limits"))) return ctx.skip();
