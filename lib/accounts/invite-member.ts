@@ -8,8 +8,11 @@ import { newInvitationToken, invitationTokenHash } from "./invitation-token";
 import { INVITATION_ROW, INVITATION_TTL_MS, invitationViews, type InvitationView } from "./invitations";
 import type { InviteMemberInput } from "./schemas";
 
+/** Invitations an account may send per hour: each can be an e-mail to any address, so an account must not become a spam relay. */
+export const INVITATIONS_PER_HOUR = 20;
+
 export type InviteMemberResult =
-  { ok: true; invitation: InvitationView; token: string } | { ok: false; reason: "already_member"; message: string };
+  { ok: true; invitation: InvitationView; token: string } | { ok: false; reason: "already_member" | "too_many"; message: string };
 
 export async function inviteMember(
   accountId: string,
@@ -21,7 +24,9 @@ export async function inviteMember(
   const row = await inTransaction(async (tx) => {
     await lockAccount(tx, accountId); // serialises with membership changes of the account
     const member = await tx.membership.findFirst({ where: { accountId, user: { email: input.email } }, select: { id: true } });
-    if (member) return null;
+    if (member) return "already_member" as const;
+    const recent = await tx.invitation.count({ where: { accountId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+    if (recent >= INVITATIONS_PER_HOUR) return "too_many" as const;
     await tx.invitation.updateMany({
       where: { accountId, email: input.email, acceptedAt: null, revokedAt: null },
       data: { revokedAt: now },
@@ -43,7 +48,14 @@ export async function inviteMember(
     });
     return created;
   });
-  if (!row) return { ok: false, reason: "already_member", message: `email: ${input.email} is already a member of this account` };
+  if (row === "already_member") return { ok: false, reason: row, message: `email: ${input.email} is already a member of this account` };
+  if (row === "too_many") {
+    return {
+      ok: false,
+      reason: row,
+      message: `This account has sent ${INVITATIONS_PER_HOUR} invitations in the last hour; try again later.`,
+    };
+  }
   const [invitation] = await invitationViews([row]);
   return { ok: true, invitation: invitation!, token };
 }

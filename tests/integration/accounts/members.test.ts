@@ -9,7 +9,7 @@ import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
 import { signUp } from "@/lib/auth/sign-up";
 import { setMailer, type EmailMessage } from "@/lib/alerts/mailer";
-import { inviteMember } from "@/lib/accounts/invite-member";
+import { INVITATIONS_PER_HOUR, inviteMember } from "@/lib/accounts/invite-member";
 import { setMemberRole } from "@/lib/accounts/change-membership";
 import { authenticateApiKey } from "@/lib/keys/authenticate-api-key";
 import { createApiKey } from "@/lib/keys/create-api-key";
@@ -94,6 +94,15 @@ describe("inviting", () => {
     expect(link.status).toBe(200);
     expect(link.body).toMatchObject({ email: who, role: "owner", userExists: false, accountName: "Fixture Co" });
     expect((await callRoute(membersRoute.GET, { apiKey: acct.apiKey })).body.invitations).toHaveLength(1);
+  });
+
+  it(`sends at most ${INVITATIONS_PER_HOUR} invitations an hour per account (each may be an e-mail)`, async () => {
+    const acct = await createAccountFixture();
+    for (let i = 0; i < INVITATIONS_PER_HOUR; i++) expect((await invite(acct.apiKey, { email: email() })).status).toBe(201);
+    const over = await invite(acct.apiKey, { email: email() });
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe("too_many_attempts");
+    expect(await db().invitation.count({ where: { accountId: acct.accountId } })).toBe(INVITATIONS_PER_HOUR);
   });
 
   it("e-mails the link when SMTP is configured", async () => {

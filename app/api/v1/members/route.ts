@@ -15,6 +15,7 @@ export const POST = withAccount(
   async ({ req, caller }) => {
     const input = await readJson(req, inviteMemberSchema);
     const result = await inviteMember(caller.accountId, input, caller.userId);
+    if (!result.ok && result.reason === "too_many") throw new AppError("too_many_attempts", result.message);
     if (!result.ok) throw new AppError("conflict", result.message, { param: "email" });
     const acceptUrl = new URL(`/invite/${result.token}`, consoleBaseUrl(req, env().NEXTAUTH_URL)).toString();
     const emailed = await sendInvitationEmail(caller.accountId, result.invitation, acceptUrl);
