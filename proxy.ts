@@ -5,5 +5,6 @@ import { withAuth } from "next-auth/middleware";
 export default withAuth({ pages: { signIn: "/signin" } });
 
 export const config = {
-  matcher: ["/((?!api/|v1/|signin|signup|_next/|favicon.ico).*)"],
+  // /invite/{token} is public: the invitee may not have a sign-in yet (the page checks the session itself).
+  matcher: ["/((?!api/|v1/|signin|signup|invite/|_next/|favicon.ico).*)"],
 };

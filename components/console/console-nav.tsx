@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { AccountSwitcher } from "./account-switcher";
 
 export const LINKS = [
   { href: "/", label: "Overview" },
@@ -12,6 +13,7 @@ export const LINKS = [
   { href: "/invoices", label: "Invoices" },
   { href: "/quotas", label: "Quotas" },
   { href: "/api-keys", label: "API keys" },
+  { href: "/members", label: "Members" },
   { href: "/deployments", label: "Deployments" },
   { href: "/notifications", label: "Notifications" },
 ] as const;
@@ -64,9 +66,14 @@ export function ConsoleNav({
             head<span className="text-indigo-600">room</span>
           </Link>
           <div className="min-w-0 text-right text-xs text-slate-500 md:mt-4 md:text-left">
-            <p className="truncate font-medium text-slate-800" data-testid="account-name">
-              {accountName}
-            </p>
+            {/* The operator console's title is not an account: nothing to switch there. */}
+            {role === "operator" ? (
+              <p className="truncate font-medium text-slate-800" data-testid="account-name">
+                {accountName}
+              </p>
+            ) : (
+              <AccountSwitcher accountName={accountName} />
+            )}
             <p className="truncate">
               {email} · <span data-testid="role">{role}</span>
             </p>
