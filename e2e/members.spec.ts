@@ -119,6 +119,23 @@ test("invite a new e-mail: the link is shown once, the invitee chooses a passwor
   await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
   await noHorizontalScroll(page);
   await page.screenshot({ path: testInfo.outputPath("members-390.png"), fullPage: true });
+
+  // The owner makes them an owner, then a member again, then removes them — each after confirming.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const dialog = page.getByRole("dialog");
+  await row.getByRole("button", { name: "Make Ivy Invitee an owner" }).click();
+  await dialog.getByRole("button", { name: "Make owner" }).click();
+  await expect(row.getByTestId("member-role")).toHaveText("owner");
+  await row.getByRole("button", { name: "Make Ivy Invitee a member" }).click();
+  await dialog.getByRole("button", { name: "Make member" }).click();
+  await expect(row.getByTestId("member-role")).toHaveText("member");
+  await row.getByRole("button", { name: "Remove Ivy Invitee" }).click();
+  await expect(dialog).toContainText("the API keys they created are revoked");
+  await dialog.getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId(`member-${email}`)).toHaveCount(0);
+  // The API agrees: they are no longer a member.
+  const api = await page.evaluate(async () => (await (await fetch("/api/v1/members")).json()) as { members: { email: string }[] });
+  expect(api.members.map((m) => m.email)).not.toContain(email);
 });
 
 test("the owner revokes a pending invitation, and its link then says it is not valid", async ({ page, browser }, testInfo) => {
