@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { emailSchema } from "@/lib/auth/schemas";
+import { safeCallbackUrl } from "./callback-url";
 
 export function SignInForm() {
   const router = useRouter();
@@ -31,8 +32,7 @@ export function SignInForm() {
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong e-mail or password.");
       return;
     }
-    const next = params.get("callbackUrl");
-    router.push(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    router.push(safeCallbackUrl(params.get("callbackUrl"), window.location.origin));
     router.refresh();
   }
 
