@@ -11,7 +11,7 @@ import { setupTestDatabase } from "../helpers/test-db";
 import { discoverRoutes, fillPattern, type DiscoveredRoute } from "./discover";
 import { hostileBody, hostileContentType, HOSTILE_NUMBERS, HOSTILE_STRINGS, leak, Pairs, PROTO_KEYS, Raw, toJsonText } from "./hostile";
 import { ROUTES, type RouteEntry } from "./route-table";
-import { buildWorld, SESSION_SECRET, type World } from "./world";
+import { buildWorld, SESSION_SECRET, sessionCookie, type World } from "./world";
 
 process.env.NEXTAUTH_SECRET = SESSION_SECRET;
 setupTestDatabase();
@@ -25,10 +25,13 @@ const getRoutes = routes.filter((r) => r.method === "GET");
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 15);
 
 let w: World;
+/** The owner's browser session, for the routes that take no API key (/api/session/*). */
+let ownerCookie = "";
 const params = new Map<string, Record<string, string>>();
 afterAll(() => w?.close());
 beforeAll(async () => {
   w = await buildWorld();
+  ownerCookie = await sessionCookie(w.owner.ownerId);
   for (const r of routes) params.set(r.key, (await ROUTES[r.key]!.params?.(w)) ?? {});
 }, 60_000);
 
@@ -48,7 +51,8 @@ async function send(
   const p = params.get(route.key)!;
   const headers: Record<string, string> = { ...opts.headers };
   const key = keyFor(entry);
-  if (key) headers.authorization = `Bearer ${key}`;
+  if (entry.access === "user") Object.assign(headers, { cookie: ownerCookie, origin: "http://localhost", host: "localhost" });
+  else if (key) headers.authorization = `Bearer ${key}`;
   if (opts.contentType !== undefined && opts.contentType !== "") headers["content-type"] = opts.contentType;
   const init: RequestInit & { duplex?: string } = { method: route.method, headers, body: opts.body ?? undefined };
   if (opts.body instanceof ReadableStream) init.duplex = "half";
