@@ -133,6 +133,10 @@ test("invite a new e-mail: the link is shown once, the invitee chooses a passwor
   await expect(dialog).toContainText("the API keys they created are revoked");
   await dialog.getByRole("button", { name: "Remove" }).click();
   await expect(page.getByTestId(`member-${email}`)).toHaveCount(0);
+  // The owner was told of both, on the notifications page.
+  await page.goto("/notifications");
+  await expect(page.getByTestId("notification-member_joined").filter({ hasText: email }).first()).toContainText("Member joined");
+  await expect(page.getByTestId("notification-member_left").filter({ hasText: email }).first()).toContainText("was removed");
   // The API agrees: they are no longer a member.
   const api = await page.evaluate(async () => (await (await fetch("/api/v1/members")).json()) as { members: { email: string }[] });
   expect(api.members.map((m) => m.email)).not.toContain(email);

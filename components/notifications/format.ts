@@ -15,6 +15,8 @@ export const NOTIFICATION_KIND: Record<string, { label: string; tone: BadgeTone;
   auto_top_up_failed: { label: "Auto top-up failed", tone: "danger" },
   quota_request_approved: { label: "Quota approved", tone: "success" },
   quota_request_denied: { label: "Quota denied", tone: "neutral" },
+  member_joined: { label: "Member joined", tone: "info" },
+  member_left: { label: "Member left", tone: "neutral" },
 };
 
 /** A kind's label and tone; unknown kinds read as words ("some_event" → "Some event"). */

@@ -5,6 +5,7 @@
 import { inTransaction } from "../db";
 import type { Role } from "../db/generated/enums";
 import { hashPassword } from "../auth/password";
+import { notify } from "../alerts/notify";
 import { findInvitation } from "./invitations";
 import type { AcceptInvitationInput } from "./schemas";
 
@@ -73,6 +74,14 @@ export async function acceptInvitation(
         action: "member.joined",
         detail: { invitationId: found.id, role: membership.role },
       },
+    });
+    // The owners hear of it (console, and e-mail when SMTP is configured): someone new can see the account.
+    await notify(tx, {
+      accountId: found.accountId,
+      kind: "member_joined",
+      title: `${found.email} joined as ${membership.role === "owner" ? "an owner" : "a member"}`,
+      body: `${found.email} accepted the invitation${found.invitedBy ? ` from ${found.invitedBy}` : ""} and now has access to ${found.accountName}.`,
+      dedupeKey: `member_joined:${found.id}`,
     });
     return { ok: true, accountId: found.accountId, role: membership.role, userId, created };
   }).catch((err: unknown): AcceptInvitationResult => {

@@ -6,6 +6,7 @@ import { inTransaction } from "../db";
 import type { Role } from "../db/generated/enums";
 import { lockAccount, type Tx } from "../billing/lock-account";
 import { forgetApiKeyCache } from "../keys/authenticate-api-key";
+import { notify } from "../alerts/notify";
 
 export type MembershipChange =
   { ok: true; role: Role | null; revokedKeys: number } | { ok: false; reason: "not_member" | "last_owner"; message: string };
@@ -43,13 +44,26 @@ export async function removeMember(accountId: string, userId: string, actorId: s
     }
     await tx.membership.delete({ where: { userId_accountId: { userId, accountId } } });
     const keys = await tx.apiKey.updateMany({ where: { accountId, createdBy: userId, revokedAt: null }, data: { revokedAt: now } });
+    const left = actorId === userId;
     await tx.auditLog.create({
       data: {
         accountId,
         actorId,
-        action: actorId === userId ? "member.left" : "member.removed",
+        action: left ? "member.left" : "member.removed",
         detail: { userId, role: current.role, revokedKeys: keys.count },
       },
+    });
+    const person = (await tx.user.findUnique({ where: { id: userId }, select: { email: true } }))?.email ?? "A member";
+    const revoked =
+      keys.count > 0
+        ? ` ${keys.count} API key${keys.count === 1 ? "" : "s"} they created ${keys.count === 1 ? "was" : "were"} revoked.`
+        : "";
+    await notify(tx, {
+      accountId,
+      kind: "member_left",
+      title: left ? `${person} left the account` : `${person} was removed from the account`,
+      body: `${person} (${current.role}) no longer has access to this account.${revoked}`,
+      dedupeKey: `member_left:${accountId}:${userId}:${now.toISOString()}`,
     });
     return { ok: true, role: null, revokedKeys: keys.count };
   });

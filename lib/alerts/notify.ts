@@ -15,7 +15,9 @@ export type NotificationKind =
   | "invoice_paid"
   | "invoice_failed"
   | "auto_top_up"
-  | "auto_top_up_failed";
+  | "auto_top_up_failed"
+  | "member_joined"
+  | "member_left";
 
 export interface NewNotification {
   accountId: string;

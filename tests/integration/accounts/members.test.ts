@@ -140,6 +140,12 @@ describe("accepting", () => {
         role: "member",
       },
     );
+    // The owners hear of it, once.
+    const joinedNotes = await db().notification.findMany({
+      where: { accountId: acct.accountId, kind: "member_joined" },
+      select: { title: true },
+    });
+    expect(joinedNotes).toEqual([{ title: `${who} joined as a member` }]);
     const reused = await accept(token, { password: "another-password" });
     expect(reused.status).toBe(404);
     expect(reused.body.error.message).toMatch(/already been accepted/);
@@ -255,6 +261,15 @@ describe("roles and removal", () => {
     expect(await authenticateApiKey(acct.apiKey)).not.toBeNull();
     const left = await callRoute(memberRoute.DELETE, { method: "DELETE", apiKey: b.apiKey, params: { userId: b.userId } });
     expect(left.status).toBe(200);
+    const departures = await db().notification.findMany({
+      where: { accountId: acct.accountId, kind: "member_left" },
+      orderBy: { createdAt: "asc" },
+      select: { title: true, body: true },
+    });
+    expect(departures).toHaveLength(2);
+    expect(departures[0]!.title).toMatch(/was removed from the account$/);
+    expect(departures[0]!.body).toMatch(/2 API keys they created were revoked\.$/);
+    expect(departures[1]!.title).toMatch(/left the account$/);
     const lastOwner = await callRoute(memberRoute.DELETE, { method: "DELETE", apiKey: acct.apiKey, params: { userId: acct.ownerId } });
     expect(lastOwner.status).toBe(409);
     expect(
