@@ -16,16 +16,7 @@ import { errorsFromApi, type FormErrors } from "@/components/console/form-errors
 import { ROLE_LABEL, ROLE_SUMMARY, expiresIn, signInToAccept } from "./format";
 import { useAcceptInvitation } from "./hooks/use-accept-invitation";
 import { useReopenConsole } from "./hooks/use-accounts";
-import type { Role } from "./hooks/use-members";
-
-export interface InvitationOffer {
-  accountName: string;
-  email: string;
-  role: Role;
-  invitedBy: string | null;
-  expiresAt: string;
-  userExists: boolean;
-}
+import type { InvitationOffer } from "@/lib/accounts/invitations";
 
 const LINK_BUTTON =
   "inline-flex w-full items-center justify-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";

@@ -60,6 +60,27 @@ export type InvitationLookup =
     }
   | { ok: false; message: string };
 
+/** What a link offers its holder (GET /api/invitations/{token} and the invitation page). */
+export interface InvitationOffer {
+  accountName: string;
+  email: string;
+  role: Role;
+  invitedBy: string | null;
+  expiresAt: string;
+  userExists: boolean;
+}
+
+export function invitationOffer(found: Extract<InvitationLookup, { ok: true }>): InvitationOffer {
+  return {
+    accountName: found.accountName,
+    email: found.email,
+    role: found.role,
+    invitedBy: found.invitedBy,
+    expiresAt: found.expiresAt.toISOString(),
+    userExists: found.userExists,
+  };
+}
+
 const NOT_VALID = "This invitation link is not valid: it was revoked, replaced by a newer one, or never existed.";
 
 /** The invitation behind a link, if it can still be accepted; otherwise why not, in words for its holder. */

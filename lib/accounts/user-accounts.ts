@@ -7,6 +7,9 @@ import type { Role } from "../db/generated/enums";
 /** Cookie naming the account the console shows (an account id; checked against the memberships on every request). */
 export const ACCOUNT_COOKIE = "headroom-account";
 
+/** A user's default account: owned before joined, then the oldest membership. */
+const DEFAULT_FIRST = [{ role: "asc" as const }, { createdAt: "asc" as const }];
+
 export interface UserAccount {
   accountId: string;
   name: string;
@@ -17,7 +20,7 @@ export interface UserAccount {
 export async function userAccounts(userId: string): Promise<UserAccount[]> {
   const rows = await db().membership.findMany({
     where: { userId },
-    orderBy: [{ role: "asc" }, { createdAt: "asc" }],
+    orderBy: DEFAULT_FIRST,
     select: { accountId: true, role: true, account: { select: { name: true } } },
   });
   return rows.map((m) => ({ accountId: m.accountId, name: m.account.name, role: m.role }));
@@ -32,11 +35,12 @@ export async function chosenMembership(userId: string, chosen: string | null): P
     });
     if (m) return m;
   }
-  return db().membership.findFirst({
-    where: { userId },
-    orderBy: [{ role: "asc" }, { createdAt: "asc" }],
-    select: { accountId: true, role: true },
-  });
+  return db().membership.findFirst({ where: { userId }, orderBy: DEFAULT_FIRST, select: { accountId: true, role: true } });
+}
+
+/** Of the user's accounts (userAccounts' order), the one the console shows — what chosenMembership picks. */
+export function currentAccount(accounts: UserAccount[], chosen: string | null): UserAccount | null {
+  return accounts.find((a) => a.accountId === chosen) ?? accounts[0] ?? null;
 }
 
 /** `Set-Cookie` for the chosen account (a year; HttpOnly — only the server reads it). */

@@ -3,26 +3,13 @@
 // /api/v1/members/invitations/{id}. An invitation's link is in the POST answer only.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/console/api";
+import type { InvitationView } from "@/lib/accounts/invitations";
+import type { MemberView } from "@/lib/accounts/list-members";
 
-export type Role = "owner" | "member";
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  since: string;
-  you: boolean;
-}
-
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  invitedBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-}
+// The API's own shapes (type-only imports: nothing of lib/ reaches the browser bundle).
+export type Role = MemberView["role"];
+export type Member = MemberView;
+export type Invitation = InvitationView;
 
 export interface MembersData {
   members: Member[];

@@ -3,7 +3,7 @@
 // sign out of another user). Public: the invitee may have no sign-in yet.
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { findInvitation } from "@/lib/accounts/invitations";
+import { findInvitation, invitationOffer } from "@/lib/accounts/invitations";
 import { sessionUser } from "@/lib/http/caller";
 import { InviteAccept, InviteInvalid } from "@/components/members/invite-accept";
 
@@ -16,18 +16,5 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const req = new Request("http://invite.local/", { headers: { cookie: h.get("cookie") ?? "" } });
   const [found, visitor] = await Promise.all([findInvitation(token), sessionUser(req)]);
   if (!found.ok) return <InviteInvalid message={found.message} signedIn={visitor !== null} />;
-  return (
-    <InviteAccept
-      token={token}
-      invitation={{
-        accountName: found.accountName,
-        email: found.email,
-        role: found.role,
-        invitedBy: found.invitedBy,
-        expiresAt: found.expiresAt.toISOString(),
-        userExists: found.userExists,
-      }}
-      visitorEmail={visitor?.email ?? null}
-    />
-  );
+  return <InviteAccept token={token} invitation={invitationOffer(found)} visitorEmail={visitor?.email ?? null} />;
 }

@@ -1,5 +1,5 @@
 // GET /api/invitations/{token} — what an invitation link offers, for the person holding it.
-import { findInvitation } from "@/lib/accounts/invitations";
+import { findInvitation, invitationOffer } from "@/lib/accounts/invitations";
 import { AppError } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { withPublic } from "@/lib/http/wrappers";
@@ -7,12 +7,5 @@ import { withPublic } from "@/lib/http/wrappers";
 export const GET = withPublic(async ({ params }) => {
   const found = await findInvitation(params.token ?? "");
   if (!found.ok) throw new AppError("not_found", found.message);
-  return json({
-    accountName: found.accountName,
-    email: found.email,
-    role: found.role,
-    invitedBy: found.invitedBy,
-    expiresAt: found.expiresAt.toISOString(),
-    userExists: found.userExists,
-  });
+  return json(invitationOffer(found));
 });
