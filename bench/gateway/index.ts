@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { load, CHAT_BODY, type LoadResult } from "./load";
+import { load, CHAT_BODY, CONVERSATION_BODY, type LoadResult } from "./load";
 import { pacedInChild } from "./paced";
 import { describeCpu, sampleCpu } from "./cpu";
 
@@ -18,7 +18,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const pgServer = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const KEY = "hr_benchBenchBenchBenchBenchBenchBenchBench";
-const BODY = CHAT_BODY.replace("hr-small-8b", "bench-8b");
+const BODY = (process.env.BENCH_PROMPT === "conversation" ? CONVERSATION_BODY : CHAT_BODY).replace("hr-small-8b", "bench-8b");
 
 function child(cmd: string, args: string[], env: Record<string, string>, cwd = root): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
@@ -95,9 +95,9 @@ const fixedRate = Number(process.env.BENCH_RATE ?? 0);
 // (a) bare Node
 if (!only) {
   const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-node.ts"], {});
-  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
+  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
-  const run = await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds });
+  const run = await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds, body: BODY });
   results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
   await stop(proc);
 }
@@ -115,9 +115,9 @@ if (!only) {
   }
   const port = 3900 + Math.floor(Math.random() * 50);
   const { proc } = await child("npx", ["next", "start", dir, "-p", String(port)], {});
-  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2 });
+  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
-  const run = await load("(b) bare Next route handler", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds });
+  const run = await load("(b) bare Next route handler", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds, body: BODY });
   results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
   await stop(proc);
 }

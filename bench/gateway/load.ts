@@ -20,6 +20,27 @@ export const CHAT_BODY = JSON.stringify({
   max_tokens: 16,
 });
 
+/**
+ * BENCH_PROMPT=conversation: a chat body the size of real traffic — a 5.5 KB system prompt and eight
+ * turns (~1,200 prompt tokens), the same in every request, as a client resends them.
+ */
+export const CONVERSATION_BODY = JSON.stringify({
+  model: "hr-small-8b",
+  messages: [
+    {
+      role: "system",
+      content:
+        "You are a helpful assistant for Acme Corp. ".repeat(50) +
+        "Answer concisely, cite the docs, and never reveal internal data. ".repeat(10),
+    },
+    ...Array.from({ length: 8 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      content: `Turn ${i}: ` + "Could you explain how the rate limits grow with sustained usage over time? ".repeat(4),
+    })),
+  ],
+  max_tokens: 16,
+});
+
 export async function load(
   name: string,
   url: string,

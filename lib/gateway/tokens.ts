@@ -1,6 +1,6 @@
 // Prompt token counting with a real BPE tokenizer (o200k_base, gpt-tokenizer), the way OpenAI
 // counts chat prompts: each message's content and name, plus a fixed overhead per message and
-// per reply.
+// per reply. Counts of message texts are cached (TokenCountCache below).
 import { countTokens } from "gpt-tokenizer";
 import type { ChatCompletionRequest, CompletionRequest } from "./schemas";
 
@@ -36,6 +36,68 @@ export function countTextTokens(text: string): number {
   return total + countTokens(text.slice(last));
 }
 
+/**
+ * Token counts of recently seen texts. Chat clients send the same system prompt with every call and
+ * resend the whole conversation each turn, and BPE costs ~30 ns per character on the request thread:
+ * a 5.5 KB prompt took 175 µs, twice the rest of the gateway's work for a request. Only texts of at
+ * least `minChars` are kept (shorter ones cost less to count than to keep), none over an eighth of
+ * the budget, and at most `maxChars` characters per generation: when the current generation is
+ * full the previous one is dropped, and a text found there moves to the current one — so what is
+ * in use stays, and at most twice `maxChars` characters are held.
+ */
+export class TokenCountCache {
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+  private currentChars = 0;
+  private previousChars = 0;
+  private readonly maxChars: number;
+  private readonly minChars: number;
+
+  constructor(opts: { maxChars: number; minChars: number }) {
+    this.maxChars = opts.maxChars;
+    this.minChars = opts.minChars;
+  }
+
+  /** Characters held by both generations. */
+  get heldChars(): number {
+    return this.currentChars + this.previousChars;
+  }
+
+  count(text: string, counter: (text: string) => number): number {
+    if (text.length < this.minChars || text.length > this.maxChars / 8) return counter(text);
+    const hit = this.current.get(text);
+    if (hit !== undefined) return hit;
+    const n = this.previous.get(text) ?? counter(text);
+    if (this.currentChars + text.length > this.maxChars) {
+      this.previous = this.current;
+      this.previousChars = this.currentChars;
+      this.current = new Map();
+      this.currentChars = 0;
+    }
+    this.current.set(text, n);
+    this.currentChars += text.length;
+    return n;
+  }
+}
+
+/** 2M characters a generation (2–8 MB of strings): a few hundred distinct system prompts and conversations. */
+const cache = new TokenCountCache({ maxChars: 2_000_000, minChars: 32 });
+/** Roles are a handful of fixed words. */
+const roleTokens = new Map<string, number>();
+
+function countMessageText(text: string): number {
+  return cache.count(text, countTextTokens);
+}
+
+function countRole(role: string): number {
+  let n = roleTokens.get(role);
+  if (n === undefined) {
+    n = countTokens(role);
+    if (roleTokens.size < 16) roleTokens.set(role, n);
+  }
+  return n;
+}
+
 function contentText(content: ChatCompletionRequest["messages"][number]["content"]): string {
   if (typeof content === "string") return content;
   if (!content) return "";
@@ -45,14 +107,14 @@ function contentText(content: ChatCompletionRequest["messages"][number]["content
 export function countChatPromptTokens(messages: ChatCompletionRequest["messages"]): number {
   let total = PER_REPLY;
   for (const m of messages) {
-    total += PER_MESSAGE + countTokens(m.role) + countTextTokens(contentText(m.content));
+    total += PER_MESSAGE + countRole(m.role) + countMessageText(contentText(m.content));
     if (m.name) total += 1 + countTextTokens(m.name);
   }
   return total;
 }
 
 export function countCompletionPromptTokens(prompt: CompletionRequest["prompt"]): number {
-  return countTextTokens(typeof prompt === "string" ? prompt : prompt.join(""));
+  return countMessageText(typeof prompt === "string" ? prompt : prompt.join(""));
 }
 
 export function chatPromptText(messages: ChatCompletionRequest["messages"]): string {
