@@ -6,7 +6,7 @@ import { AppError } from "../http/errors";
 import type { CatalogModel } from "./catalog";
 import type { ChoiceResult } from "./openai-shapes";
 import type { InferenceKind } from "./schemas";
-import { finishReason, paced, simulatedAnswer, sleep, type SimulatedSpeed } from "./simulated-model";
+import { finishReason, paced, promptHash, simulatedAnswer, sleep, type SimulatedSpeed } from "./simulated-model";
 
 export type GenerationEvent =
   | { type: "delta"; index: number; text: string; tokens: number }
@@ -77,7 +77,8 @@ export class SimulatedBackend implements Backend {
 
   private answers(input: GenerationInput): string[][] {
     const seed = typeof input.body.seed === "number" ? input.body.seed : 0;
-    return Array.from({ length: input.n }, (_, index) => simulatedAnswer(input.prompt, index, input.maxTokens, seed));
+    const prompt = promptHash(input.prompt);
+    return Array.from({ length: input.n }, (_, index) => simulatedAnswer(prompt, index, input.maxTokens, seed));
   }
 
   async *generate(input: GenerationInput): AsyncGenerator<GenerationEvent> {

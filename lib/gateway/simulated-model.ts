@@ -1,6 +1,7 @@
 // The built-in simulated model: deterministic text (same prompt and seed → same answer), emitted
 // one token at a time at the model's speed. Each emitted piece is one common English word with
-// its leading space — a single token in o200k_base — so counts match a real tokenizer.
+// its leading space, or a full stop — a single token in o200k_base — so counts match a real tokenizer.
+import { hash } from "node:crypto";
 const WORDS = (
   "the of and to in is that for it as was with be by on not he this are or his from at which but have an had they you were " +
   "their one all we can her has there been if more when will would who so no out up into do than time some could them other " +
@@ -13,14 +14,21 @@ export interface SimulatedSpeed {
   firstTokenMs: number;
 }
 
-/** FNV-1a, enough to seed a deterministic answer from the prompt. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a (continuing from `h`): mixes the seed and the choice's index into the prompt's hash. */
+function fnv(text: string, h: number): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/**
+ * Seeds a deterministic answer from the prompt. Native SHA-1, not a hash in JavaScript: FNV-1a over a
+ * 5.5 KB prompt took ~75 µs a request, a third of the gateway's CPU.
+ */
+export function promptHash(text: string): number {
+  return hash("sha1", text, "buffer").readUInt32LE(0);
 }
 
 function rng(seed: number): () => number {
@@ -33,14 +41,15 @@ function rng(seed: number): () => number {
   };
 }
 
-/** The pieces (tokens) of choice `index`'s answer: 8…160 tokens, capped by max_tokens. */
-export function simulatedAnswer(prompt: string, index: number, maxTokens: number, seed = 0): string[] {
-  const next = rng(hash(`${seed}:${index}:${prompt}`));
+/** The pieces (tokens) of choice `index`'s answer to a prompt (its promptHash): 8…160 tokens, capped by max_tokens. */
+export function simulatedAnswer(prompt: number, index: number, maxTokens: number, seed = 0): string[] {
+  const next = rng(fnv(`${seed}:${index}`, prompt));
   const length = Math.min(maxTokens, 8 + Math.floor(next() * 153));
   const pieces: string[] = [];
   for (let i = 0; i < length; i++) {
     const word = WORDS[Math.floor(next() * WORDS.length)]!;
-    pieces.push(i === 0 ? word[0]!.toUpperCase() + word.slice(1) : i % 12 === 11 ? ` ${word}.` : ` ${word}`);
+    // A sentence ends every twelve pieces: the full stop is a piece (a token) of its own.
+    pieces.push(i === 0 ? word[0]!.toUpperCase() + word.slice(1) : i % 12 === 11 ? "." : ` ${word}`);
   }
   return pieces;
 }

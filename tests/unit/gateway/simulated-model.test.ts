@@ -1,0 +1,33 @@
+// The simulated model answers deterministically: the same prompt, seed and choice give the same
+// answer; each answer is 8…160 pieces, each one token (so usage matches a real tokenizer), capped by
+// max_tokens.
+import { countTokens } from "gpt-tokenizer";
+import { describe, expect, it } from "vitest";
+import { promptHash, simulatedAnswer } from "@/lib/gateway/simulated-model";
+
+const long = "You are a helpful assistant for Acme Corp. ".repeat(120);
+
+describe("simulatedAnswer", () => {
+  it("gives the same answer for the same prompt, seed and choice", () => {
+    const a = simulatedAnswer(promptHash(long), 0, 500, 7);
+    expect(simulatedAnswer(promptHash(`${long}`), 0, 500, 7)).toEqual(a);
+    expect(simulatedAnswer(promptHash(long.slice(0, -1) + " "), 0, 500, 7)).toEqual(a);
+  });
+
+  it("differs by prompt, seed and choice", () => {
+    const base = simulatedAnswer(promptHash(long), 0, 500, 0).join("");
+    expect(simulatedAnswer(promptHash(long + "?"), 0, 500, 0).join("")).not.toBe(base);
+    expect(simulatedAnswer(promptHash(long), 0, 500, 1).join("")).not.toBe(base);
+    expect(simulatedAnswer(promptHash(long), 1, 500, 0).join("")).not.toBe(base);
+  });
+
+  it("emits one token per piece, within max_tokens", () => {
+    for (let i = 0; i < 300; i++) {
+      const max = i % 2 ? 40 : 200;
+      const pieces = simulatedAnswer(promptHash(`prompt ${i}`), 0, max);
+      expect(pieces.length).toBeGreaterThanOrEqual(8);
+      expect(pieces.length).toBeLessThanOrEqual(max);
+      expect(countTokens(pieces.join(""))).toBe(pieces.length);
+    }
+  });
+});
