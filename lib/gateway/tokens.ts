@@ -39,11 +39,11 @@ export function countTextTokens(text: string): number {
 /**
  * Token counts of recently seen texts. Chat clients send the same system prompt with every call and
  * resend the whole conversation each turn, and BPE costs ~30 ns per character on the request thread:
- * a 5.5 KB prompt took 175 µs, twice the rest of the gateway's work for a request. Only texts of at
- * least `minChars` are kept (shorter ones cost less to count than to keep), none over an eighth of
- * the budget, and at most `maxChars` characters per generation: when the current generation is
- * full the previous one is dropped, and a text found there moves to the current one — so what is
- * in use stays, and at most twice `maxChars` characters are held.
+ * a 5.5 KB prompt took 175 µs, twice the rest of the gateway's work for a request, and even a short
+ * message (4 µs) costs twenty times a lookup. Texts of `minChars` to an eighth of `maxChars`
+ * characters are kept, in two generations of at most `maxChars` characters and `maxEntries` texts
+ * each: when the current generation is full the previous one is dropped, and a text found there
+ * moves to the current one — so what is in use stays, and the memory held is bounded.
  */
 export class TokenCountCache {
   private current = new Map<string, number>();
@@ -52,10 +52,17 @@ export class TokenCountCache {
   private previousChars = 0;
   private readonly maxChars: number;
   private readonly minChars: number;
+  private readonly maxEntries: number;
 
-  constructor(opts: { maxChars: number; minChars: number }) {
+  constructor(opts: { maxChars: number; minChars: number; maxEntries?: number }) {
     this.maxChars = opts.maxChars;
     this.minChars = opts.minChars;
+    this.maxEntries = opts.maxEntries ?? Infinity;
+  }
+
+  /** Texts held by both generations. */
+  get heldEntries(): number {
+    return this.current.size + this.previous.size;
   }
 
   /** Characters held by both generations. */
@@ -68,7 +75,7 @@ export class TokenCountCache {
     const hit = this.current.get(text);
     if (hit !== undefined) return hit;
     const n = this.previous.get(text) ?? counter(text);
-    if (this.currentChars + text.length > this.maxChars) {
+    if (this.currentChars + text.length > this.maxChars || this.current.size >= this.maxEntries) {
       this.previous = this.current;
       this.previousChars = this.currentChars;
       this.current = new Map();
@@ -80,8 +87,8 @@ export class TokenCountCache {
   }
 }
 
-/** 2M characters a generation (2–8 MB of strings): a few hundred distinct system prompts and conversations. */
-const cache = new TokenCountCache({ maxChars: 2_000_000, minChars: 32 });
+/** Per generation, 2M characters (2–4 MB of strings) and 50,000 texts (~5 MB of map entries). */
+const cache = new TokenCountCache({ maxChars: 2_000_000, minChars: 8, maxEntries: 50_000 });
 /** Roles are a handful of fixed words. */
 const roleTokens = new Map<string, number>();
 

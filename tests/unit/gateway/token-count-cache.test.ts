@@ -72,3 +72,15 @@ describe("countChatPromptTokens", () => {
     );
   });
 });
+
+describe("TokenCountCache entry bound", () => {
+  it("holds at most maxEntries texts a generation, however short they are", () => {
+    const cache = new TokenCountCache({ maxChars: 1_000_000, minChars: 8, maxEntries: 100 });
+    let counted = 0;
+    const counter = (t: string) => (counted++, countTokens(t));
+    for (let i = 0; i < 1_000; i++) cache.count(`message ${i}`, counter);
+    expect(cache.heldEntries).toBeLessThanOrEqual(200);
+    cache.count("message 999", counter);
+    expect(counted).toBe(1_000); // the newest are still held
+  });
+});
