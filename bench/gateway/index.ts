@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { load, CHAT_BODY, CONVERSATION_BODY, type LoadResult } from "./load";
 import { pacedInChild } from "./paced";
+import { benchAccounts, benchKey } from "./setup-data";
 import { describeCpu, sampleCpu } from "./cpu";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -154,20 +155,35 @@ for (const config of configs) {
   const { proc } = await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, ...nodeOptions, PORT: String(port) });
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
   const headers = { authorization: `Bearer ${KEY}` };
-  await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, body: BODY });
+  // BENCH_ACCOUNTS=N: the load is spread over N accounts' keys (each connection cycles through them).
+  const headerSets =
+    benchAccounts() > 1 ? Array.from({ length: benchAccounts() }, (_, i) => ({ authorization: `Bearer ${benchKey(i)}` })) : undefined;
+  await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, headerSets, body: BODY });
   if (fixedRate) {
     const before = sampleCpu(proc.pid!);
-    const run = await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, { seconds, headers, body: BODY, rate: fixedRate });
+    const run = await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, {
+      seconds,
+      headers,
+      headerSets,
+      body: BODY,
+      rate: fixedRate,
+    });
     // The open-loop generator is a child process: its CPU shows as "other".
     halfPeak.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
   } else {
     const before = sampleCpu(proc.pid!);
-    const peak = await load(config.name, url, { seconds, headers, body: BODY });
+    const peak = await load(config.name, url, { seconds, headers, headerSets, body: BODY });
     peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
     results.push(peak);
     // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
     halfPeak.push(
-      await pacedInChild(`${config.name} @ half peak`, url, { seconds, headers, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }),
+      await pacedInChild(`${config.name} @ half peak`, url, {
+        seconds,
+        headers,
+        headerSets,
+        body: BODY,
+        rate: Math.max(1, Math.floor(peak.rps / 2)),
+      }),
     );
   }
   await stop(proc);

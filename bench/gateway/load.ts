@@ -44,7 +44,15 @@ export const CONVERSATION_BODY = JSON.stringify({
 export async function load(
   name: string,
   url: string,
-  opts: { connections?: number; seconds?: number; headers?: Record<string, string>; body?: string; rate?: number } = {},
+  opts: {
+    connections?: number;
+    seconds?: number;
+    headers?: Record<string, string>;
+    /** Each connection cycles through these (e.g. several accounts' keys), in place of `headers`. */
+    headerSets?: Record<string, string>[];
+    body?: string;
+    rate?: number;
+  } = {},
 ): Promise<LoadResult> {
   const result = await autocannon({
     url,
@@ -54,6 +62,15 @@ export async function load(
     headers: { "content-type": "application/json", ...opts.headers },
     body: opts.body ?? CHAT_BODY,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
+    ...(opts.headerSets
+      ? {
+          requests: opts.headerSets.map((h) => ({
+            method: "POST" as const,
+            headers: { "content-type": "application/json", ...h },
+            body: opts.body ?? CHAT_BODY,
+          })),
+        }
+      : {}),
   });
   return {
     name,

@@ -35,26 +35,37 @@ function parseResponse(buf: Buffer): { length: number; status: number } | null {
 export async function paced(
   name: string,
   target: string,
-  opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string>; body: string },
+  opts: {
+    rate: number;
+    seconds: number;
+    connections?: number;
+    headers?: Record<string, string>;
+    /** Request i carries set i mod n (e.g. several accounts' keys), in place of `headers`. */
+    headerSets?: Record<string, string>[];
+    body: string;
+  },
 ): Promise<LoadResult> {
   const url = new URL(target);
   const body = Buffer.from(opts.body);
-  const request = Buffer.concat([
-    Buffer.from(
-      `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n` +
-        Object.entries(opts.headers ?? {})
-          .map(([k, v]) => `${k}: ${v}\r\n`)
-          .join("") +
-        "\r\n",
-    ),
-    body,
-  ]);
+  const requests = (opts.headerSets ?? [opts.headers ?? {}]).map((headers) =>
+    Buffer.concat([
+      Buffer.from(
+        `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n` +
+          Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join("") +
+          "\r\n",
+      ),
+      body,
+    ]),
+  );
   const total = Math.floor(opts.rate * opts.seconds);
   const latencies = new Float64Array(total);
   // BENCH_TIMELINE=1: p50/p99/max per second of the run (when each request was due), to tell a
   // steady tail from a stall at one moment.
   const dueAt = process.env.BENCH_TIMELINE === "1" && name !== "warm-up" ? new Float64Array(total) : null;
   let sent = 0;
+  let written = 0;
   let completed = 0;
   let non2xx = 0;
   let errors = 0;
@@ -65,7 +76,7 @@ export async function paced(
   const send = (conn: Conn, due: number) => {
     conn.busy = true;
     conn.due = due;
-    conn.socket.write(request);
+    conn.socket.write(requests[written++ % requests.length]!);
   };
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));

@@ -9,10 +9,22 @@ import { usd } from "../../lib/money";
 export const BENCH_KEY = "hr_benchBenchBenchBenchBenchBenchBenchBench";
 export const BENCH_MODEL = "bench-8b";
 
+/**
+ * BENCH_ACCOUNTS=N: the key of benchmark account i (0 is BENCH_KEY's). Each account's usage is
+ * committed in its own lane, so N > 1 shows what the gateway serves across accounts, beyond one
+ * account's serial group commit.
+ */
+export function benchKey(i: number): string {
+  return i === 0 ? BENCH_KEY : `hr_bench${String(i).padStart(3, "0")}`.padEnd(BENCH_KEY.length, "x");
+}
+
+export function benchAccounts(): number {
+  return Math.max(1, Number(process.env.BENCH_ACCOUNTS ?? 1));
+}
+
 export async function seedBenchAccount(): Promise<void> {
   await seedModels();
-  const existing = await db().apiKey.findUnique({ where: { prefix: BENCH_KEY.slice(0, 12) } });
-  if (!existing) {
+  if (!(await db().model.findUnique({ where: { name: BENCH_MODEL } }))) {
     await db().model.create({
       data: {
         name: BENCH_MODEL,
@@ -27,7 +39,10 @@ export async function seedBenchAccount(): Promise<void> {
         policy: { create: { baseRpm: 1_000_000, capRpm: 1_000_000, tokensPromptPerRequest: 1000, tokensGeneratedPerReq: 100 } },
       },
     });
-    const account = await db().account.create({ data: { name: "Benchmark", tier: "tier4" } });
+  }
+  for (let i = 0; i < benchAccounts(); i++) {
+    if (await db().apiKey.findUnique({ where: { prefix: benchKey(i).slice(0, 12) } })) continue;
+    const account = await db().account.create({ data: { name: i === 0 ? "Benchmark" : `Benchmark ${i}`, tier: "tier4" } });
     await db().paymentMethod.create({
       data: {
         accountId: account.id,
@@ -50,6 +65,6 @@ export async function seedBenchAccount(): Promise<void> {
         description: "Bench credit purchase",
       }),
     );
-    await createApiKey(account.id, "bench", null, BENCH_KEY);
+    await createApiKey(account.id, "bench", null, benchKey(i));
   }
 }

@@ -120,9 +120,14 @@ const CHARGE_USAGE_BATCH = `
     FROM totals t WHERE a."id" = t."accountId"
     RETURNING a."id", a."tier"::text AS "tier", a."spendLimitMicros", a."creditBalanceMicros", a."monthlySpendMicros"
   ),
+  -- The leases drawn down, locked in id order like every multi-lease statement (lib/billing/spend-lease.ts):
+  -- taken in the join's order they deadlocked with the holder's renewals.
+  leased AS MATERIALIZED (
+    SELECT l."id" FROM "SpendLease" l WHERE l."id" IN (SELECT "leaseId" FROM fresh) ORDER BY l."id" FOR UPDATE
+  ),
   lease AS (
     UPDATE "SpendLease" l SET "amountMicros" = l."amountMicros" - d."amount"
-    FROM (SELECT "leaseId", SUM("costMicros") AS "amount" FROM fresh WHERE "leaseId" IS NOT NULL GROUP BY "leaseId") d
+    FROM (SELECT f."leaseId", SUM(f."costMicros") AS "amount" FROM fresh f JOIN leased ON leased."id" = f."leaseId" GROUP BY f."leaseId") d
     WHERE l."id" = d."leaseId"
     RETURNING 1
   )
@@ -209,7 +214,7 @@ const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefin
 
 export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
   if (items.length === 0) return { charged: 0, resynced: [], alerting: [] };
-  const rows = await directQuery({ name: "charge_usage_batch_v3", text: CHARGE_USAGE_BATCH, values: columns(items) });
+  const rows = await directQuery({ name: "charge_usage_batch_v4", text: CHARGE_USAGE_BATCH, values: columns(items) });
   const touched: Touched[] = rows.map((r) => ({
     id: r.id as string,
     tier: r.tier as string,

@@ -7,6 +7,7 @@ import type { Tier } from "../db/generated/enums";
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { MICROS_PER_CENT, usdString, type Micros } from "../money";
 import { lockAccount } from "./lock-account";
+import { revokeAccountLeases } from "./spend-lease";
 import { syncSuspension } from "./suspension";
 import { effectiveSpendLimit, tierCap } from "./tiers";
 import { isSamePeriod } from "./period";
@@ -58,7 +59,7 @@ export async function setSpendLimit(
     await tx.account.update({ where: { id: accountId }, data: { spendLimitMicros: checked.followsCap ? null : value } });
     // Budget already leased to gateway instances was sized for the old limit: a lower limit takes
     // those leases back at once (instances notice on their next renewal and lease afresh).
-    if (before === null || value < before) await tx.spendLease.deleteMany({ where: { accountId } });
+    if (before === null || value < before) await revokeAccountLeases(accountId, tx);
     await tx.auditLog.create({
       data: { accountId, actorId, action: "spend_limit.set", detail: { valueUsd: usdString(value), followsCap: checked.followsCap } },
     });

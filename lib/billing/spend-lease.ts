@@ -5,6 +5,10 @@
 //   monthly spend + live leases ≤ limit
 // holds at every commit, whatever the number of instances. Leases lapse 60 s after their holder
 // stops renewing them (a crashed instance frees its budget within a minute).
+//
+// Every statement that locks several leases locks them in id order (a materialized `ORDER BY "id"
+// FOR UPDATE` first), as the meter's flush does: two statements taking the same leases in different
+// orders deadlock, and PostgreSQL breaks that only after deadlock_timeout (1 s) by aborting one.
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { Prisma } from "../db/generated/client";
@@ -80,8 +84,9 @@ export async function grantSpendLease(
 export async function renewSpendLeases(leaseIds: string[], now = new Date()): Promise<Set<string>> {
   if (leaseIds.length === 0) return new Set();
   const rows = await db().$queryRaw<{ id: string }[]>`
-    UPDATE "SpendLease" SET "expiresAt" = ${new Date(now.getTime() + LEASE_TTL_MS)}
-    WHERE "id" IN (${Prisma.join(leaseIds)}) RETURNING "id"`;
+    WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE "id" IN (${Prisma.join(leaseIds)}) ORDER BY "id" FOR UPDATE)
+    UPDATE "SpendLease" l SET "expiresAt" = ${new Date(now.getTime() + LEASE_TTL_MS)}
+    FROM locked WHERE l."id" = locked."id" RETURNING l."id"`;
   return new Set(rows.map((r) => r.id));
 }
 
@@ -90,19 +95,27 @@ export async function shrinkSpendLease(leaseId: string, amount: bigint): Promise
   await db().$executeRaw`UPDATE "SpendLease" SET "amountMicros" = "amountMicros" - ${amount} WHERE "id" = ${leaseId}`;
 }
 
+type Executor = Pick<Prisma.TransactionClient, "$executeRaw">;
+
+/** Deletes the leases `where` selects, locking them in id order first; returns how many. */
+function deleteLeases(where: Prisma.Sql, client: Executor = db()): Promise<number> {
+  return client.$executeRaw`
+    WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE ${where} ORDER BY "id" FOR UPDATE)
+    DELETE FROM "SpendLease" l USING locked WHERE l."id" = locked."id"`;
+}
+
 /** Give leases back (their unused budget returns to the account at once). */
 export async function releaseSpendLeases(leaseIds: string[]): Promise<void> {
   if (leaseIds.length === 0) return;
-  await db().spendLease.deleteMany({ where: { id: { in: leaseIds } } });
+  await deleteLeases(Prisma.sql`"id" IN (${Prisma.join(leaseIds)})`);
 }
 
 /** Drop every lease of an account (a lowered limit or a suspension applies to new leases at once). */
-export async function revokeAccountLeases(accountId: string): Promise<void> {
-  await db().spendLease.deleteMany({ where: { accountId } });
+export async function revokeAccountLeases(accountId: string, client: Executor = db()): Promise<void> {
+  await deleteLeases(Prisma.sql`"accountId" = ${accountId}`, client);
 }
 
 /** Housekeeping: lapsed leases are ignored by grants; this deletes them. */
-export async function deleteLapsedLeases(now = new Date()): Promise<number> {
-  const res = await db().spendLease.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - LEASE_TTL_MS) } } });
-  return res.count;
+export function deleteLapsedLeases(now = new Date()): Promise<number> {
+  return deleteLeases(Prisma.sql`"expiresAt" < ${new Date(now.getTime() - LEASE_TTL_MS)}`);
 }

@@ -7,6 +7,7 @@ import { db } from "../db";
 import { closeMonth } from "../billing/close-month";
 import { monthStart, periodLabel, previousMonthStart } from "../billing/period";
 import { reconcileBalances, view } from "../billing/reconcile-balances";
+import { deleteLapsedLeases } from "../billing/spend-lease";
 import { runAutoTopUp } from "../billing/run-auto-top-up";
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { deliverPendingEmails } from "../alerts/deliver-emails";
@@ -164,5 +165,16 @@ registerJob({
     }
     const emails = await deliverPendingEmails({ now: at });
     return { checked: candidates.length, stored, emails };
+  },
+});
+
+registerJob({
+  name: "spend-lease-cleanup",
+  description: "Delete spend leases that lapsed over a minute ago (left by instances that stopped without releasing them).",
+  scheduleKey: (now) => now.toISOString().slice(0, 13),
+  everyMs: 15 * 60_000,
+  prunable: true,
+  async run({ at }) {
+    return { deleted: await deleteLapsedLeases(at) };
   },
 });
