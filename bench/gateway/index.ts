@@ -11,14 +11,13 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { load, CHAT_BODY, CONVERSATION_BODY, type LoadResult } from "./load";
 import { pacedInChild } from "./paced";
-import { benchAccounts, benchKey } from "./setup-data";
+import { BENCH_KEY, benchAccounts, benchKey } from "./setup-data";
 import { describeCpu, sampleCpu } from "./cpu";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const pgServer = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const KEY = "hr_benchBenchBenchBenchBenchBenchBenchBench";
 const BODY = (process.env.BENCH_PROMPT === "conversation" ? CONVERSATION_BODY : CHAT_BODY).replace("hr-small-8b", "bench-8b");
 
 function child(cmd: string, args: string[], env: Record<string, string>, cwd = root): Promise<{ proc: ChildProcess; port: number }> {
@@ -154,7 +153,7 @@ for (const config of configs) {
     : {};
   const { proc } = await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, ...nodeOptions, PORT: String(port) });
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
-  const headers = { authorization: `Bearer ${KEY}` };
+  const headers = { authorization: `Bearer ${BENCH_KEY}` };
   // BENCH_ACCOUNTS=N: the load is spread over N accounts' keys (each connection cycles through them).
   const headerSets =
     benchAccounts() > 1 ? Array.from({ length: benchAccounts() }, (_, i) => ({ authorization: `Bearer ${benchKey(i)}` })) : undefined;
