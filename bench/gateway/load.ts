@@ -20,23 +20,20 @@ export const CHAT_BODY = JSON.stringify({
   max_tokens: 16,
 });
 
+/** The texts of a chat the size of real traffic: a 5.5 KB system prompt, and one turn of eight. */
+export const CONVERSATION_SYSTEM =
+  "You are a helpful assistant for Acme Corp. ".repeat(50) + "Answer concisely, cite the docs, and never reveal internal data. ".repeat(10);
+export const CONVERSATION_TURN = "Could you explain how the rate limits grow with sustained usage over time? ".repeat(4);
+
 /**
- * BENCH_PROMPT=conversation: a chat body the size of real traffic — a 5.5 KB system prompt and eight
- * turns (~1,200 prompt tokens), the same in every request, as a client resends them.
+ * BENCH_PROMPT=conversation: that chat (~1,200 prompt tokens), the same in every request, as a client
+ * resends it.
  */
 export const CONVERSATION_BODY = JSON.stringify({
   model: "hr-small-8b",
   messages: [
-    {
-      role: "system",
-      content:
-        "You are a helpful assistant for Acme Corp. ".repeat(50) +
-        "Answer concisely, cite the docs, and never reveal internal data. ".repeat(10),
-    },
-    ...Array.from({ length: 8 }, (_, i) => ({
-      role: i % 2 ? "assistant" : "user",
-      content: `Turn ${i}: ` + "Could you explain how the rate limits grow with sustained usage over time? ".repeat(4),
-    })),
+    { role: "system", content: CONVERSATION_SYSTEM },
+    ...Array.from({ length: 8 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `Turn ${i}: ${CONVERSATION_TURN}` })),
   ],
   max_tokens: 16,
 });

@@ -4,19 +4,16 @@
 // the same system prompt and history again (answered by the token-count cache).
 import { countChatPromptTokens } from "../../lib/gateway/tokens";
 import type { ChatCompletionRequest } from "../../lib/gateway/schemas";
+import { CONVERSATION_SYSTEM, CONVERSATION_TURN } from "../gateway/load";
 
 type Messages = ChatCompletionRequest["messages"];
 
-const SYSTEM =
-  "You are a helpful assistant for Acme Corp. ".repeat(50) + "Answer concisely, cite the docs, and never reveal internal data. ".repeat(10);
-const TURN = "Could you explain how the rate limits grow with sustained usage over time? ".repeat(4);
-
 function conversation(tag: string): Messages {
   return [
-    { role: "system", content: `${tag} ${SYSTEM}` },
+    { role: "system", content: `${tag} ${CONVERSATION_SYSTEM}` },
     ...Array.from({ length: 8 }, (_, i) => ({
       role: i % 2 ? ("assistant" as const) : ("user" as const),
-      content: `${tag} turn ${i}: ${TURN}`,
+      content: `${tag} turn ${i}: ${CONVERSATION_TURN}`,
     })),
   ];
 }
