@@ -87,7 +87,7 @@ async function dropPgDatabase(url: string): Promise<void> {
 
 const results: LoadResult[] = [];
 const halfPeak: LoadResult[] = [];
-// For investigating one configuration: BENCH_ONLY=c1|c2|c3 runs just that one (no baselines, no
+// For investigating one configuration: BENCH_ONLY=c1|c2|c3|d runs just that one (no baselines, no
 // ratios), and BENCH_RATE=N replaces its peak run by an open-loop run at N req/s.
 const only = process.env.BENCH_ONLY;
 const fixedRate = Number(process.env.BENCH_RATE ?? 0);
@@ -189,6 +189,27 @@ for (const config of configs) {
   await config.cleanup?.(env);
 }
 
+// (d) the floor of durable metering (bare-durable.ts): bare Node + one PostgreSQL group commit per
+// batch, a response sent only after its row is committed. Not a target: it shows how much of the
+// distance from (a) any gateway that meters durably pays on this machine, and what is Headroom's.
+if (!only || only === "d") {
+  const dbUrl = await freshPgDatabase();
+  const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-durable.ts"], { DATABASE_URL: dbUrl });
+  const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+  await load("warm-up", url, { seconds: 2, body: BODY });
+  const before = sampleCpu(proc.pid!);
+  const peak = await load("(d) bare Node + durable group commit", url, { seconds, body: BODY });
+  peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
+  results.push(peak);
+  halfPeak.push(await pacedInChild(`${peak.name} @ half peak`, url, { seconds, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }));
+  // At (c1)'s half-peak rate too: the same load, so the two p99s compare directly.
+  const c1Half = halfPeak.find((r) => r.name.startsWith("(c1)"));
+  if (c1Half)
+    halfPeak.push(await pacedInChild(`${peak.name} @ (c1)'s half peak`, url, { seconds, body: BODY, rate: Math.round(c1Half.rps) }));
+  await stop(proc);
+  await dropPgDatabase(dbUrl);
+}
+
 if (only) {
   for (const r of [...results, ...halfPeak]) {
     console.log(`${r.name}: ${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}`);
@@ -212,6 +233,13 @@ for (const r of results) {
       String(r.non2xx).padStart(9) +
       "  " +
       ratios,
+  );
+}
+const d = results.find((r) => r.name.startsWith("(d)"));
+const c1 = results.find((r) => r.name.startsWith("(c1)"));
+if (d && c1) {
+  console.log(
+    `\nThe durable floor (d) is ${(d.rps / a).toFixed(2)} × (a); (c1) is ${(c1.rps / d.rps).toFixed(2)} × (d) — the rest of the distance to (a) is Headroom's.`,
   );
 }
 console.log("\nWhere the CPU went at each run's peak (µs of CPU per request, and % of one core):");
