@@ -56,12 +56,15 @@ export function sampleCpu(serverGroup: number): CpuSample {
   };
 }
 
-/** CPU per request (µs) by part, and the share of the machine's cores each used, between two samples. */
-export function describeCpu(before: CpuSample, after: CpuSample, requests: number): string {
+/**
+ * CPU per request (µs) by part, and the share of the machine's cores each used, between two samples.
+ * `server` names the measured server's process group (a baseline is not Headroom).
+ */
+export function describeCpu(before: CpuSample, after: CpuSample, requests: number, server = "Headroom"): string {
   const seconds = Number(after.at - before.at) / 1e9;
   const cores = os.cpus().length;
   const parts: [string, number][] = [
-    ["Headroom", after.server - before.server],
+    [server, after.server - before.server],
     ["PostgreSQL", after.postgres - before.postgres],
     ["Redis", after.redis - before.redis],
     ["load generator", after.loader - before.loader],

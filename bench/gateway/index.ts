@@ -98,7 +98,7 @@ if (!only) {
   await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
   const run = await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds, body: BODY });
-  results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
+  results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total, "server") });
   await stop(proc);
 }
 
@@ -118,7 +118,7 @@ if (!only) {
   await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
   const run = await load("(b) bare Next route handler", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds, body: BODY });
-  results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
+  results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total, "server") });
   await stop(proc);
 }
 
@@ -199,7 +199,7 @@ if (!only || only === "d") {
   await load("warm-up", url, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
   const peak = await load("(d) bare Node + durable group commit", url, { seconds, body: BODY });
-  peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
+  peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total, "server");
   results.push(peak);
   halfPeak.push(await pacedInChild(`${peak.name} @ half peak`, url, { seconds, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }));
   // At (c1)'s half-peak rate too: the same load, so the two p99s compare directly.
