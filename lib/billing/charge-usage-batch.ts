@@ -212,8 +212,20 @@ function columns(items: UsageCharge[]): string[] {
 
 const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
 
-export async function chargeUsageBatch(items: UsageCharge[]): Promise<BatchResult> {
-  if (items.length === 0) return { charged: 0, resynced: [], alerting: [] };
+/**
+ * The batch with each request id once (its first record). The gateway never records a request
+ * twice, but if it did, the two ledger rows would share a key and fail the whole statement — and
+ * the meter would retry that batch, and hold back everything queued behind it, forever.
+ */
+function oncePerRequest(items: UsageCharge[]): UsageCharge[] {
+  const seen = new Set<string>();
+  const once = items.filter((u) => !seen.has(u.requestId) && seen.add(u.requestId));
+  return once.length === items.length ? items : once;
+}
+
+export async function chargeUsageBatch(batch: UsageCharge[]): Promise<BatchResult> {
+  if (batch.length === 0) return { charged: 0, resynced: [], alerting: [] };
+  const items = oncePerRequest(batch);
   const rows = await directQuery({ name: "charge_usage_batch_v4", text: CHARGE_USAGE_BATCH, values: columns(items) });
   const touched: Touched[] = rows.map((r) => ({
     id: r.id as string,
