@@ -12,6 +12,11 @@
 // withdraw (a response not yet sent) is taken out of the queue, never to be charged, and one it
 // may not (a stream the client already received) stays queued to be charged when the database
 // returns; either way the caller hears MeterUnavailableError and which of the two happened.
+//
+// A batch the database refuses for its data (a value out of range, a key that clashes) would fail
+// the same way on every retry and hold back its lane for good: the lane's batches are halved until
+// the offending record is alone, and that one is dropped — its caller hears it was withdrawn, and
+// the loss is logged as an error with what it would have cost.
 import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
 import { log } from "../log";
@@ -31,6 +36,8 @@ interface Lane {
   queue: Pending[];
   /** The batch being flushed; empty when none is. */
   inFlight: Pending[];
+  /** Most records in one flush: MAX_BATCH, less while a refused record is being isolated. */
+  cap: number;
 }
 
 export interface RecordOptions {
@@ -68,6 +75,16 @@ export interface MeterHooks {
 /** Each committed flush, for diagnostics: `{ size, started, ms }` (performance.now() times). */
 export const flushChannel = diagnostics.channel("headroom:meter:flush");
 
+/**
+ * PostgreSQL refused the statement for the data it carried (SQLSTATE class 22, data exception, or
+ * 23, integrity constraint violation): the same batch can never succeed. Other errors (connection
+ * lost, server shutting down, a missing table mid-deploy) may pass: those batches are retried.
+ */
+function refusesTheData(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+}
+
 /** FNV-1a of the account id: the same account always lands in the same lane. */
 function laneOf(accountId: string): number {
   let h = 0x811c9dc5;
@@ -79,7 +96,7 @@ function laneOf(accountId: string): number {
 }
 
 export class Meter {
-  private lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], inFlight: [] }));
+  private lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], inFlight: [], cap: MAX_BATCH }));
   private sweeper: NodeJS.Timeout | null = null;
   private waiting = 0;
   private scheduled = false;
@@ -177,7 +194,7 @@ export class Meter {
 
   private startFlush(lane: Lane): void {
     if (this.retryTimer || lane.inFlight.length > 0 || lane.queue.length === 0) return;
-    lane.inFlight = lane.queue.splice(0, MAX_BATCH);
+    lane.inFlight = lane.queue.splice(0, lane.cap);
     void this.flush(lane, lane.inFlight);
   }
 
@@ -188,13 +205,15 @@ export class Meter {
       result = await chargeUsageBatch(batch.map((p) => p.usage));
     } catch (err) {
       lane.inFlight = [];
-      this.failed(lane, batch, err);
+      if (refusesTheData(err)) this.isolate(lane, batch, err);
+      else this.failed(lane, batch, err);
       if (this.waiting === 0) this.settled();
       return;
     }
     this.failures = 0;
     this.waiting -= batch.length;
     lane.inFlight = [];
+    lane.cap = Math.min(MAX_BATCH, lane.cap * 2);
     // The records that queued during this flush go to the database now, before this batch's
     // callers write their responses: the next commit overlaps that work instead of following it.
     this.startFlush(lane);
@@ -205,6 +224,29 @@ export class Meter {
     if (result.alerting.length) this.hooks.onAlert?.(result.alerting);
     for (const p of batch) p.resolve();
     if (this.waiting === 0) this.settled();
+  }
+
+  /** The database refused the batch's data: halve the lane's batches, or drop the record found. */
+  private isolate(lane: Lane, batch: Pending[], err: unknown): void {
+    const error = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    if (batch.length > 1) {
+      lane.cap = Math.max(1, Math.floor(batch.length / 2));
+      lane.queue.unshift(...batch);
+      log.warn("meter flush refused by the database; isolating the record", { batch: batch.length, error });
+      this.schedule();
+      return;
+    }
+    const p = batch[0]!;
+    this.waiting--;
+    log.error("usage record refused by the database: dropped, not charged", {
+      requestId: p.usage.requestId,
+      accountId: p.usage.accountId,
+      costMicros: p.usage.costMicros.toString(),
+      withdrawable: p.withdrawable,
+      error,
+    });
+    if (!p.answered) this.answer(p, new MeterUnavailableError(true));
+    this.schedule();
   }
 
   private failed(lane: Lane, batch: Pending[], err: unknown): void {
