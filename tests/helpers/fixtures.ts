@@ -2,6 +2,7 @@
 import { db } from "@/lib/db";
 import type { Tier } from "@/lib/db/generated/enums";
 import { postLedgerEntry } from "@/lib/billing/post-ledger-entry";
+import type { UsageCharge } from "@/lib/billing/charge-usage-batch";
 import { syncSuspension } from "@/lib/billing/suspension";
 import { createApiKey } from "@/lib/keys/create-api-key";
 import { hashPassword } from "@/lib/auth/password";
@@ -132,4 +133,35 @@ export async function createModelFixture(
   // As an operator's edit would on this instance: the gateway sees the new model at once.
   gateway().catalog.invalidate();
   return model;
+}
+
+/**
+ * A served request's usage as the gateway meters it (lib/billing/charge-usage-batch): whose, which
+ * model and its request id; everything else a small plain request unless overridden.
+ */
+export function usageChargeFixture(
+  requestId: string,
+  accountId: string,
+  model: { id: string; name: string },
+  overrides: Partial<UsageCharge> = {},
+): UsageCharge {
+  return {
+    requestId,
+    accountId,
+    apiKeyId: null,
+    modelId: model.id,
+    modelName: model.name,
+    promptTokens: 3,
+    completionTokens: 2,
+    n: 1,
+    costMicros: 100n,
+    overLimit: false,
+    streamed: false,
+    abandoned: false,
+    latencyMs: 1,
+    leaseId: null,
+    limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
+    at: new Date(),
+    ...overrides,
+  };
 }

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { createAccountFixture, seedModelsFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db } from "@/lib/db";
 import { chargeUsageBatch, type UsageCharge } from "@/lib/billing/charge-usage-batch";
 
@@ -103,24 +103,13 @@ describe("the meter's charge statement", () => {
         const ledger = new Map<string, Ledger>();
 
         for (const batch of s.batches) {
-          const items: UsageCharge[] = batch.map((c) => ({
-            requestId: `req_model_${run}_${c.request}`,
-            accountId: ids[c.account] ?? `acct_model_missing_${run}`,
-            apiKeyId: null,
-            modelId: model.id,
-            modelName: model.name,
-            promptTokens: 3,
-            completionTokens: 4,
-            n: 1,
-            costMicros: c.cost,
-            overLimit: false,
-            streamed: false,
-            abandoned: false,
-            latencyMs: 1,
-            leaseId: c.lease === null ? null : leaseIds[c.lease]!,
-            limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
-            at: new Date(shiftMonths(BASE, c.month) + c.second * 1000),
-          }));
+          const items: UsageCharge[] = batch.map((c) =>
+            usageChargeFixture(`req_model_${run}_${c.request}`, ids[c.account] ?? `acct_model_missing_${run}`, model, {
+              costMicros: c.cost,
+              leaseId: c.lease === null ? null : leaseIds[c.lease]!,
+              at: new Date(shiftMonths(BASE, c.month) + c.second * 1000),
+            }),
+          );
 
           // The model: charged in request order, once per request id (its first record in the batch);
           // credits first, the rest to the invoice.

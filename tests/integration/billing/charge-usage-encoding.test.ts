@@ -3,7 +3,7 @@
 // and nulls stay nulls.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { createAccountFixture, seedModelsFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db, directQuery } from "@/lib/db";
 import { usd } from "@/lib/money";
 import { arrayLiteral, chargeUsageBatch } from "@/lib/billing/charge-usage-batch";
@@ -36,24 +36,19 @@ describe("usage batch encoding", () => {
     await grantCredits({ accountId: acct.accountId, amountMicros: usd(5), idempotencyKey: "cs_encoding", kind: "credit_purchase" });
     const name = 'odd "model", {v2}\\NULL';
     const result = await chargeUsageBatch([
-      {
-        requestId: "req_encoding_1",
-        accountId: acct.accountId,
-        apiKeyId: null,
-        modelId: model.id,
-        modelName: name,
-        promptTokens: 10,
-        completionTokens: 5,
-        n: 1,
-        costMicros: 1_234n,
-        overLimit: true,
-        streamed: false,
-        abandoned: true,
-        latencyMs: 7,
-        leaseId: null,
-        limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
-        at: new Date(),
-      },
+      usageChargeFixture(
+        "req_encoding_1",
+        acct.accountId,
+        { id: model.id, name },
+        {
+          promptTokens: 10,
+          completionTokens: 5,
+          costMicros: 1_234n,
+          overLimit: true,
+          abandoned: true,
+          latencyMs: 7,
+        },
+      ),
     ]);
     expect(result.charged).toBe(1);
     const entry = await db().ledgerEntry.findUniqueOrThrow({ where: { idempotencyKey: "usage:req_encoding_1" } });
@@ -68,24 +63,7 @@ describe("usage batch encoding", () => {
     // The usage tables have no foreign keys (see the schema): the statement itself keeps them out.
     const model = await db().model.findFirstOrThrow({ select: { id: true, name: true } });
     const acct = await createAccountFixture({ tier: "tier1" });
-    const charge = (requestId: string, accountId: string) => ({
-      requestId,
-      accountId,
-      apiKeyId: null,
-      modelId: model.id,
-      modelName: model.name,
-      promptTokens: 1,
-      completionTokens: 1,
-      n: 1,
-      costMicros: 10n,
-      overLimit: false,
-      streamed: false,
-      abandoned: false,
-      latencyMs: 1,
-      leaseId: null,
-      limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
-      at: new Date(),
-    });
+    const charge = (requestId: string, accountId: string) => usageChargeFixture(requestId, accountId, model, { costMicros: 10n });
     const result = await chargeUsageBatch([charge("req_ghost_1", "acct_does_not_exist"), charge("req_real_1", acct.accountId)]);
     expect(result.charged).toBe(1);
     expect(await db().usageRecord.count({ where: { accountId: "acct_does_not_exist" } })).toBe(0);

@@ -2,7 +2,7 @@
 // gateway's own batch charge path — and a tampered counter is reported, audited, and repaired on request.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { createAccountFixture, seedModelsFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
 import { chargeUsageBatch } from "@/lib/billing/charge-usage-batch";
@@ -20,24 +20,15 @@ describe("reconciliation", () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await grantCredits({ accountId: acct.accountId, amountMicros: usd(5), idempotencyKey: "cs_recon", kind: "credit_purchase" });
     const now = new Date();
-    const item = (n: number, cost: bigint) => ({
-      requestId: `req_recon_${n}`,
-      accountId: acct.accountId,
-      apiKeyId: acct.apiKeyId,
-      modelId: model.id,
-      modelName: model.name,
-      promptTokens: 100,
-      completionTokens: 50,
-      n: 1,
-      costMicros: cost,
-      overLimit: false,
-      streamed: false,
-      abandoned: false,
-      latencyMs: 10,
-      leaseId: null,
-      limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
-      at: now,
-    });
+    const item = (n: number, cost: bigint) =>
+      usageChargeFixture(`req_recon_${n}`, acct.accountId, model, {
+        apiKeyId: acct.apiKeyId,
+        promptTokens: 100,
+        completionTokens: 50,
+        costMicros: cost,
+        latencyMs: 10,
+        at: now,
+      });
     await chargeUsageBatch([item(1, usd(3)), item(2, usd(4))]);
     await chargeUsageBatch([item(2, usd(4))]); // replay: nothing changes
     const s = await accountState(acct.accountId, now);

@@ -11,7 +11,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { createAccountFixture, seedModelsFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db } from "@/lib/db";
 import { chargeUsageBatch, type UsageCharge } from "@/lib/billing/charge-usage-batch";
 import { releaseSpendLeases, renewSpendLeases, revokeAccountLeases } from "@/lib/billing/spend-lease";
@@ -60,24 +60,7 @@ async function largeStaysFree(small: string, large: string[], statement: () => P
 }
 
 function charge(requestId: string, accountId: string, modelId: string, leaseId: string): UsageCharge {
-  return {
-    requestId,
-    accountId,
-    apiKeyId: null,
-    modelId,
-    modelName: "m",
-    promptTokens: 10,
-    completionTokens: 10,
-    n: 1,
-    costMicros: 100n,
-    overLimit: false,
-    streamed: false,
-    abandoned: false,
-    latencyMs: 1,
-    leaseId,
-    limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
-    at: new Date(),
-  };
+  return usageChargeFixture(requestId, accountId, { id: modelId, name: "m" }, { leaseId });
 }
 
 describe.runIf(postgres)("spend leases are locked in id order", () => {

@@ -8,13 +8,12 @@ process.env.HEADROOM_METER_WAIT_MS = "400";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
+import { createAccountFixture, createModelFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { startGatewayServer } from "../../helpers/gateway-server";
 import { TcpProxy } from "../limits/tcp-proxy";
 import { closeDb, openPostgres, setDb } from "@/lib/db";
 import { closeGateway } from "@/lib/gateway/context";
 import { Meter, MeterUnavailableError } from "@/lib/gateway/meter";
-import type { UsageCharge } from "@/lib/billing/charge-usage-batch";
 
 const database = setupTestDatabase();
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -50,24 +49,7 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
   it("the meter withdraws what it may, keeps the rest, and reports which it did", async () => {
     const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
     const acct = await createAccountFixture({ tier: "tier1" });
-    const charge = (requestId: string): UsageCharge => ({
-      requestId,
-      accountId: acct.accountId,
-      apiKeyId: null,
-      modelId: model.id,
-      modelName: model.name,
-      promptTokens: 3,
-      completionTokens: 2,
-      n: 1,
-      costMicros: 5n,
-      overLimit: false,
-      streamed: false,
-      abandoned: false,
-      latencyMs: 1,
-      leaseId: null,
-      limits: { requests: 1000, tokensPrompt: 1_000_000, tokensGenerated: 100_000 },
-      at: new Date(),
-    });
+    const charge = (requestId: string) => usageChargeFixture(requestId, acct.accountId, model, { costMicros: 5n });
     const meter = new Meter();
     await meter.record(charge("req_outage_before"));
     expect(await usageCount(["req_outage_before"])).toBe(1);

@@ -4,10 +4,9 @@
 // and commits every other record of the batch — and what comes after — as usual.
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
+import { createAccountFixture, createModelFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db } from "@/lib/db";
 import { Meter, MeterUnavailableError } from "@/lib/gateway/meter";
-import type { UsageCharge } from "@/lib/billing/charge-usage-batch";
 
 setupTestDatabase();
 
@@ -15,24 +14,7 @@ describe("a usage record the database refuses", () => {
   it("is dropped alone; the rest of its batch and the records after it are charged", async () => {
     const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
     const acct = await createAccountFixture({ tier: "tier1" });
-    const charge = (requestId: string, promptTokens = 3): UsageCharge => ({
-      requestId,
-      accountId: acct.accountId,
-      apiKeyId: null,
-      modelId: model.id,
-      modelName: model.name,
-      promptTokens,
-      completionTokens: 2,
-      n: 1,
-      costMicros: 100n,
-      overLimit: false,
-      streamed: false,
-      abandoned: false,
-      latencyMs: 1,
-      leaseId: null,
-      limits: { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 },
-      at: new Date(),
-    });
+    const charge = (requestId: string, promptTokens = 3) => usageChargeFixture(requestId, acct.accountId, model, { promptTokens });
     const flushes: number[] = [];
     const meter = new Meter({ onFlush: (size) => flushes.push(size) });
     const good = ["req_refused_ok_1", "req_refused_ok_2", "req_refused_ok_3", "req_refused_ok_4", "req_refused_ok_5"];
