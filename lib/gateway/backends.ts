@@ -2,7 +2,9 @@
 // (UPSTREAM_BASE_URL). Both yield the same events, so the pipeline streams, meters and settles the
 // same way; for an upstream, its reported usage is what gets charged (SPEC §7).
 import { countTokens } from "gpt-tokenizer";
+import { z } from "zod";
 import { AppError } from "../http/errors";
+import { log } from "../log";
 import type { CatalogModel } from "./catalog";
 import type { ChoiceResult } from "./openai-shapes";
 import type { InferenceKind } from "./schemas";
@@ -175,16 +177,26 @@ export class UpstreamBackend implements Backend {
           if (text) yield { type: "delta", index: c.index ?? 0, text, tokens: 0 };
           if (c.finish_reason) yield { type: "finish", index: c.index ?? 0, reason: c.finish_reason === "length" ? "length" : "stop" };
         }
-        if (parsed.usage)
-          yield { type: "usage", promptTokens: parsed.usage.prompt_tokens ?? 0, completionTokens: parsed.usage.completion_tokens ?? 0 };
+        if (parsed.usage) {
+          const usage = upstreamUsageSchema.safeParse(parsed.usage);
+          if (usage.success)
+            yield { type: "usage", promptTokens: usage.data.prompt_tokens, completionTokens: usage.data.completion_tokens };
+          // Not a pair of token counts (negative, fractional, missing, text…): charged by our own
+          // count instead — never a refund by accident, never a record the database must refuse.
+          else log.warn("upstream reported usage that is not a token count; charging Headroom's own count", { usage: parsed.usage });
+        }
       }
     }
   }
 }
 
+/** Token counts an upstream reports: whole, not negative, within the usage record's columns. */
+const tokenCount = z.number().int().nonnegative().max(2_147_483_647);
+const upstreamUsageSchema = z.object({ prompt_tokens: tokenCount, completion_tokens: tokenCount });
+
 interface UpstreamChunk {
   choices?: { index?: number; delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: unknown;
 }
 
 let backend: Backend | undefined;

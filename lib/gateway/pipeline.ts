@@ -309,7 +309,8 @@ class SpendHold {
     private readonly ctx: GatewayContext,
     private readonly accountId: string,
     private readonly leaseId: string,
-    private readonly maxCost: bigint,
+    /** The most this request may cost: what admission reserved against the spend limit. */
+    readonly maxCost: bigint,
   ) {}
 
   release(spent: bigint): void {
@@ -378,7 +379,20 @@ async function finish(
   wait: RecordOptions = {},
 ): Promise<bigint> {
   s.release();
-  const costMicros = requestCostMicros(usage.promptTokens, usage.completionTokens, s.model.inputPricePerMTok, s.model.outputPricePerMTok);
+  let costMicros = requestCostMicros(usage.promptTokens, usage.completionTokens, s.model.inputPricePerMTok, s.model.outputPricePerMTok);
+  // An upstream counts with its own tokenizer (and may ignore max_tokens): what it reports can cost
+  // more than admission reserved. The charge stops at the reservation — spend never passes the
+  // limit (SPEC §7) — and the usage record keeps the upstream's counts.
+  if (costMicros > s.spend.maxCost) {
+    log.warn("usage costs more than was reserved; charging the reservation", {
+      requestId: s.requestId,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      costMicros: costMicros.toString(),
+      reservedMicros: s.spend.maxCost.toString(),
+    });
+    costMicros = s.spend.maxCost;
+  }
   s.ctx.load.add(s.model.id, usage.promptTokens + usage.completionTokens);
   let charged = costMicros;
   try {
