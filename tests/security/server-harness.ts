@@ -14,6 +14,10 @@ export const BUILD_LOCK = process.env.HEADROOM_BUILD_LOCK ?? "/tmp/headroom-buil
 export interface RunningServer {
   url: string;
   port: number;
+  /** The process group the server runs in (flock, npx, node: signal all of it, as a supervisor would). */
+  pgid: number;
+  /** Its data folder (embedded PGlite under db/), removed by stop(). */
+  dataDir: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output: () => string;
   stop: () => Promise<void>;
@@ -82,6 +86,8 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   return {
     url,
     port,
+    pgid: proc.pid!,
+    dataDir,
     output: () => out,
     stop: async () => {
       if (!exited) {

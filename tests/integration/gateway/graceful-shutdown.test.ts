@@ -1,0 +1,81 @@
+// Graceful shutdown (issue: "drains in-flight requests and flushes the meter"): Headroom started
+// exactly as `npm start` does gets SIGTERM while streams are mid-answer. It stops taking new
+// connections at once, every stream already running ends normally with [DONE], each of them is
+// charged once (not as abandoned), and the whole process group is gone within seconds.
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../../security/server-harness";
+import { closeDb, db, openPglite, setDb } from "@/lib/db";
+
+const KEY = "hr_shutdownTestKey0000000000000000000000000";
+const STREAMS = 6;
+let server: RunningServer | undefined;
+afterAll(async () => {
+  await closeDb().catch(() => undefined);
+  await server?.stop();
+});
+
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function stream(url: string): Promise<{ status: number; requestId: string | null; text: string; endedAt: number }> {
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "hr-small-8b",
+      messages: [{ role: "user", content: "Tell me a long story." }],
+      max_tokens: 40,
+      stream: true,
+    }),
+  });
+  const text = await res.text();
+  return { status: res.status, requestId: res.headers.get("x-request-id"), text, endedAt: Date.now() };
+}
+
+describe("graceful shutdown", () => {
+  it("on SIGTERM, in-flight streams finish and are charged once; new connections are refused; the process exits", async () => {
+    // 40 tokens at 20 a second: each stream takes about two seconds.
+    server = await startServer({ HEADROOM_DEMO_API_KEY: KEY, HEADROOM_SIM_TOKENS_PER_SECOND: "20", HEADROOM_SIM_FIRST_TOKEN_MS: "0" });
+    const running = Array.from({ length: STREAMS }, () => stream(server!.url));
+    await new Promise((r) => setTimeout(r, 600));
+    const signalled = Date.now();
+    process.kill(-server.pgid, "SIGTERM");
+
+    // Not accepting any more: a new connection is refused while the streams are still running.
+    let refused = false;
+    for (let i = 0; i < 20 && !refused; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      refused = await fetch(`${server.url}/api/health`).then(
+        () => false,
+        () => true,
+      );
+    }
+    expect(refused).toBe(true);
+
+    const results = await Promise.all(running);
+    for (const r of results) {
+      expect(r.endedAt).toBeGreaterThan(signalled); // still streaming when the signal came
+      expect(r.status).toBe(200);
+      expect(r.text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+      expect(r.text).not.toContain('"error"');
+    }
+    while (groupAlive(server.pgid) && Date.now() - signalled < 15_000) await new Promise((r) => setTimeout(r, 100));
+    expect(groupAlive(server.pgid)).toBe(false);
+    expect(server.output()).toContain("shutting down");
+
+    // The meter was flushed before the database closed: one record per stream, charged as served.
+    setDb(openPglite(path.join(server.dataDir, "db")));
+    const ids = results.map((r) => r.requestId!);
+    const records = await db().usageRecord.findMany({ where: { requestId: { in: ids } }, select: { streamed: true, abandoned: true } });
+    expect(records).toHaveLength(STREAMS);
+    expect(records.every((r) => r.streamed && !r.abandoned)).toBe(true);
+    expect(await db().ledgerEntry.count({ where: { idempotencyKey: { in: ids.map((id) => `usage:${id}`) } } })).toBe(STREAMS);
+  }, 180_000);
+});
