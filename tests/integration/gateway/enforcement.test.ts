@@ -207,4 +207,36 @@ describe("priority under saturation", () => {
     const overP50 = p50(results.filter((r) => r.who === "over").map((r) => r.ms));
     expect(inP50).toBeLessThan(overP50);
   });
+
+  it("over capacity, over-limit requests are shed first with 503 overloaded, and are not charged", async () => {
+    // One slot, eight queued at most (SPEC §6), 10 tokens a second: the first answer holds the slot
+    // for 0.8 s (8 tokens) while the queue fills; the others take 0.2 s (2 tokens).
+    const model = await createModelFixture({ baseRpm: 20, capRpm: 20, concurrency: 1, tokensPerSecond: 10, firstTokenMs: 0 });
+    const good = await createAccountFixture({ tier: "tier1", creditsMicros: usd(10) });
+    const greedy = await createAccountFixture({ tier: "tier1", creditsMicros: usd(10) });
+    expect((await chat(good.apiKey, { model: model.name })).status).toBe(200);
+    expect((await chat(greedy.apiKey, { model: model.name, n: 20 })).status).toBe(200); // its minute, used at once
+    const gap = () => new Promise((r) => setTimeout(r, 20)); // arrive in this order
+    const slow = { model: model.name, max_tokens: 2 };
+    const first = chat(good.apiKey, { model: model.name, max_tokens: 8 }); // takes the slot
+    await gap();
+    const queued: ReturnType<typeof chat>[] = [];
+    for (let i = 0; i < 8; i++) {
+      queued.push(chat(greedy.apiKey, slow)); // over-limit: the queue is full after these
+      await gap();
+    }
+    const late = chat(good.apiKey, slow); // in-limit: the newest over-limit request makes room
+    await gap();
+    const refused = await chat(greedy.apiKey, slow); // over-limit, queue full: refused at once
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatchObject({ type: "overloaded" });
+    expect(refused.body.error.message).toContain("over-limit requests are shed first");
+
+    expect([(await first).status, (await late).status]).toEqual([200, 200]);
+    const over = await Promise.all(queued);
+    expect(over.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 503]);
+    expect(over.slice(0, 7).every((r) => r.headers.get("x-ratelimit-over-limit") === "yes")).toBe(true);
+    // Shed requests cost nothing: the burst and the seven served.
+    expect(await db().usageRecord.count({ where: { accountId: greedy.accountId } })).toBe(8);
+  });
 });
