@@ -481,6 +481,9 @@ async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerato
         upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
       }
     }
+    // The simulated model stops quietly when the client hangs up: that stream was abandoned, not
+    // finished — charged below (finally) for what was generated, and recorded as abandoned.
+    if (s.generation.signal.aborted) return;
     const usage = upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens };
     // Durable before the client sees the end of the stream.
     recorded = true;
