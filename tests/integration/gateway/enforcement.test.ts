@@ -72,6 +72,15 @@ describe("dynamic rate limits at the gateway", () => {
     expect(after).toBe(56);
   });
 
+  it("max_completion_tokens caps the answer, and wins over max_tokens when both are sent (chat)", async () => {
+    const model = await createModelFixture({ baseRpm: 60, capRpm: 60 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const r = await chat(acct.apiKey, { model: model.name, max_tokens: 1, max_completion_tokens: 3 });
+    expect(r.status).toBe(200);
+    expect(r.body.usage.completion_tokens).toBe(3); // every simulated answer is at least 8 tokens long
+    expect(r.body.choices[0].finish_reason).toBe("length");
+  });
+
   it("the max_tokens reservation is settled to the tokens actually generated", async () => {
     const model = await createModelFixture({ baseRpm: 10, capRpm: 10, tokensGeneratedPerReq: 100 });
     const acct = await createAccountFixture({ tier: "tier1" });
