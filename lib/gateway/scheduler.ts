@@ -89,10 +89,23 @@ export class Scheduler {
       m = new ModelSlots(concurrency, concurrency * this.queueFactor);
       this.models.set(modelId, m);
     } else if (m.concurrency !== concurrency) {
+      // The model's concurrency was changed (an operator's edit): more slots serve the queue at
+      // once; fewer take effect as running requests finish.
       m.concurrency = concurrency;
       m.maxQueue = concurrency * this.queueFactor;
+      this.fill(m);
     }
     return m;
+  }
+
+  /** Start queued requests while slots are free: in-limit first, each priority in arrival order. */
+  private fill(m: ModelSlots): void {
+    while (m.active < m.concurrency) {
+      const next = m.high.shift() ?? m.low.shift();
+      if (!next) return;
+      m.active++;
+      next.grant(this.releaser(m));
+    }
   }
 
   private releaser(m: ModelSlots): () => void {
@@ -100,9 +113,8 @@ export class Scheduler {
     return () => {
       if (released) return;
       released = true;
-      const next = m.high.shift() ?? m.low.shift();
-      if (next) next.grant(this.releaser(m));
-      else m.active--;
+      m.active--;
+      this.fill(m);
     };
   }
 }

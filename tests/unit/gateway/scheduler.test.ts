@@ -13,8 +13,11 @@ function harness(concurrency: number, queueFactor: number) {
   const scheduler = new Scheduler(queueFactor);
   const events: string[] = [];
   const releases = new Map<string, () => void>();
+  let slots = concurrency;
+  /** The model's concurrency as the next request carries it (an operator's edit). */
+  const setSlots = (n: number) => (slots = n);
   const ask = (name: string, priority: Priority, signal?: AbortSignal) => {
-    scheduler.acquire("m", concurrency, priority, signal ? () => signal : undefined).then(
+    scheduler.acquire("m", slots, priority, signal ? () => signal : undefined).then(
       (release) => {
         events.push(`run ${name}`);
         releases.set(name, release);
@@ -26,7 +29,7 @@ function harness(concurrency: number, queueFactor: number) {
     releases.get(name)!();
     await settle();
   };
-  return { scheduler, events, ask, finish };
+  return { scheduler, events, ask, finish, setSlots };
 }
 
 describe("Scheduler", () => {
@@ -43,13 +46,27 @@ describe("Scheduler", () => {
     expect(events).toEqual(["run first", "run high-1", "run high-2", "run low-1", "run low-2"]);
   });
 
-  it("a free slot is not taken past a queue: tryAcquire answers null while requests of its priority or higher wait", async () => {
-    const { scheduler, ask } = harness(1, 8);
+  it("a raised concurrency starts queued requests at once, in-limit first; a lowered one takes effect as requests finish", async () => {
+    const { events, ask, finish, setSlots } = harness(1, 8);
     ask("busy", "high");
-    ask("waiting", "low");
+    ask("low-1", "low");
+    ask("high-1", "high");
+    ask("low-2", "low");
     await settle();
-    expect(scheduler.tryAcquire("m", 2, "low")).toBeNull(); // a second slot, but a low request is queued first
-    expect(scheduler.tryAcquire("m", 2, "high")).not.toBeNull(); // in-limit goes ahead of over-limit ones
+    expect(events).toEqual(["run busy"]);
+    setSlots(3); // the next request carries the new concurrency: two queued requests start with it
+    ask("high-2", "high");
+    await settle();
+    expect(events).toEqual(["run busy", "run high-1", "run low-1"]);
+    setSlots(1);
+    ask("low-3", "low");
+    await finish("busy"); // three running, one slot: nothing starts…
+    await finish("high-1");
+    expect(events).toHaveLength(3);
+    await finish("low-1"); // …until none is left running
+    expect(events.at(-1)).toBe("run high-2");
+    await finish("high-2");
+    expect(events.at(-1)).toBe("run low-2");
   });
 
   it("a full queue sheds the newest over-limit request for an in-limit one, and refuses new over-limit ones", async () => {
