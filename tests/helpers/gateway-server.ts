@@ -2,6 +2,8 @@
 // fast path (server.ts uses it) or the Web Request adapter (the app/v1 route handlers use it).
 import http from "node:http";
 import { Readable } from "node:stream";
+import { afterAll, beforeAll } from "vitest";
+import { closeGateway } from "@/lib/gateway/context";
 import { nodeGatewayHandler } from "@/lib/gateway/node-adapter";
 import { webGatewayHandler } from "@/lib/gateway/web-adapter";
 
@@ -52,5 +54,26 @@ export async function startGatewayServer(entry: EntryPoint = "fast-path"): Promi
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A test file's gateway server: started before its tests, closed after them together with the
+ * process's gateway parts (the meter drained, leases returned). `url` is readable once tests run.
+ */
+export function setupGatewayServer(entry: EntryPoint = "fast-path"): { readonly url: string } {
+  let server: Awaited<ReturnType<typeof startGatewayServer>> | undefined;
+  beforeAll(async () => {
+    server = await startGatewayServer(entry);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await closeGateway();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error("setupGatewayServer: the server starts in beforeAll; read url inside a test or hook");
+      return server.url;
+    },
   };
 }

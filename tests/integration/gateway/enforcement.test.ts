@@ -1,23 +1,16 @@
 // Admission order (in-limit → over-limit → 429), n counting, settlement, spend enforcement under
 // concurrency and priority under saturation — through the real pipeline over HTTP.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
-import { startGatewayServer } from "../../helpers/gateway-server";
-import { closeGateway, gateway } from "@/lib/gateway/context";
+import { setupGatewayServer } from "../../helpers/gateway-server";
+import { gateway } from "@/lib/gateway/context";
 import { limitKey } from "@/lib/limits";
 import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
 
 setupTestDatabase();
-let server: { url: string; close: () => Promise<void> };
-beforeAll(async () => {
-  server = await startGatewayServer("fast-path");
-});
-afterAll(async () => {
-  await server.close();
-  await closeGateway();
-});
+const server = setupGatewayServer("fast-path");
 
 async function chat(apiKey: string, body: Record<string, unknown>) {
   const started = performance.now();

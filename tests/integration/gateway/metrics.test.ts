@@ -1,24 +1,16 @@
 // GET /api/metrics after real gateway traffic (issue: "requests by model and outcome (in-limit,
 // over-limit, 429, 402, 503), admission latency, queue depth, meter flush latency"): a burst of
 // three times a model's limit and a call from a suspended account show up as exactly those counts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET } from "@/app/api/metrics/route";
-import { closeGateway } from "@/lib/gateway/context";
 import { metrics } from "@/lib/metrics";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
-import { startGatewayServer } from "../../helpers/gateway-server";
+import { setupGatewayServer } from "../../helpers/gateway-server";
 import { callRoute } from "../../helpers/routes";
 
 setupTestDatabase();
-let server: { url: string; close: () => Promise<void> };
-beforeAll(async () => {
-  server = await startGatewayServer("fast-path");
-});
-afterAll(async () => {
-  await server.close();
-  await closeGateway();
-});
+const server = setupGatewayServer("fast-path");
 
 const call = (apiKey: string, model: string) =>
   fetch(`${server.url}/v1/chat/completions`, {

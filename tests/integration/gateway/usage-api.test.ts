@@ -1,23 +1,16 @@
 // GET /api/v1/rate-limits and /api/v1/usage show what the gateway did: the same limits as the
 // headers, requests and tokens per minute, over-limit and 429 counts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
-import { startGatewayServer } from "../../helpers/gateway-server";
+import { setupGatewayServer } from "../../helpers/gateway-server";
 import { callRoute } from "../../helpers/routes";
-import { closeGateway, gateway } from "@/lib/gateway/context";
+import { gateway } from "@/lib/gateway/context";
 import * as rateLimitsRoute from "@/app/api/v1/rate-limits/route";
 import * as usageRoute from "@/app/api/v1/usage/route";
 
 setupTestDatabase();
-let server: { url: string; close: () => Promise<void> };
-beforeAll(async () => {
-  server = await startGatewayServer("fast-path");
-});
-afterAll(async () => {
-  await server.close();
-  await closeGateway();
-});
+const server = setupGatewayServer("fast-path");
 
 describe("usage and rate-limit APIs", () => {
   it("report what the gateway admitted, over-limit and rejected, with the limits in force", async () => {
