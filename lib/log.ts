@@ -21,3 +21,17 @@ export const log = {
   warn: (msg: string, fields?: Record<string, unknown>) => write("warn", msg, fields),
   error: (msg: string, fields?: Record<string, unknown>) => write("error", msg, fields),
 };
+
+/**
+ * An error in one line for a log field. Prisma's messages start with an empty line, then where the
+ * call was made and the code around it; what went wrong is their last line.
+ */
+export function errorSummary(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const lines = err.message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line = (/^Invalid `/.test(lines[0] ?? "") ? lines[lines.length - 1] : lines[0]) ?? err.name;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}

@@ -14,6 +14,7 @@ import { effectiveSpendLimit } from "./tiers";
 import { mayCrossAlert } from "../alerts/budget-alerts";
 import type { Tier } from "../db/generated/enums";
 import { syncSuspension } from "./suspension";
+import { errorSummary, log } from "../log";
 
 export interface UsageCharge {
   requestId: string;
@@ -253,10 +254,37 @@ export async function chargeUsageBatch(batch: UsageCharge[]): Promise<BatchResul
     const limit = effectiveSpendLimit(a.tier as never, a.spendLimitMicros, a.creditBalanceMicros, a.monthlySpendMicros);
     const limitReached = limit !== null && a.monthlySpendMicros >= limit && (a.tier !== "tier0" || a.spendLimitMicros !== null);
     const outOfCredits = a.creditBalanceMicros <= 0n && !a.hasPaymentMethod;
-    if (limitReached || outOfCredits) {
-      await db().$transaction((tx) => syncSuspension(tx, a.id, items[items.length - 1]!.at));
-      resynced.push(a.id);
-    }
+    if ((limitReached || outOfCredits) && (await resyncSuspension(a.id, items[items.length - 1]!.at))) resynced.push(a.id);
   }
   return { charged, resynced, alerting };
+}
+
+const RESYNC_ATTEMPTS = 40;
+
+/**
+ * Re-derive an account's suspension after its charge committed. Failing here must not fail the
+ * batch: the charge is durable, and a retried batch inserts nothing, so it would re-derive nothing —
+ * the account would stay active past its limit (its spend lease still refuses what would overshoot)
+ * until some other event re-derived it. A failure is retried on its own instead, with backoff.
+ */
+async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promise<boolean> {
+  try {
+    await db().$transaction((tx) => syncSuspension(tx, accountId, attempt === 0 ? at : new Date()));
+    if (attempt > 0) log.info("suspension re-derived after a charge, on retry", { accountId, attempt });
+    return true;
+  } catch (err) {
+    const error = errorSummary(err);
+    if (attempt + 1 >= RESYNC_ATTEMPTS) {
+      log.error("suspension not re-derived after a charge; giving up (the next charge or billing event re-derives it)", {
+        accountId,
+        attempts: attempt + 1,
+        error,
+      });
+      return false;
+    }
+    if (attempt === 0 || attempt % 10 === 0)
+      log.warn("re-deriving suspension after a charge failed; retrying", { accountId, attempt, error });
+    setTimeout(() => void resyncSuspension(accountId, at, attempt + 1), Math.min(30_000, 100 * 2 ** attempt)).unref();
+    return false;
+  }
 }

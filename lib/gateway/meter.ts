@@ -19,7 +19,7 @@
 // the loss is logged as an error with what it would have cost.
 import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 
 interface Pending {
   usage: UsageCharge;
@@ -228,7 +228,7 @@ export class Meter {
 
   /** The database refused the batch's data: halve the lane's batches, or drop the record found. */
   private isolate(lane: Lane, batch: Pending[], err: unknown): void {
-    const error = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    const error = errorSummary(err);
     if (batch.length > 1) {
       lane.cap = Math.max(1, Math.floor(batch.length / 2));
       lane.queue.unshift(...batch);
@@ -256,7 +256,7 @@ export class Meter {
       log.error("meter flush failed; retrying", {
         batch: batch.length,
         failures: this.failures,
-        error: err instanceof Error ? err.message.split("\n")[0] : String(err),
+        error: errorSummary(err),
       });
     }
     if (this.closed && this.failures > 50) {

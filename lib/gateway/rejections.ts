@@ -3,7 +3,7 @@
 // one upsert per key and minute, not one write per request.
 import { db } from "../db";
 import { Prisma } from "../db/generated/client";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 
 const FLUSH_EVERY_MS = 2_000;
 
@@ -38,7 +38,7 @@ export class RejectionCounter {
     } catch (err) {
       // Chart counts are not money: keep them for the next try rather than fail anything.
       for (const [key, count] of batch) this.counts.set(key, (this.counts.get(key) ?? 0) + count);
-      log.warn("rejection counts not written; will retry", { error: err instanceof Error ? err.message.split("\n")[0] : String(err) });
+      log.warn("rejection counts not written; will retry", { error: errorSummary(err) });
       this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS * 5);
       this.timer.unref();
     }
