@@ -1,4 +1,4 @@
-// `npm run test:faults`: the fault-injection harness (private PostgreSQL + Redis, minutes of load).
+// `npm run test:faults`: the fault-injection harness (a private PostgreSQL cluster and redis-server, under load; ~30 s).
 // Kept out of `npm test` (see the root vitest.config.mts exclude).
 import path from "node:path";
 import { defineConfig } from "vitest/config";
