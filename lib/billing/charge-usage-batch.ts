@@ -265,7 +265,8 @@ const RESYNC_ATTEMPTS = 40;
  * Re-derive an account's suspension after its charge committed. Failing here must not fail the
  * batch: the charge is durable, and a retried batch inserts nothing, so it would re-derive nothing —
  * the account would stay active past its limit (its spend lease still refuses what would overshoot)
- * until some other event re-derived it. A failure is retried on its own instead, with backoff.
+ * until some other event re-derived it. A failure is retried on its own instead, with backoff (the
+ * gateway's account-state cache sees the result within its second).
  */
 async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promise<boolean> {
   try {
@@ -275,7 +276,7 @@ async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promi
   } catch (err) {
     const error = errorSummary(err);
     if (attempt + 1 >= RESYNC_ATTEMPTS) {
-      log.error("suspension not re-derived after a charge; giving up (the next charge or billing event re-derives it)", {
+      log.error("suspension not re-derived after a charge; giving up until the account's next billing event", {
         accountId,
         attempts: attempt + 1,
         error,
