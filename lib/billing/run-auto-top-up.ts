@@ -4,12 +4,13 @@
 //
 // Each trigger is one attempt, recorded as a JobRun ("auto-top-up-attempt", "<account>:<YYYY-MM>:<n>")
 // BEFORE charging: the unique key means two instances seeing the same low balance charge once.
-// An attempt whose instance died mid-charge is retried after 10 minutes with the SAME key (Stripe
-// and the ledger both dedupe on it); a failed charge backs off for an hour, and after 3 failures
-// in a month auto top-up waits until the owner changes the settings.
+// An attempt whose instance died mid-charge, or whose charge got no answer, is retried after 10
+// minutes with the SAME key (Stripe and the ledger both dedupe on it) unless its credits were granted
+// meanwhile; a declined charge backs off for an hour, and after 3 failures in a month auto top-up
+// waits until the owner changes the settings.
 import { db } from "../db";
 import { notify } from "../alerts/notify";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { usdString, type Micros } from "../money";
 import { autoTopUpDue, type AutoTopUpDecision } from "./auto-top-up-due";
 import { autoToppedUpThisMonth } from "./auto-top-up-settings";
@@ -28,7 +29,8 @@ export type AutoTopUpRun =
     }
   | { outcome: "in_progress" | "backing_off" }
   | { outcome: "topped_up"; idempotencyKey: string; amountMicros: Micros }
-  | { outcome: "charge_failed"; idempotencyKey: string; message: string };
+  | { outcome: "charge_failed"; idempotencyKey: string; message: string }
+  | { outcome: "charge_unknown"; idempotencyKey: string };
 
 const JOB = "auto-top-up-attempt";
 const STALE_AFTER_MS = 10 * 60_000;
@@ -45,7 +47,15 @@ export async function runAutoTopUp(accountId: string, charge: ChargeFn, now = ne
   try {
     result = await charge(accountId, claim.amountMicros, idempotencyKey);
   } catch (err) {
-    result = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    // No answer (the payment service or the database unreachable): the card may have been charged.
+    // Not a failure to tell the owner about — the attempt stays open, and once stale it is retried
+    // with the same key, which the payment service and the grant both dedupe on.
+    log.error("auto top-up charge got no answer; the attempt is retried with its key", {
+      accountId,
+      key: idempotencyKey,
+      error: errorSummary(err),
+    });
+    return { outcome: "charge_unknown", idempotencyKey };
   }
   if (!result.ok) {
     await db().$transaction(async (tx) => {
@@ -114,6 +124,19 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
       select: { id: true, key: true, status: true, startedAt: true, finishedAt: true },
     });
     const latest = attempts[0];
+    // An open attempt whose credits were granted anyway (payment_intent.succeeded, same key) is done:
+    // close it, so a later fall below the threshold charges under a new key — not this one again,
+    // which the payment service forgets after a day and would charge afresh with its grant deduped.
+    if (
+      latest?.status === "running" &&
+      (await tx.ledgerEntry.count({ where: { idempotencyKey: `credits:auto-top-up:${latest.key}` } })) > 0
+    ) {
+      await tx.jobRun.update({
+        where: { id: latest.id },
+        data: { status: "succeeded", finishedAt: now, result: { note: "credits granted by the payment's webhook" } },
+      });
+      latest.status = "succeeded";
+    }
     if (latest?.status === "running") {
       if (now.getTime() - latest.startedAt.getTime() < STALE_AFTER_MS) return { run: { outcome: "in_progress" } };
       // The instance charging it died: retry the same key (the charge and the grant dedupe on it).

@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { usd, type Micros } from "@/lib/money";
 import { runAutoTopUp, type ChargeFn } from "@/lib/billing/run-auto-top-up";
 import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
+import { grantCredits } from "@/lib/billing/grant-credits";
 import { deliverPendingEmails } from "@/lib/alerts/deliver-emails";
 import { setMailer, type EmailMessage } from "@/lib/alerts/mailer";
 import * as autoTopUpRoute from "@/app/api/v1/auto-top-up/route";
@@ -107,6 +108,64 @@ describe("auto top-up runs", () => {
     await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 14));
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 16))).toEqual({ outcome: "not_due", reason: "too_many_failures" });
     expect(calls.map((c) => c.key)).toEqual([1, 2, 3].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
+  });
+
+  it("a charge with no answer (the payment service unreachable) is retried with the same key, and the owner is not told it failed", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const keys: string[] = [];
+    let answer = false;
+    const charge: ChargeFn = async (_accountId, _amount, key) => {
+      keys.push(key);
+      if (!answer)
+        throw new Error(
+          "\nInvalid `tx.account.findUnique()` invocation in\n/app/lib/payments/charge-saved-card.ts:17:34\n\nCan't reach database server",
+        );
+      return { ok: true, reference: "pi_late" };
+    };
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up_failed" } })).toBe(0);
+    // Still that attempt's turn: nothing new is charged while it may be in flight…
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toEqual({ outcome: "in_progress" });
+    // …and once it is stale it is retried with its own key (the charge and the grant both dedupe on it).
+    answer = true;
+    const retried = new Date(at2030(5, 1, 10).getTime() + 11 * 60_000);
+    expect(await runAutoTopUp(acct.accountId, charge, retried)).toMatchObject({ outcome: "topped_up" });
+    expect(keys).toEqual([1, 1].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
+    expect((await accountState(acct.accountId, retried)).creditBalanceMicros).toBe(usd(20));
+  });
+
+  it("an unanswered attempt whose credits the webhook granted is closed, not charged again under its key", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const keys: string[] = [];
+    let answer = false;
+    const charge: ChargeFn = async (_accountId, _amount, key) => {
+      keys.push(key);
+      if (!answer) throw new Error("An error occurred with our connection to Stripe.");
+      return { ok: true, reference: `pi_${keys.length}` };
+    };
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
+    // The charge had gone through: payment_intent.succeeded grants it under the attempt's key.
+    const first = `auto-top-up:${acct.accountId}:2030-05:1`;
+    await grantCredits({
+      accountId: acct.accountId,
+      amountMicros: usd(20),
+      idempotencyKey: first,
+      kind: "credit_purchase",
+      at: at2030(5, 1, 11),
+    });
+    // Days later — past the payment service's memory of that key — the balance falls below the threshold again.
+    await chargeUsage(acct.accountId, usd(18), at2030(5, 4));
+    answer = true;
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 4))).toMatchObject({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
+    });
+    expect(keys).toEqual([first, `auto-top-up:${acct.accountId}:2030-05:2`]);
+    expect((await accountState(acct.accountId, at2030(5, 4))).creditBalanceMicros).toBe(usd(22));
+    const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
+    expect(attempt.status).toBe("succeeded");
   });
 
   it("needs a payment method and enabled settings", async () => {
