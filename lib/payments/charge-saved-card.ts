@@ -4,6 +4,7 @@
 // grants them too (same key, so once) if we never heard Stripe's answer.
 import Stripe from "stripe";
 import { db } from "../db";
+import { errorSummary, log } from "../log";
 import type { ChargeFn, ChargeResult } from "../billing/run-auto-top-up";
 import { usdString } from "../money";
 import { exactCents } from "./cents";
@@ -52,6 +53,22 @@ export const chargeSavedCard: ChargeFn = async (accountId, amountMicros, idempot
     return { ok: false, message: `the payment is ${pi.status.replaceAll("_", " ")}` };
   } catch (err) {
     if (err instanceof Stripe.errors.StripeCardError) return { ok: false, message: err.message };
-    throw err;
+    if (outcomeUnknown(err)) throw err; // runAutoTopUp keeps the attempt open and retries it under its key
+    // Refused outright (a detached card, a deleted customer, our own keys or permissions): nothing was
+    // charged and a retry would be refused the same way. A failure the owner hears about.
+    log.error("auto top-up charge refused by the payment service", { accountId, key: idempotencyKey, error: errorSummary(err) });
+    return { ok: false, message: "the payment service refused the charge; check your saved card on the Billing page" };
   }
 };
+
+/** The request may have reached Stripe and been carried out: no answer, a server error, or the key busy. */
+function outcomeUnknown(err: unknown): boolean {
+  return (
+    !(err instanceof Stripe.errors.StripeError) ||
+    err instanceof Stripe.errors.StripeConnectionError ||
+    err instanceof Stripe.errors.StripeAPIError ||
+    err instanceof Stripe.errors.StripeRateLimitError ||
+    err instanceof Stripe.errors.StripeIdempotencyError ||
+    (err.statusCode ?? 500) >= 500
+  );
+}

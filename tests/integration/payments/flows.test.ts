@@ -407,6 +407,26 @@ describe("auto top-up charges the saved card off-session", () => {
   });
 });
 
+describe("auto top-up refused by the payment service", () => {
+  it("a card the payment service no longer has is a failure the owner hears about, not an attempt left open", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    // Removed at the payment service but still on file here.
+    await db().paymentMethod.updateMany({ where: { accountId: acct.accountId }, data: { stripePaymentMethodId: "pm_removed_elsewhere" } });
+    await db().autoTopUp.create({
+      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+    });
+    expect(await runAutoTopUp(acct.accountId, chargeSavedCard)).toMatchObject({
+      outcome: "charge_failed",
+      message: "the payment service refused the charge; check your saved card on the Billing page",
+    });
+    const notice = await db().notification.findFirstOrThrow({ where: { accountId: acct.accountId, kind: "auto_top_up_failed" } });
+    expect(notice.body).toContain("check your saved card");
+    expect(notice.body).not.toMatch(/pm_removed_elsewhere|Invalid `|\/lib\//);
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00" });
+  });
+});
+
 describe("auto top-up run by an operator on demand", () => {
   it("the job behind POST /api/operator/jobs/auto-top-up charges the saved card in Stripe (no scheduler involved)", async () => {
     const operator = await createAccountFixture({ name: "Platform staff" });
