@@ -5,16 +5,17 @@
 // Each trigger is one attempt, recorded as a JobRun ("auto-top-up-attempt", "<account>:<YYYY-MM>:<n>")
 // BEFORE charging: the unique key means two instances seeing the same low balance charge once.
 // An attempt whose instance died mid-charge, or whose charge got no answer, is retried after 10
-// minutes with the SAME key (Stripe and the ledger both dedupe on it) unless its credits were granted
-// meanwhile; a declined charge backs off for an hour, and after 3 failures in a month auto top-up
-// waits until the owner changes the settings.
+// minutes with the SAME key and amount (Stripe and the ledger both dedupe on the key) — at most 6
+// times and within a day of its first try, else it is closed as unconfirmed and the owner told —
+// unless its credits were granted meanwhile. A declined charge backs off for an hour, and after 3
+// failures in a month auto top-up waits until the owner changes the settings.
 import { db } from "../db";
 import { notify } from "../alerts/notify";
 import { errorSummary, log } from "../log";
 import { usdString, type Micros } from "../money";
 import { autoTopUpDue, type AutoTopUpDecision } from "./auto-top-up-due";
 import { autoToppedUpThisMonth } from "./auto-top-up-settings";
-import { grantCredits } from "./grant-credits";
+import { creditLedgerKey, grantCredits } from "./grant-credits";
 import { lockAccount } from "./lock-account";
 import { monthStart, periodLabel } from "./period";
 
@@ -36,6 +37,10 @@ const JOB = "auto-top-up-attempt";
 const STALE_AFTER_MS = 10 * 60_000;
 const BACKOFF_MS = 60 * 60_000;
 const MAX_FAILURES_PER_MONTH = 3;
+/** An unanswered attempt is retried under its key at most this often (~an hour at STALE_AFTER_MS)… */
+const MAX_RETAKES = 6;
+/** …and never once the payment service may have forgotten the key (it keeps keys for 24 hours). */
+const KEY_REMEMBERED_MS = 23 * 60 * 60_000;
 
 type Claim = { run: AutoTopUpRun } | { key: string; jobRunId: string; amountMicros: Micros };
 
@@ -106,6 +111,15 @@ export async function runAutoTopUp(accountId: string, charge: ChargeFn, now = ne
 async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
   return db().$transaction(async (tx): Promise<Claim> => {
     if (!(await lockAccount(tx, accountId))) return { run: { outcome: "not_due", reason: "no_account" } };
+    const prefix = `${accountId}:${periodLabel(monthStart(now))}:`;
+    const attempts = await tx.jobRun.findMany({
+      where: { job: JOB, key: { startsWith: prefix } },
+      orderBy: { startedAt: "desc" },
+      select: { id: true, key: true, status: true, startedAt: true, finishedAt: true, result: true },
+    });
+    const latest = attempts[0];
+    // Settle an open attempt first, whether or not a top-up is due now.
+    if (latest?.status === "running") await closeIfSettled(tx, accountId, latest, now);
     const [account, settings, methods] = await Promise.all([
       tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { creditBalanceMicros: true } }),
       tx.autoTopUp.findUnique({ where: { accountId } }),
@@ -117,35 +131,17 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
     if (!decision.due) return { run: { outcome: "not_due", reason: decision.reason } };
     if (methods === 0) return { run: { outcome: "not_due", reason: "no_payment_method" } };
 
-    const prefix = `${accountId}:${periodLabel(monthStart(now))}:`;
-    const attempts = await tx.jobRun.findMany({
-      where: { job: JOB, key: { startsWith: prefix } },
-      orderBy: { startedAt: "desc" },
-      select: { id: true, key: true, status: true, startedAt: true, finishedAt: true },
-    });
-    const latest = attempts[0];
-    // An open attempt whose credits were granted anyway (payment_intent.succeeded, same key) is done:
-    // close it, so a later fall below the threshold charges under a new key — not this one again,
-    // which the payment service forgets after a day and would charge afresh with its grant deduped.
-    if (
-      latest?.status === "running" &&
-      (await tx.ledgerEntry.count({ where: { idempotencyKey: `credits:auto-top-up:${latest.key}` } })) > 0
-    ) {
-      await tx.jobRun.update({
-        where: { id: latest.id },
-        data: { status: "succeeded", finishedAt: now, result: { note: "credits granted by the payment's webhook" } },
-      });
-      latest.status = "succeeded";
-    }
     if (latest?.status === "running") {
       if (now.getTime() - latest.startedAt.getTime() < STALE_AFTER_MS) return { run: { outcome: "in_progress" } };
-      // The instance charging it died: retry the same key (the charge and the grant dedupe on it).
+      // Its instance died mid-charge, or the charge got no answer: retry the same key and amount
+      // (the payment service and the grant dedupe on the key; a different amount under it is refused).
+      const info = attemptInfo(latest);
       const taken = await tx.jobRun.updateMany({
         where: { id: latest.id, status: "running", startedAt: latest.startedAt },
-        data: { startedAt: now },
+        data: { startedAt: now, result: { ...info.stored, retakes: info.retakes + 1 } },
       });
       if (taken.count === 0) return { run: { outcome: "in_progress" } };
-      return { key: latest.key, jobRunId: latest.id, amountMicros: decision.amountMicros };
+      return { key: latest.key, jobRunId: latest.id, amountMicros: info.amountMicros ?? decision.amountMicros };
     }
     const failures = attempts.filter((a) => a.status === "failed" && a.startedAt > settings.updatedAt);
     if (failures.length >= MAX_FAILURES_PER_MONTH) return { run: { outcome: "not_due", reason: "too_many_failures" } };
@@ -154,7 +150,9 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
     }
     const key = `${prefix}${attempts.length + 1}`;
     const created = await tx.jobRun.createManyAndReturn({
-      data: [{ job: JOB, key, startedAt: now }],
+      data: [
+        { job: JOB, key, startedAt: now, result: { amountMicros: decision.amountMicros.toString(), firstTriedAt: now.toISOString() } },
+      ],
       skipDuplicates: true,
       select: { id: true },
     });
@@ -162,4 +160,63 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
     if (!row) return { run: { outcome: "in_progress" } };
     return { key, jobRunId: row.id, amountMicros: decision.amountMicros };
   });
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+type Attempt = { id: string; key: string; status: string; startedAt: Date; finishedAt: Date | null; result: unknown };
+
+/** What an attempt row remembers: its amount, its first try, and how often it was retried. */
+function attemptInfo(a: Attempt) {
+  const stored = a.result && typeof a.result === "object" && !Array.isArray(a.result) ? (a.result as Record<string, unknown>) : {};
+  const amount = typeof stored.amountMicros === "string" && /^\d+$/.test(stored.amountMicros) ? BigInt(stored.amountMicros) : null;
+  const first = typeof stored.firstTriedAt === "string" ? new Date(stored.firstTriedAt) : a.startedAt;
+  return {
+    stored,
+    amountMicros: amount,
+    firstTriedAt: Number.isNaN(first.getTime()) ? a.startedAt : first,
+    retakes: typeof stored.retakes === "number" ? stored.retakes : 0,
+  };
+}
+
+/**
+ * Close an open attempt that is settled: its credits were granted meanwhile (payment_intent.succeeded
+ * under its key), or it went unanswered too often or too long to retry under its key — the payment
+ * service forgets a key after a day, and a retry then would be a new charge whose grant is deduped.
+ */
+async function closeIfSettled(tx: Tx, accountId: string, a: Attempt, now: Date): Promise<void> {
+  const granted = await tx.ledgerEntry.findUnique({
+    where: { idempotencyKey: creditLedgerKey(`auto-top-up:${a.key}`) },
+    select: { amountMicros: true },
+  });
+  if (granted) {
+    await tx.jobRun.update({
+      where: { id: a.id },
+      data: { status: "succeeded", finishedAt: now, result: { note: "credits granted when the payment service reported the charge" } },
+    });
+    await notify(tx, {
+      accountId,
+      kind: "auto_top_up",
+      title: `Auto top-up: $${usdString(granted.amountMicros)} of credits added`,
+      body: "Your credit balance fell below your auto top-up threshold.",
+      dedupeKey: `${JOB}:${a.key}:succeeded`,
+    });
+    a.status = "succeeded";
+    return;
+  }
+  const info = attemptInfo(a);
+  const stale = now.getTime() - a.startedAt.getTime() >= STALE_AFTER_MS;
+  if (!stale || (info.retakes < MAX_RETAKES && now.getTime() - info.firstTriedAt.getTime() < KEY_REMEMBERED_MS)) return;
+  const message = "the payment service did not confirm the charge; if it went through, the credits are added when it reports it";
+  // Finished when it was last tried: the hour's back-off counts from then.
+  await tx.jobRun.update({ where: { id: a.id }, data: { status: "failed", finishedAt: a.startedAt, result: { ...info.stored, message } } });
+  await notify(tx, {
+    accountId,
+    kind: "auto_top_up_failed",
+    title: "Auto top-up not confirmed",
+    body: `We could not confirm a charge${info.amountMicros === null ? "" : ` of $${usdString(info.amountMicros)}`} to your saved payment method: ${message}.`,
+    dedupeKey: `${JOB}:${a.key}:failed`,
+  });
+  log.error("auto top-up attempt closed unconfirmed", { accountId, key: a.key, retakes: info.retakes });
+  a.status = "failed";
+  a.finishedAt = a.startedAt;
 }

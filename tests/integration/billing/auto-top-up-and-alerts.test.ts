@@ -166,6 +166,65 @@ describe("auto top-up runs", () => {
     expect((await accountState(acct.accountId, at2030(5, 4))).creditBalanceMicros).toBe(usd(22));
     const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
     expect(attempt.status).toBe("succeeded");
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up" } })).toBe(2);
+  });
+
+  it("an attempt that stays unanswered is retried with its first amount, then closed and the owner told", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const calls: { key: string; amount: Micros }[] = [];
+    const charge: ChargeFn = async (_accountId, amount, key) => {
+      calls.push({ key, amount });
+      throw new Error("An error occurred with our connection to Stripe.");
+    };
+    const t0 = at2030(5, 1, 10).getTime();
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+    expect(await runAutoTopUp(acct.accountId, charge, at(0))).toMatchObject({ outcome: "charge_unknown" });
+    // The owner changes the amount meanwhile: a retry under the key must still ask for the first one.
+    await setAutoTopUp(acct.accountId, { ...settings(), amountMicros: usd(30) }, acct.ownerId);
+    for (let i = 1; i <= 6; i++)
+      expect(await runAutoTopUp(acct.accountId, charge, at(11 * i))).toMatchObject({ outcome: "charge_unknown" });
+    expect(calls).toHaveLength(7);
+    expect(new Set(calls.map((c) => `${c.key} ${c.amount}`))).toEqual(new Set([`auto-top-up:${acct.accountId}:2030-05:1 ${usd(20)}`]));
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up_failed" } })).toBe(0);
+    // Six retries (about an hour) later it is closed as unconfirmed, the owner is told, and the back-off applies.
+    expect(await runAutoTopUp(acct.accountId, charge, at(77))).toEqual({ outcome: "backing_off" });
+    const notice = await db().notification.findFirstOrThrow({ where: { accountId: acct.accountId, kind: "auto_top_up_failed" } });
+    expect(notice.body).toMatch(/could not confirm a charge of \$20\.00/);
+    expect(calls).toHaveLength(7);
+    // After the back-off, a new attempt (new key, the current amount).
+    expect(await runAutoTopUp(acct.accountId, charge, at(77 + 60))).toMatchObject({ outcome: "charge_unknown" });
+    expect(calls.at(-1)).toEqual({ key: `auto-top-up:${acct.accountId}:2030-05:2`, amount: usd(30) });
+  });
+
+  it("an unanswered attempt is never retried under its key a day later (the payment service has forgotten it)", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const keys: string[] = [];
+    let answer = false;
+    const charge: ChargeFn = async (_accountId, _amount, key) => {
+      keys.push(key);
+      if (!answer) throw new Error("An error occurred with our connection to Stripe.");
+      return { ok: true, reference: `pi_${keys.length}` };
+    };
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
+    // The owner buys credits by hand; two days later the balance is below the threshold again.
+    await grantCredits({
+      accountId: acct.accountId,
+      amountMicros: usd(20),
+      idempotencyKey: "cs_by_hand",
+      kind: "credit_purchase",
+      at: at2030(5, 1, 11),
+    });
+    await chargeUsage(acct.accountId, usd(18), at2030(5, 3));
+    answer = true;
+    expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 3))).toMatchObject({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
+    });
+    expect(keys).toEqual([1, 2].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
+    const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
+    expect(attempt.status).toBe("failed");
   });
 
   it("needs a payment method and enabled settings", async () => {
