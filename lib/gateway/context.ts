@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { connectRedisLimiterStore, MemoryLimiterStore, type LimiterStore } from "../limits";
 import { metrics } from "../metrics";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { registerHealthCheck } from "../health";
 import { AccountStateCache } from "./account-state";
 import { ModelCatalog } from "./catalog";
@@ -24,7 +24,7 @@ async function storeAlertsNow(accountIds: string[]): Promise<void> {
     if (stored > 0) await deliverPendingEmails();
   } catch (err) {
     // The minute job checks again: nothing is lost.
-    log.warn("storing budget alerts after a meter flush failed", { error: err instanceof Error ? err.message : String(err) });
+    log.warn("storing budget alerts after a meter flush failed", { error: errorSummary(err) });
   }
 }
 

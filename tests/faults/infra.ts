@@ -7,7 +7,16 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-const PG_BIN = process.env.HEADROOM_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** The newest PostgreSQL installed the Debian way (/usr/lib/postgresql/<major>/bin), unless HEADROOM_PG_BIN says. */
+function installedPgBin(): string {
+  const root = "/usr/lib/postgresql";
+  const majors = fs.existsSync(root)
+    ? fs.readdirSync(root).filter((d) => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, "bin", "initdb")))
+    : [];
+  const newest = majors.sort((a, b) => Number(b) - Number(a))[0];
+  return newest ? path.join(root, newest, "bin") : path.join(root, "15", "bin");
+}
+const PG_BIN = process.env.HEADROOM_PG_BIN ?? installedPgBin();
 const SHARED_PORTS = new Set([5432, 6379]);
 
 /** initdb and pg_ctl refuse to run as root: run them as the postgres user then. */

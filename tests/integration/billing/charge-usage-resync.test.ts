@@ -2,13 +2,14 @@
 // the charge has committed. If that second step fails (the database hiccups between the two), the
 // charge must still count as done — retrying it would insert nothing and so suspend nothing — and
 // the suspension must still happen, by itself, once the database accepts it again.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, createModelFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
 import { chargeUsageBatch } from "@/lib/billing/charge-usage-batch";
 import { Meter } from "@/lib/gateway/meter";
+import { log } from "@/lib/log";
 
 setupTestDatabase();
 
@@ -75,11 +76,15 @@ describe("suspension after a charge, when recording it fails", () => {
     await closeSuspensionGate();
     const flushes: number[] = [];
     const meter = new Meter({ onFlush: (size) => flushes.push(size) });
+    const errors = vi.spyOn(log, "error");
     try {
       await meter.record(usageChargeFixture("req_resync_2", acct.accountId, model, { costMicros: usd(1) }), { waitMs: 5_000 });
       await meter.record(usageChargeFixture("req_resync_3", acct.accountId, model, { costMicros: 1n }), { waitMs: 5_000 });
       expect(flushes).toEqual([1, 1]);
+      // Committed once, answered at once: the flush did not fail and was not replayed.
+      expect(errors.mock.calls.map(([msg]) => msg)).not.toContain("meter flush failed; retrying");
     } finally {
+      errors.mockRestore();
       await openSuspensionGate();
       await meter.close();
     }
