@@ -260,6 +260,8 @@ export async function chargeUsageBatch(batch: UsageCharge[]): Promise<BatchResul
 }
 
 const RESYNC_ATTEMPTS = 40;
+/** Accounts with a retry already scheduled: one chain of retries per account, however many batches failed. */
+const resyncPending = new Set<string>();
 
 /**
  * Re-derive an account's suspension after its charge committed. Failing here must not fail the
@@ -269,13 +271,18 @@ const RESYNC_ATTEMPTS = 40;
  * gateway's account-state cache sees the result within its second).
  */
 async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promise<boolean> {
+  if (attempt === 0 && resyncPending.has(accountId)) return false;
   try {
     await db().$transaction((tx) => syncSuspension(tx, accountId, attempt === 0 ? at : new Date()));
-    if (attempt > 0) log.info("suspension re-derived after a charge, on retry", { accountId, attempt });
+    if (attempt > 0) {
+      resyncPending.delete(accountId);
+      log.info("suspension re-derived after a charge, on retry", { accountId, attempt });
+    }
     return true;
   } catch (err) {
     const error = errorSummary(err);
     if (attempt + 1 >= RESYNC_ATTEMPTS) {
+      resyncPending.delete(accountId);
       log.error("suspension not re-derived after a charge; giving up until the account's next billing event", {
         accountId,
         attempts: attempt + 1,
@@ -285,6 +292,7 @@ async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promi
     }
     if (attempt === 0 || attempt % 10 === 0)
       log.warn("re-deriving suspension after a charge failed; retrying", { accountId, attempt, error });
+    resyncPending.add(accountId);
     setTimeout(() => void resyncSuspension(accountId, at, attempt + 1), Math.min(30_000, 100 * 2 ** attempt)).unref();
     return false;
   }
