@@ -9,6 +9,7 @@ import { monthStart, periodLabel, previousMonthStart } from "../billing/period";
 import { reconcileBalances, view } from "../billing/reconcile-balances";
 import { deleteLapsedLeases } from "../billing/spend-lease";
 import { runAutoTopUp } from "../billing/run-auto-top-up";
+import { resyncDriftedSuspensions } from "../billing/resync-drifted-suspensions";
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { deliverPendingEmails } from "../alerts/deliver-emails";
 import { usdString } from "../money";
@@ -165,6 +166,24 @@ registerJob({
     }
     const emails = await deliverPendingEmails({ now: at });
     return { checked: candidates.length, stored, emails };
+  },
+});
+
+registerJob({
+  name: "suspension-check",
+  description:
+    "Re-derive the suspension of accounts touched lately whose recorded reasons differ from their spend, credits, cards and invoices.",
+  scheduleKey: minuteKey,
+  everyMs: 60_000,
+  prunable: true,
+  async run({ at, accountId }) {
+    const candidates = accountId
+      ? [accountId]
+      : (await db().account.findMany({ where: { updatedAt: { gte: new Date(at.getTime() - RECENT_MS) } }, select: { id: true } })).map(
+          (a) => a.id,
+        );
+    const resynced = await resyncDriftedSuspensions(candidates, at);
+    return { checked: candidates.length, resynced };
   },
 });
 
