@@ -268,7 +268,8 @@ const resyncPending = new Set<string>();
  * batch: the charge is durable, and a retried batch inserts nothing, so it would re-derive nothing —
  * the account would stay active past its limit (its spend lease still refuses what would overshoot)
  * until some other event re-derived it. A failure is retried on its own instead, with backoff (the
- * gateway's account-state cache sees the result within its second).
+ * gateway's account-state cache sees the result within its second); should the retries run out or the
+ * process stop, the minute "suspension-check" job (resync-drifted-suspensions.ts) finds the drift.
  */
 async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promise<boolean> {
   if (attempt === 0 && resyncPending.has(accountId)) return false;
@@ -283,7 +284,7 @@ async function resyncSuspension(accountId: string, at: Date, attempt = 0): Promi
     const error = errorSummary(err);
     if (attempt + 1 >= RESYNC_ATTEMPTS) {
       resyncPending.delete(accountId);
-      log.error("suspension not re-derived after a charge; giving up until the account's next billing event", {
+      log.error("suspension not re-derived after a charge; left to the minute suspension check", {
         accountId,
         attempts: attempt + 1,
         error,
