@@ -97,13 +97,7 @@ export async function runAutoTopUp(accountId: string, charge: ChargeFn, now = ne
         result: { amountMicros: claim.amountMicros.toString(), reference: result.reference ?? null },
       },
     });
-    await notify(tx, {
-      accountId,
-      kind: "auto_top_up",
-      title: `Auto top-up: $${usdString(claim.amountMicros)} of credits added`,
-      body: "Your credit balance fell below your auto top-up threshold.",
-      dedupeKey: `${JOB}:${claim.key}:succeeded`,
-    });
+    await notifyToppedUp(tx, accountId, claim.key, claim.amountMicros);
   });
   return { outcome: "topped_up", idempotencyKey, amountMicros: claim.amountMicros };
 }
@@ -163,6 +157,17 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
 }
 
 type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+
+/** "Credits added", once per attempt (whichever of the charge's answer and its webhook comes first). */
+function notifyToppedUp(tx: Tx, accountId: string, key: string, amountMicros: Micros) {
+  return notify(tx, {
+    accountId,
+    kind: "auto_top_up",
+    title: `Auto top-up: $${usdString(amountMicros)} of credits added`,
+    body: "Your credit balance fell below your auto top-up threshold.",
+    dedupeKey: `${JOB}:${key}:succeeded`,
+  });
+}
 type Attempt = { id: string; key: string; status: string; startedAt: Date; finishedAt: Date | null; result: unknown };
 
 /** What an attempt row remembers: its amount, its first try, and how often it was retried. */
@@ -193,13 +198,7 @@ async function closeIfSettled(tx: Tx, accountId: string, a: Attempt, now: Date):
       where: { id: a.id },
       data: { status: "succeeded", finishedAt: now, result: { note: "credits granted when the payment service reported the charge" } },
     });
-    await notify(tx, {
-      accountId,
-      kind: "auto_top_up",
-      title: `Auto top-up: $${usdString(granted.amountMicros)} of credits added`,
-      body: "Your credit balance fell below your auto top-up threshold.",
-      dedupeKey: `${JOB}:${a.key}:succeeded`,
-    });
+    await notifyToppedUp(tx, accountId, a.key, granted.amountMicros);
     a.status = "succeeded";
     return;
   }

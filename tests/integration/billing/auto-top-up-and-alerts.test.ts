@@ -31,6 +31,18 @@ function fakeCharge(outcome: "ok" | "declined" = "ok") {
   return { charge, calls };
 }
 
+/** A charge that gets no answer (it throws) until answer() is called, then succeeds; records the keys it was given. */
+function unansweredCharge() {
+  const keys: string[] = [];
+  let answering = false;
+  const charge: ChargeFn = async (_accountId, _amount, key) => {
+    keys.push(key);
+    if (!answering) throw new Error("An error occurred with our connection to Stripe.");
+    return { ok: true, reference: `pi_${keys.length}` };
+  };
+  return { charge, keys, answer: () => void (answering = true) };
+}
+
 describe("auto top-up settings route", () => {
   it("shows defaults, lets the owner set valid values, and names the bad field", async () => {
     const acct = await createAccountFixture();
@@ -138,13 +150,7 @@ describe("auto top-up runs", () => {
   it("an unanswered attempt whose credits the webhook granted is closed, not charged again under its key", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const keys: string[] = [];
-    let answer = false;
-    const charge: ChargeFn = async (_accountId, _amount, key) => {
-      keys.push(key);
-      if (!answer) throw new Error("An error occurred with our connection to Stripe.");
-      return { ok: true, reference: `pi_${keys.length}` };
-    };
+    const { charge, keys, answer } = unansweredCharge();
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
     // The charge had gone through: payment_intent.succeeded grants it under the attempt's key.
     const first = `auto-top-up:${acct.accountId}:2030-05:1`;
@@ -157,7 +163,7 @@ describe("auto top-up runs", () => {
     });
     // Days later — past the payment service's memory of that key — the balance falls below the threshold again.
     await chargeUsage(acct.accountId, usd(18), at2030(5, 4));
-    answer = true;
+    answer();
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 4))).toMatchObject({
       outcome: "topped_up",
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
@@ -200,13 +206,7 @@ describe("auto top-up runs", () => {
   it("an unanswered attempt is never retried under its key a day later (the payment service has forgotten it)", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const keys: string[] = [];
-    let answer = false;
-    const charge: ChargeFn = async (_accountId, _amount, key) => {
-      keys.push(key);
-      if (!answer) throw new Error("An error occurred with our connection to Stripe.");
-      return { ok: true, reference: `pi_${keys.length}` };
-    };
+    const { charge, keys, answer } = unansweredCharge();
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
     // The owner buys credits by hand; two days later the balance is below the threshold again.
     await grantCredits({
@@ -217,7 +217,7 @@ describe("auto top-up runs", () => {
       at: at2030(5, 1, 11),
     });
     await chargeUsage(acct.accountId, usd(18), at2030(5, 3));
-    answer = true;
+    answer();
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 3))).toMatchObject({
       outcome: "topped_up",
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
