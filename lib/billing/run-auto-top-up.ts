@@ -16,7 +16,7 @@ import { usdString, type Micros } from "../money";
 import { autoTopUpDue, type AutoTopUpDecision } from "./auto-top-up-due";
 import { autoToppedUpThisMonth } from "./auto-top-up-settings";
 import { creditLedgerKey, grantCredits } from "./grant-credits";
-import { lockAccount } from "./lock-account";
+import { lockAccount, type Tx } from "./lock-account";
 import { monthStart, periodLabel } from "./period";
 
 export type ChargeResult = { ok: true; reference?: string } | { ok: false; message: string };
@@ -155,8 +155,6 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
     return { key, jobRunId: row.id, amountMicros: decision.amountMicros };
   });
 }
-
-type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 /** "Credits added", once per attempt (whichever of the charge's answer and its webhook comes first). */
 function notifyToppedUp(tx: Tx, accountId: string, key: string, amountMicros: Micros) {
