@@ -144,49 +144,54 @@ const configs: { name: string; env: () => Promise<Record<string, string>>; clean
 for (const config of configs) {
   if (only && !config.name.startsWith(`(${only})`)) continue;
   const env = { ...(await config.env()), HEADROOM_SIM_TOKENS_PER_SECOND: "0", HEADROOM_SIM_FIRST_TOKEN_MS: "0" };
-  const setup = spawnSync("npx", ["tsx", "bench/gateway/setup.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  if (setup.status !== 0) throw new Error("bench setup failed");
-  const port = 3950 + Math.floor(Math.random() * 40);
-  // BENCH_SERVER_NODE_OPTIONS: V8/Node flags for Headroom's process only (e.g. GC experiments).
-  const nodeOptions: Record<string, string> = process.env.BENCH_SERVER_NODE_OPTIONS
-    ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
-    : {};
-  const { proc } = await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, ...nodeOptions, PORT: String(port) });
-  const url = `http://127.0.0.1:${port}/v1/chat/completions`;
-  const headers = { authorization: `Bearer ${BENCH_KEY}` };
-  // BENCH_ACCOUNTS=N: the load is spread over N accounts' keys (each connection cycles through them).
-  const headerSets =
-    benchAccounts() > 1 ? Array.from({ length: benchAccounts() }, (_, i) => ({ authorization: `Bearer ${benchKey(i)}` })) : undefined;
-  await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, headerSets, body: BODY });
-  if (fixedRate) {
-    const before = sampleCpu(proc.pid!);
-    const run = await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, {
-      seconds,
-      headers,
-      headerSets,
-      body: BODY,
-      rate: fixedRate,
-    });
-    // The open-loop generator is a child process: its CPU shows as "other".
-    halfPeak.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
-  } else {
-    const before = sampleCpu(proc.pid!);
-    const peak = await load(config.name, url, { seconds, headers, headerSets, body: BODY });
-    peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
-    results.push(peak);
-    // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
-    halfPeak.push(
-      await pacedInChild(`${config.name} @ half peak`, url, {
+  // The server stopped and its database or data folder removed even when a run fails (a bad flag, a crash).
+  let proc: ChildProcess | undefined;
+  try {
+    const setup = spawnSync("npx", ["tsx", "bench/gateway/setup.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    if (setup.status !== 0) throw new Error("bench setup failed");
+    const port = 3950 + Math.floor(Math.random() * 40);
+    // BENCH_SERVER_NODE_OPTIONS: V8/Node flags for Headroom's process only (e.g. GC experiments).
+    const nodeOptions: Record<string, string> = process.env.BENCH_SERVER_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
+      : {};
+    proc = (await child("npx", ["tsx", "bench/gateway/headroom-server.ts"], { ...env, ...nodeOptions, PORT: String(port) })).proc;
+    const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+    const headers = { authorization: `Bearer ${BENCH_KEY}` };
+    // BENCH_ACCOUNTS=N: the load is spread over N accounts' keys (each connection cycles through them).
+    const headerSets =
+      benchAccounts() > 1 ? Array.from({ length: benchAccounts() }, (_, i) => ({ authorization: `Bearer ${benchKey(i)}` })) : undefined;
+    await load("warm-up", url, { seconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3), headers, headerSets, body: BODY });
+    if (fixedRate) {
+      const before = sampleCpu(proc.pid!);
+      const run = await pacedInChild(`${config.name} @ ${fixedRate} req/s`, url, {
         seconds,
         headers,
         headerSets,
         body: BODY,
-        rate: Math.max(1, Math.floor(peak.rps / 2)),
-      }),
-    );
+        rate: fixedRate,
+      });
+      // The open-loop generator is a child process: its CPU shows as "other".
+      halfPeak.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total) });
+    } else {
+      const before = sampleCpu(proc.pid!);
+      const peak = await load(config.name, url, { seconds, headers, headerSets, body: BODY });
+      peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
+      results.push(peak);
+      // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
+      halfPeak.push(
+        await pacedInChild(`${config.name} @ half peak`, url, {
+          seconds,
+          headers,
+          headerSets,
+          body: BODY,
+          rate: Math.max(1, Math.floor(peak.rps / 2)),
+        }),
+      );
+    }
+  } finally {
+    if (proc) await stop(proc);
+    await config.cleanup?.(env);
   }
-  await stop(proc);
-  await config.cleanup?.(env);
 }
 
 // (d) the floor of durable metering (bare-durable.ts): bare Node + one PostgreSQL group commit per
