@@ -36,6 +36,9 @@ export interface UsageCharge {
   at: Date;
 }
 
+/** The id of a served request's usage record (derived from its request id, like the ledger charge's). */
+export const usageRecordId = (requestId: string): string => `ur_${requestId}`;
+
 export interface BatchResult {
   /** Requests newly charged by this batch (the others were already recorded). */
   charged: number;
@@ -59,7 +62,7 @@ const CHARGE_USAGE_BATCH = `
   WITH input AS (
     SELECT u.*, date_trunc('month', u."at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "period",
       -- Both rows are keyed by the request id, so their ids derive from it (no ids to generate and
-      -- send per row), and so does the ledger's description.
+      -- send per row; the usage record's id is its one unique key), and so does the ledger's description.
       'ur_' || u."requestId" AS "urId", 'le_' || u."requestId" AS "leId",
       u."modelName" || ': ' || u."promptTokens" || ' prompt + ' || u."completionTokens" || ' completion tokens'
         || CASE WHEN u."abandoned" THEN ' (stream abandoned)' ELSE '' END AS "description"
@@ -79,7 +82,7 @@ const CHARGE_USAGE_BATCH = `
     SELECT "urId", "requestId", "accountId", "apiKeyId", "modelId", "promptTokens", "completionTokens", "n",
       "costMicros", "overLimit", "streamed", "abandoned", "latencyMs", "limitRequests", "limitTokensPrompt", "limitTokensGenerated", "at"
     FROM input WHERE "accountId" IN (SELECT a."id" FROM "Account" a WHERE a."id" IN (SELECT "accountId" FROM input))
-    ON CONFLICT ("requestId") DO NOTHING
+    ON CONFLICT ("id") DO NOTHING -- the request was already charged
     RETURNING "requestId"
   ),
   fresh AS (SELECT i.* FROM input i JOIN ins ON ins."requestId" = i."requestId"),
@@ -227,7 +230,7 @@ function oncePerRequest(items: UsageCharge[]): UsageCharge[] {
 export async function chargeUsageBatch(batch: UsageCharge[]): Promise<BatchResult> {
   if (batch.length === 0) return { charged: 0, resynced: [], alerting: [] };
   const items = oncePerRequest(batch);
-  const rows = await directQuery({ name: "charge_usage_batch_v4", text: CHARGE_USAGE_BATCH, values: columns(items) });
+  const rows = await directQuery({ name: "charge_usage_batch_v5", text: CHARGE_USAGE_BATCH, values: columns(items) });
   const touched: Touched[] = rows.map((r) => ({
     id: r.id as string,
     tier: r.tier as string,

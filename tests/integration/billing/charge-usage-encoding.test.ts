@@ -6,7 +6,7 @@ import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, seedModelsFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db, directQuery } from "@/lib/db";
 import { usd } from "@/lib/money";
-import { arrayLiteral, chargeUsageBatch } from "@/lib/billing/charge-usage-batch";
+import { arrayLiteral, chargeUsageBatch, usageRecordId } from "@/lib/billing/charge-usage-batch";
 import { grantCredits } from "@/lib/billing/grant-credits";
 
 setupTestDatabase();
@@ -55,7 +55,7 @@ describe("usage batch encoding", () => {
     expect(entry.modelName).toBe(name);
     expect(entry.description).toBe(`${name}: 10 prompt + 5 completion tokens (stream abandoned)`);
     expect(entry.amountMicros).toBe(-1_234n);
-    const usage = await db().usageRecord.findUniqueOrThrow({ where: { requestId: "req_encoding_1" } });
+    const usage = await db().usageRecord.findUniqueOrThrow({ where: { id: usageRecordId("req_encoding_1") } });
     expect([usage.apiKeyId, usage.overLimit, usage.abandoned, usage.latencyMs]).toEqual([null, true, true, 7]);
   });
 

@@ -8,6 +8,7 @@ import { createAccountFixture, createModelFixture } from "../../helpers/fixtures
 import { startGatewayServer, type EntryPoint } from "../../helpers/gateway-server";
 import { closeGateway } from "@/lib/gateway/context";
 import { db } from "@/lib/db";
+import { usageRecordId } from "@/lib/billing/charge-usage-batch";
 import { requestCostMicros } from "@/lib/money";
 
 setupTestDatabase();
@@ -46,7 +47,7 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("a stream abandoned by
 
     let record = null;
     for (let i = 0; i < 100 && !record; i++) {
-      record = await db().usageRecord.findUnique({ where: { requestId } });
+      record = await db().usageRecord.findUnique({ where: { id: usageRecordId(requestId) } });
       if (!record) await new Promise((r) => setTimeout(r, 50));
     }
     expect(record).not.toBeNull();

@@ -7,6 +7,7 @@ import { createAccountFixture, createModelFixture } from "../../helpers/fixtures
 import { startGatewayServer, type EntryPoint } from "../../helpers/gateway-server";
 import { closeGateway } from "@/lib/gateway/context";
 import { db } from "@/lib/db";
+import { usageRecordId } from "@/lib/billing/charge-usage-batch";
 
 setupTestDatabase();
 afterAll(() => closeGateway());
@@ -55,7 +56,7 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI SDK via the %s
     expect(response.headers.get("x-ratelimit-limit-tokens-generated")).toBe("6000");
     expect(Number(response.headers.get("x-ratelimit-remaining-requests"))).toBeLessThan(60);
     expect(response.headers.get("x-ratelimit-over-limit")).toBe("no");
-    const record = await db().usageRecord.findUniqueOrThrow({ where: { requestId: response.headers.get("x-request-id")! } });
+    const record = await db().usageRecord.findUniqueOrThrow({ where: { id: usageRecordId(response.headers.get("x-request-id")!) } });
     expect(record.completionTokens).toBe(data.usage?.completion_tokens);
     expect(record.promptTokens).toBe(data.usage?.prompt_tokens);
   });
@@ -80,7 +81,7 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI SDK via the %s
     }
     expect(text.length).toBeGreaterThan(0);
     expect(usage?.completion_tokens).toBeGreaterThan(0);
-    const record = await db().usageRecord.findUniqueOrThrow({ where: { requestId: response.headers.get("x-request-id")! } });
+    const record = await db().usageRecord.findUniqueOrThrow({ where: { id: usageRecordId(response.headers.get("x-request-id")!) } });
     expect(record).toMatchObject({ streamed: true, abandoned: false, completionTokens: usage?.completion_tokens });
   });
 

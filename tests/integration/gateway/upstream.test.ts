@@ -13,6 +13,7 @@ import { createAccountFixture, createModelFixture } from "../../helpers/fixtures
 import { startGatewayServer } from "../../helpers/gateway-server";
 import { closeGateway } from "@/lib/gateway/context";
 import { db } from "@/lib/db";
+import { usageRecordId } from "@/lib/billing/charge-usage-batch";
 import { requestCostMicros } from "@/lib/money";
 
 setupTestDatabase();
@@ -74,7 +75,7 @@ beforeEach(() => {
   seen.length = 0;
 });
 
-const record = (requestId: string | null) => db().usageRecord.findUniqueOrThrow({ where: { requestId: requestId! } });
+const record = (requestId: string | null) => db().usageRecord.findUniqueOrThrow({ where: { id: usageRecordId(requestId!) } });
 const ask = (max_tokens = 8) =>
   client.chat.completions.create({ model: model.name, messages: [{ role: "user", content: "Say hello." }], max_tokens }).withResponse();
 

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "UsageRecord_requestId_key";
