@@ -2,7 +2,7 @@
 // effort: the invitation exists either way, and the answer says whether it was e-mailed.
 import { db } from "../db";
 import { currentMailer } from "../alerts/mailer";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import type { InvitationView } from "./invitations";
 
 export async function sendInvitationEmail(accountId: string, invitation: InvitationView, acceptUrl: string): Promise<boolean> {
@@ -20,7 +20,7 @@ export async function sendInvitationEmail(accountId: string, invitation: Invitat
     });
     return true;
   } catch (err) {
-    log.warn("invitation e-mail not sent", { invitationId: invitation.id, error: err instanceof Error ? err.message : String(err) });
+    log.warn("invitation e-mail not sent", { invitationId: invitation.id, error: errorSummary(err) });
     return false;
   }
 }

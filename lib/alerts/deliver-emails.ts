@@ -4,7 +4,7 @@
 // a failed send un-claims it for the next run. Only recent notifications are sent (turning SMTP on
 // does not mail a backlog).
 import { db } from "../db";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { currentMailer, type Mailer } from "./mailer";
 
 const MAX_AGE_MS = 24 * 60 * 60_000;
@@ -39,7 +39,7 @@ export async function deliverPendingEmails(
     } catch (err) {
       failed++;
       await db().notification.update({ where: { id: n.id }, data: { emailedAt: null } });
-      log.warn("notification e-mail failed", { notificationId: n.id, error: err instanceof Error ? err.message : String(err) });
+      log.warn("notification e-mail failed", { notificationId: n.id, error: errorSummary(err) });
     }
   }
   return { sent, failed };

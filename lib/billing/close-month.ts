@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { Prisma } from "../db/generated/client";
 import { notify } from "../alerts/notify";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { usdString } from "../money";
 import { CHARGE_KINDS } from "./ledger-effects";
 import { lockAccount, type Tx } from "./lock-account";
@@ -74,7 +74,7 @@ export async function closeMonth(input: { period: Date | string; accountId?: str
       if (closed.outcome === "already_invoiced") result.alreadyInvoiced++;
     } catch (err) {
       // One account's failure must not stop the others; the job reports it and a re-run retries it.
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorSummary(err);
       log.error("month close failed for an account", { accountId, period: result.period, error });
       result.failed.push({ accountId, error });
     }

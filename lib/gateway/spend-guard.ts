@@ -2,7 +2,7 @@
 // (lib/billing/spend-lease.ts). A request is admitted only if its maximum cost fits in the lease;
 // settlement returns the unused part. One database transaction per lease, not per request.
 import { LEASE_TTL_MS, grantSpendLease, releaseSpendLeases, renewSpendLeases, shrinkSpendLease } from "../billing/spend-lease";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 
 interface Lease {
   id: string;
@@ -114,7 +114,7 @@ export class SpendGuard {
     if (lease.available * 4n >= lease.granted || this.pending.has(accountId)) return;
     if ((this.leases.get(accountId) ?? []).some((l) => l !== lease && !l.retired && l.available >= cost)) return;
     void this.lease(accountId, cost).catch((err: unknown) =>
-      log.warn("leasing spend budget ahead failed", { accountId, error: err instanceof Error ? err.message : String(err) }),
+      log.warn("leasing spend budget ahead failed", { accountId, error: errorSummary(err) }),
     );
   }
 
@@ -213,7 +213,7 @@ export class SpendGuard {
         }
       }
     } catch (err) {
-      log.warn("spend lease renewal failed", { error: err instanceof Error ? err.message : String(err) });
+      log.warn("spend lease renewal failed", { error: errorSummary(err) });
     }
   }
 }

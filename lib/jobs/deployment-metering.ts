@@ -7,7 +7,7 @@ import { db } from "../db";
 import { lockAccount } from "../billing/lock-account";
 import { rollSpendPeriod } from "../billing/roll-spend-period";
 import { syncSuspension } from "../billing/suspension";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { resourceTransaction } from "../quotas/lock-account";
 import { meterAccountDeployments } from "../resources/deployments/meter-account";
 
@@ -51,7 +51,7 @@ export async function runDeploymentMetering({ at }: { at: Date }): Promise<Deplo
       if (r.suspendedAt) result.suspended.push(accountId);
     } catch (err) {
       // One account's failure must not hold back the others; the next run retries it.
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorSummary(err);
       log.error("deployment metering failed for an account", { accountId, error });
       result.failed.push({ accountId, error });
     }

@@ -7,7 +7,7 @@ import { db } from "../db";
 import { lockAccount } from "../billing/lock-account";
 import { rollSpendPeriod } from "../billing/roll-spend-period";
 import { syncSuspension } from "../billing/suspension";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { resourceTransaction } from "../quotas/lock-account";
 import { advanceAccountJobs } from "../resources/fine-tuning/advance-account";
 
@@ -57,7 +57,7 @@ export async function advanceFineTuning({ at }: { at: Date }): Promise<FineTunin
       if (r.suspendedAt) result.suspended.push(accountId);
     } catch (err) {
       // One account's failure must not hold back the others; the next run retries it.
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorSummary(err);
       log.error("fine-tuning advance failed for an account", { accountId, error });
       result.errors.push({ accountId, error });
     }

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import type { Prisma } from "../db/generated/client";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 
 export type JobRunOutcome<T> =
   | { ran: true; ok: true; jobRunId: string; result: T }
@@ -51,7 +51,7 @@ async function execute<T>(jobRunId: string, job: string, key: string, work: () =
     await db().jobRun.update({ where: { id: jobRunId }, data: { status: "succeeded", finishedAt: new Date(), result: toJson(result) } });
     return { ran: true, ok: true, jobRunId, result };
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorSummary(err);
     // A refusal of the job's parameters is the caller's mistake, not an incident.
     (err instanceof Error && err.name === "JobInputError" ? log.warn : log.error)("job failed", { job, key, error });
     await db()

@@ -2,6 +2,7 @@
 // own database connection, answers "tick" and "stop", and closes the connection on stop.
 import { parentPort } from "node:worker_threads";
 import { closeDb } from "../db";
+import { errorSummary } from "../log";
 import { startJobScheduler } from "./scheduler";
 import type { ToThread } from "./scheduler-thread";
 
@@ -13,7 +14,7 @@ port.on("message", (msg: ToThread) => {
     scheduler
       .tick(msg.at ? new Date(msg.at) : undefined)
       .then(() => port.postMessage({ type: "ticked" }))
-      .catch((err: unknown) => port.postMessage({ type: "ticked", error: err instanceof Error ? err.message : String(err) }));
+      .catch((err: unknown) => port.postMessage({ type: "ticked", error: errorSummary(err) }));
   } else {
     void scheduler
       .stop()

@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { dbKind } from "../db";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { startJobScheduler, type SchedulerHandle } from "./scheduler";
 
 const RESTART_AFTER_MS = 5_000;
@@ -39,7 +39,7 @@ export function startJobSchedulerThread(opts: SchedulerThreadOptions = {}): Sche
   try {
     api = tsxApi();
   } catch (err) {
-    log.warn("jobs run on the main thread: tsx's loader API was not found", { error: err instanceof Error ? err.message : String(err) });
+    log.warn("jobs run on the main thread: tsx's loader API was not found", { error: errorSummary(err) });
     return startJobScheduler();
   }
   const source = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;

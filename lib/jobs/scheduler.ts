@@ -2,7 +2,7 @@
 // whose key changed since this instance last ran it is run through runJobOnce, so across any
 // number of instances each (job, key) runs once. Interval timers are unref'd (never keep the
 // process alive); a tick never overlaps the previous one.
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { listJobs } from "./jobs";
 import { pruneJobRuns, runJobOnce } from "./runner";
 
@@ -36,7 +36,7 @@ export function startJobScheduler(opts: { tickMs?: number; autoStart?: boolean }
         if ((outcome.ran && outcome.ok) || (!outcome.ran && outcome.reason === "already_done")) lastKey.set(job.name, key);
         if (outcome.ran && outcome.ok && !job.prunable) log.info("job finished", { job: job.name, key });
       } catch (err) {
-        log.error("scheduler could not run job", { job: job.name, key, error: err instanceof Error ? err.message : String(err) });
+        log.error("scheduler could not run job", { job: job.name, key, error: errorSummary(err) });
       }
     }
     if (now.getTime() - lastPrune > 60 * 60_000) {

@@ -3,7 +3,7 @@ import { env, resetEnv } from "../env";
 import { closeDb, dbKind } from "../db";
 import { prepareDatabase } from "../db/prepare";
 import { seedDemo, DEMO_EMAIL, OPERATOR_EMAIL } from "../seed/seed-demo";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { startHttpServer } from "../../server";
 import { closeGateway, initGateway } from "../gateway/context";
 import { nodeGatewayHandler } from "../gateway/node-adapter";
@@ -38,7 +38,7 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
       saveCard: (accountId) =>
         ensureDemoCard(accountId).catch((err: unknown) =>
           log.warn("the demo account's test card could not be saved in Stripe", {
-            error: err instanceof Error ? err.message : String(err),
+            error: errorSummary(err),
           }),
         ),
     });

@@ -10,7 +10,7 @@ import Stripe from "stripe";
 import { db } from "../../db";
 import { markInvoiceOpen } from "../../billing/mark-invoice-open";
 import { periodLabel } from "../../billing/period";
-import { log } from "../../log";
+import { errorSummary, log } from "../../log";
 import { runJobOnce } from "../../jobs/runner";
 import { allocateCents, roundToCents } from "../cents";
 import { ACCOUNT_METADATA_KEY, ensureStripeCustomer } from "../customers";
@@ -192,7 +192,7 @@ export async function sendPendingInvoices(): Promise<SendInvoiceResult[]> {
     } catch (err) {
       log.error("sending an invoice to Stripe failed; will retry", {
         invoiceId: draft.id,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorSummary(err),
       });
     }
   }

@@ -3,7 +3,7 @@
 // marked paid out of band. Once per invoice (JobRun "stripe-invoice-settle"); the sweeper retries
 // any that failed (Stripe unreachable) until it worked.
 import { db } from "../../db";
-import { log } from "../../log";
+import { errorSummary, log } from "../../log";
 import { runJobOnce } from "../../jobs/runner";
 import { stripe } from "../stripe-client";
 
@@ -45,7 +45,7 @@ export async function settlePaidInvoices(): Promise<number> {
     } catch (err) {
       log.error("settling a credit-paid invoice in Stripe failed; will retry", {
         invoiceId: id,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorSummary(err),
       });
     }
   }

@@ -2,7 +2,7 @@
 // every draft that has something to charge to Stripe (and settles in Stripe the invoices credits
 // paid), so no invoice is lost if the app stops between closing the month and calling Stripe.
 // Runs on every instance; each invoice's work is claimed once across them (JobRun).
-import { log } from "../../log";
+import { errorSummary, log } from "../../log";
 import { sendPendingInvoices } from "./send-invoice";
 import { settlePaidInvoices } from "./settle-invoice";
 
@@ -21,7 +21,7 @@ export function startInvoiceSync(opts: { intervalMs?: number } = {}): InvoiceSyn
         await sendPendingInvoices();
         await settlePaidInvoices();
       } catch (err) {
-        log.error("invoice sync pass failed", { error: err instanceof Error ? err.message : String(err) });
+        log.error("invoice sync pass failed", { error: errorSummary(err) });
       } finally {
         running = null;
       }

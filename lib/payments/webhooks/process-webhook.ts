@@ -5,7 +5,7 @@
 // never valid (bad signature: nothing recorded), 5xx retry later (nothing recorded, nothing applied).
 import Stripe from "stripe";
 import { inTransaction } from "../../db";
-import { log } from "../../log";
+import { errorSummary, log } from "../../log";
 import { forgetAccountState } from "../account-state";
 import { stripe, webhookSecret } from "../stripe-client";
 import { isHandled, WEBHOOK_HANDLERS } from "./handlers";
@@ -63,7 +63,7 @@ export async function processWebhook(rawBody: Buffer, signature: string | null):
     log.error("Stripe webhook handler failed; Stripe will retry", {
       eventId: event.id,
       type: event.type,
-      error: err instanceof Error ? err.message : String(err),
+      error: errorSummary(err),
     });
     return reply(500, { error: "processing failed; retry" });
   };
@@ -100,7 +100,7 @@ export async function processWebhook(rawBody: Buffer, signature: string | null):
       log.error("a Stripe follow-up of a processed event failed", {
         eventId: event.id,
         type: event.type,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorSummary(err),
       }),
     );
   }

@@ -32,6 +32,13 @@ describe("job runner", () => {
     const later = new Date(finished.finishedAt!.getTime() + 61_000);
     expect(await runJobOnce("test-once", "k2", work, { now: later, retryFailedAfterMs: 60_000 })).toMatchObject({ ran: true, ok: true });
 
+    // A database error is recorded by its cause, not Prisma's multi-line message with source excerpts.
+    const dbError = await runJobOnce("test-once", "k4", () => db().$queryRawUnsafe('SELECT * FROM "NoSuchTable"'), { now });
+    const recorded = await db().jobRun.findUniqueOrThrow({ where: { job_key: { job: "test-once", key: "k4" } } });
+    expect(recorded.result).toEqual({ error: expect.stringContaining('relation "NoSuchTable" does not exist') });
+    expect(dbError).toMatchObject({ ok: false, error: (recorded.result as { error: string }).error });
+    expect(JSON.stringify(recorded.result)).not.toMatch(/Invalid `|invocation|\\n|\.ts/);
+
     await db().jobRun.create({ data: { job: "test-once", key: "k3", startedAt: now } });
     expect(await runJobOnce("test-once", "k3", work, { now: new Date(now.getTime() + 60_000) })).toEqual({
       ran: false,

@@ -1,6 +1,6 @@
 // POST /api/stripe/webhook — Stripe events: raw body, verified signature, dispatched once per event id.
 import { json } from "@/lib/http/json";
-import { log } from "@/lib/log";
+import { errorSummary, log } from "@/lib/log";
 import { MAX_WEBHOOK_BYTES, processWebhook } from "@/lib/payments/webhooks/process-webhook";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export async function POST(req: Request): Promise<Response> {
     return json(body, status);
   } catch (err) {
     // The database is unreachable, say: 5xx, so Stripe delivers it again later.
-    log.error("Stripe webhook failed", { error: err instanceof Error ? err.message : String(err) });
+    log.error("Stripe webhook failed", { error: errorSummary(err) });
     return json({ error: "temporarily unavailable; retry" }, 503);
   }
 }
