@@ -2,29 +2,71 @@
 // the account's suspension in its own transaction, but one can fail after its money moved (a charge
 // batch commits, then the database refuses the suspension write, and the retries run out or the
 // process stops). Accounts touched lately whose recorded reasons differ from what their facts imply
-// are re-derived here, by the minute job. Reading is cheap; only a drifted account is locked and written.
+// are re-derived here, by the minute job. The facts of every candidate are read in one query (its
+// cost does not grow by round trips with the number of busy accounts); only a drifted account is
+// locked, checked again and written.
 import { db } from "../db";
 import type { SuspensionReasonCode } from "../db/generated/enums";
+import type { Prisma } from "../db/generated/client";
 import { log } from "../log";
 import { lockAccount, type Tx } from "./lock-account";
-import { loadFacts, reasonsFor, syncSuspension } from "./suspension";
+import { factsOf, loadFacts, reasonsFor, syncSuspension } from "./suspension";
+
+/** True when the recorded automatic reasons are not the ones the facts imply. */
+function differs(holding: Set<SuspensionReasonCode>, recorded: SuspensionReasonCode[]): boolean {
+  return recorded.length !== holding.size || recorded.some((r) => !holding.has(r));
+}
+
+const automatic = { liftedAt: null, reason: { not: "manual" } } satisfies Prisma.SuspensionReasonWhereInput;
 
 /** True when the account's recorded automatic reasons are not the ones its facts imply now. */
 export async function suspensionDrifted(tx: Tx, accountId: string, now: Date): Promise<boolean> {
   const holding: Set<SuspensionReasonCode> = reasonsFor(await loadFacts(tx, accountId, now));
-  const recorded = await tx.suspensionReason.findMany({
-    where: { accountId, liftedAt: null, reason: { not: "manual" } },
-    select: { reason: true },
-  });
-  return recorded.length !== holding.size || recorded.some((r) => !holding.has(r.reason));
+  const recorded = await tx.suspensionReason.findMany({ where: { accountId, ...automatic }, select: { reason: true } });
+  return differs(
+    holding,
+    recorded.map((r) => r.reason),
+  );
 }
 
-/** Re-derive the suspension of each given account that drifted; returns the ones re-derived. */
-export async function resyncDriftedSuspensions(accountIds: string[], now: Date): Promise<string[]> {
+/** The accounts matching `where` whose recorded reasons drifted from their facts (read only). */
+export async function findDriftedAccounts(where: Prisma.AccountWhereInput, now: Date): Promise<{ checked: number; drifted: string[] }> {
+  const rows = await db().account.findMany({
+    where,
+    select: {
+      id: true,
+      tier: true,
+      spendLimitMicros: true,
+      creditBalanceMicros: true,
+      monthlySpendMicros: true,
+      spendPeriod: true,
+      suspensionReasons: { where: automatic, select: { reason: true } },
+      _count: { select: { paymentMethods: { where: { detachedAt: null } }, invoices: { where: { status: "failed" } } } },
+    },
+  });
+  const drifted = rows
+    .filter((a) =>
+      differs(
+        reasonsFor(factsOf(a, a._count.paymentMethods, a._count.invoices, now)),
+        a.suspensionReasons.map((r) => r.reason),
+      ),
+    )
+    .map((a) => a.id);
+  return { checked: rows.length, drifted };
+}
+
+/**
+ * Re-derive the suspension of each account matching `where` that drifted; returns how many were
+ * checked and the ones re-derived.
+ */
+export async function resyncDriftedSuspensions(
+  where: Prisma.AccountWhereInput,
+  now: Date,
+): Promise<{ checked: number; resynced: string[] }> {
+  const { checked, drifted } = await findDriftedAccounts(where, now);
   const resynced: string[] = [];
-  for (const id of accountIds) {
-    if (!(await db().$transaction((tx) => suspensionDrifted(tx, id, now)))) continue;
-    // Locked, then checked again: a billing verb may have re-derived it in between.
+  for (const id of drifted) {
+    // Locked, then checked again: a billing verb may have re-derived it since it was read.
     const changed = await db().$transaction(async (tx) => {
       if (!(await lockAccount(tx, id)) || !(await suspensionDrifted(tx, id, now))) return false;
       await syncSuspension(tx, id, now);
@@ -35,5 +77,5 @@ export async function resyncDriftedSuspensions(accountIds: string[], now: Date):
       log.warn("suspension re-derived by the minute check (an event's own re-derivation was lost)", { accountId: id });
     }
   }
-  return resynced;
+  return { checked, resynced };
 }

@@ -49,13 +49,24 @@ export async function loadFacts(tx: Tx, accountId: string, now = new Date()): Pr
     tx.paymentMethod.count({ where: { accountId, detachedAt: null } }),
     tx.invoice.count({ where: { accountId, status: "failed" } }),
   ]);
+  return factsOf(account, methods, failed, now);
+}
+
+/** An account's facts from its row and its counts of attached cards and failed invoices. */
+export function factsOf(
+  account: Pick<AccountFacts, "tier" | "spendLimitMicros" | "creditBalanceMicros" | "monthlySpendMicros"> & { spendPeriod: Date },
+  paymentMethods: number,
+  failedInvoices: number,
+  now: Date,
+): AccountFacts {
   return {
     tier: account.tier,
     spendLimitMicros: account.spendLimitMicros,
     creditBalanceMicros: account.creditBalanceMicros,
+    // The counter belongs to the month in spendPeriod: a new month starts from nothing.
     monthlySpendMicros: isSamePeriod(account.spendPeriod, now) ? account.monthlySpendMicros : 0n,
-    hasPaymentMethod: methods > 0,
-    failedInvoices: failed,
+    hasPaymentMethod: paymentMethods > 0,
+    failedInvoices,
   };
 }
 

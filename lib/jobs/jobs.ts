@@ -177,13 +177,7 @@ registerJob({
   everyMs: 60_000,
   prunable: true,
   async run({ at, accountId }) {
-    const candidates = accountId
-      ? [accountId]
-      : (await db().account.findMany({ where: { updatedAt: { gte: new Date(at.getTime() - RECENT_MS) } }, select: { id: true } })).map(
-          (a) => a.id,
-        );
-    const resynced = await resyncDriftedSuspensions(candidates, at);
-    return { checked: candidates.length, resynced };
+    return resyncDriftedSuspensions(accountId ? { id: accountId } : { updatedAt: { gte: new Date(at.getTime() - RECENT_MS) } }, at);
   },
 });
 
