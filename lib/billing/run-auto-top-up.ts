@@ -7,8 +7,10 @@
 // An attempt whose instance died mid-charge, or whose charge got no answer, is retried after 10
 // minutes with the SAME key and amount (Stripe and the ledger both dedupe on the key) — at most 6
 // times and within a day of its first try, else it is closed as unconfirmed and the owner told —
-// unless its credits were granted meanwhile. A declined charge backs off for an hour, and after 3
-// failures in a month auto top-up waits until the owner changes the settings.
+// unless its credits were granted meanwhile. An attempt closed unconfirmed may still have charged
+// the card: before any new attempt, its charge is looked up at the payment service by its key, and
+// granted if it went through, so an outage never makes the owner pay twice. A declined charge backs
+// off for an hour, and after 3 failures in a month auto top-up waits until the owner changes the settings.
 import { db } from "../db";
 import { notify } from "../alerts/notify";
 import { errorSummary, log } from "../log";
@@ -22,6 +24,16 @@ import { monthStart, periodLabel } from "./period";
 export type ChargeResult = { ok: true; reference?: string } | { ok: false; message: string };
 /** Charge the account's saved payment method; must be idempotent on `idempotencyKey`. */
 export type ChargeFn = (accountId: string, amountMicros: Micros, idempotencyKey: string) => Promise<ChargeResult>;
+/** What the payment service holds of a charge made under a key. */
+export type FoundCharge =
+  { status: "succeeded"; amountMicros: Micros; reference: string } | { status: "pending" } | { status: "not_charged" };
+/** Look up the charge made under `idempotencyKey` (tried first at `since`) at the payment service; reads only. */
+export type FindChargeFn = (accountId: string, idempotencyKey: string, since: Date) => Promise<FoundCharge>;
+/** The payment side of auto top-up: the charge, and the look-up of an unconfirmed one. */
+export interface TopUpPayments {
+  charge: ChargeFn;
+  findCharge: FindChargeFn;
+}
 
 export type AutoTopUpRun =
   | {
@@ -42,15 +54,20 @@ const MAX_RETAKES = 6;
 /** …and never once the payment service may have forgotten the key (it keeps keys for 24 hours). */
 const KEY_REMEMBERED_MS = 23 * 60 * 60_000;
 
-type Claim = { run: AutoTopUpRun } | { key: string; jobRunId: string; amountMicros: Micros };
+type Claim = { run: AutoTopUpRun } | { verify: Attempt } | { key: string; jobRunId: string; amountMicros: Micros };
 
-export async function runAutoTopUp(accountId: string, charge: ChargeFn, now = new Date()): Promise<AutoTopUpRun> {
+export async function runAutoTopUp(accountId: string, payments: TopUpPayments, now = new Date()): Promise<AutoTopUpRun> {
   const claim = await claimAttempt(accountId, now);
   if ("run" in claim) return claim.run;
+  if ("verify" in claim) {
+    const verified = await verifyUnconfirmed(accountId, claim.verify, payments.findCharge, now);
+    // Not charged: the way is clear for a new attempt (each look-up settles one attempt for good).
+    return verified ?? runAutoTopUp(accountId, payments, now);
+  }
   const idempotencyKey = `auto-top-up:${claim.key}`;
   let result: ChargeResult;
   try {
-    result = await charge(accountId, claim.amountMicros, idempotencyKey);
+    result = await payments.charge(accountId, claim.amountMicros, idempotencyKey);
   } catch (err) {
     // No answer (the payment service or the database unreachable): the card may have been charged.
     // Not a failure to tell the owner about — the attempt stays open, and once stale it is retried
@@ -142,6 +159,11 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
     if (latest?.status === "failed" && latest.finishedAt && now.getTime() - latest.finishedAt.getTime() < BACKOFF_MS) {
       return { run: { outcome: "backing_off" } };
     }
+    // An attempt closed unconfirmed may have charged the card: look it up before charging again.
+    for (const a of attempts) {
+      if (a.status !== "failed" || !attemptInfo(a).unconfirmed) continue;
+      if (!(await settleIfGranted(tx, accountId, a, now))) return { verify: a };
+    }
     const key = `${prefix}${attempts.length + 1}`;
     const created = await tx.jobRun.createManyAndReturn({
       data: [
@@ -178,34 +200,97 @@ function attemptInfo(a: Attempt) {
     amountMicros: amount,
     firstTriedAt: Number.isNaN(first.getTime()) ? a.startedAt : first,
     retakes: typeof stored.retakes === "number" ? stored.retakes : 0,
+    /** Closed without knowing whether the card was charged, and not looked up since. */
+    unconfirmed: stored.unconfirmed === true,
   };
 }
 
 /**
- * Close an open attempt that is settled: its credits were granted meanwhile (payment_intent.succeeded
- * under its key), or it went unanswered too often or too long to retry under its key — the payment
- * service forgets a key after a day, and a retry then would be a new charge whose grant is deduped.
+ * An attempt (open, or closed unconfirmed) whose credits were granted meanwhile — payment_intent.succeeded
+ * under its key — is closed as succeeded, with the owner's "credits added". True when it was.
  */
-async function closeIfSettled(tx: Tx, accountId: string, a: Attempt, now: Date): Promise<void> {
+async function settleIfGranted(tx: Tx, accountId: string, a: Attempt, now: Date): Promise<boolean> {
   const granted = await tx.ledgerEntry.findUnique({
     where: { idempotencyKey: creditLedgerKey(`auto-top-up:${a.key}`) },
     select: { amountMicros: true },
   });
-  if (granted) {
+  if (!granted) return false;
+  await tx.jobRun.update({
+    where: { id: a.id },
+    data: {
+      status: "succeeded",
+      finishedAt: now,
+      result: { ...attemptInfo(a).stored, unconfirmed: false, note: "credits granted when the payment service reported the charge" },
+    },
+  });
+  await notifyToppedUp(tx, accountId, a.key, granted.amountMicros);
+  a.status = "succeeded";
+  return true;
+}
+
+/**
+ * Ask the payment service what became of an attempt closed unconfirmed. Charged: its credits are
+ * granted under its key (the webhook's grant dedupes on the same key) and it is closed as succeeded.
+ * Still being processed, or no answer: no new charge yet. Not charged: marked so, and null returned.
+ */
+async function verifyUnconfirmed(accountId: string, a: Attempt, findCharge: FindChargeFn, now: Date): Promise<AutoTopUpRun | null> {
+  const idempotencyKey = `auto-top-up:${a.key}`;
+  const info = attemptInfo(a);
+  let found: FoundCharge;
+  try {
+    found = await findCharge(accountId, idempotencyKey, info.firstTriedAt);
+  } catch (err) {
+    log.warn("auto top-up: an unconfirmed charge could not be looked up; no new charge until it is", {
+      accountId,
+      key: idempotencyKey,
+      error: errorSummary(err),
+    });
+    return { outcome: "backing_off" };
+  }
+  if (found.status === "pending") return { outcome: "in_progress" };
+  if (found.status === "not_charged") {
+    await db().jobRun.updateMany({
+      where: { id: a.id, status: "failed" },
+      data: { result: { ...info.stored, unconfirmed: false, lookedUp: "not charged" } },
+    });
+    return null;
+  }
+  const granted = await grantCredits({
+    accountId,
+    amountMicros: found.amountMicros,
+    idempotencyKey,
+    kind: "credit_purchase",
+    description: `Auto top-up ($${usdString(found.amountMicros)})`,
+    at: now,
+  });
+  if (!granted.ok) throw new Error(`auto top-up grant refused: ${granted.message}`);
+  await db().$transaction(async (tx) => {
     await tx.jobRun.update({
       where: { id: a.id },
-      data: { status: "succeeded", finishedAt: now, result: { note: "credits granted when the payment service reported the charge" } },
+      data: { status: "succeeded", result: { ...info.stored, unconfirmed: false, lookedUp: "charged", reference: found.reference } },
     });
-    await notifyToppedUp(tx, accountId, a.key, granted.amountMicros);
-    a.status = "succeeded";
-    return;
-  }
+    await notifyToppedUp(tx, accountId, a.key, found.amountMicros);
+  });
+  log.warn("auto top-up: a charge closed unconfirmed had gone through; its credits are granted", { accountId, key: idempotencyKey });
+  return { outcome: "topped_up", idempotencyKey, amountMicros: found.amountMicros };
+}
+
+/**
+ * Close an open attempt that is settled: its credits were granted meanwhile, or it went unanswered
+ * too often or too long to retry under its key — the payment service forgets a key after a day, and
+ * a retry then would be a new charge whose grant is deduped.
+ */
+async function closeIfSettled(tx: Tx, accountId: string, a: Attempt, now: Date): Promise<void> {
+  if (await settleIfGranted(tx, accountId, a, now)) return;
   const info = attemptInfo(a);
   const stale = now.getTime() - a.startedAt.getTime() >= STALE_AFTER_MS;
   if (!stale || (info.retakes < MAX_RETAKES && now.getTime() - info.firstTriedAt.getTime() < KEY_REMEMBERED_MS)) return;
   const message = "the payment service did not confirm the charge; if it went through, the credits are added when it reports it";
   // Finished when it was last tried: the hour's back-off counts from then.
-  await tx.jobRun.update({ where: { id: a.id }, data: { status: "failed", finishedAt: a.startedAt, result: { ...info.stored, message } } });
+  await tx.jobRun.update({
+    where: { id: a.id },
+    data: { status: "failed", finishedAt: a.startedAt, result: { ...info.stored, message, unconfirmed: true } },
+  });
   await notify(tx, {
     accountId,
     kind: "auto_top_up_failed",

@@ -13,7 +13,7 @@ import { resyncDriftedSuspensions } from "../billing/resync-drifted-suspensions"
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { deliverPendingEmails } from "../alerts/deliver-emails";
 import { usdString } from "../money";
-import { chargeSavedCard } from "../payments/charge-saved-card";
+import { savedCardPayments } from "../payments/find-saved-card-charge";
 import { runDeploymentMetering } from "./deployment-metering";
 import { advanceFineTuning } from "./fine-tuning";
 
@@ -137,7 +137,7 @@ registerJob({
     const outcomes: { accountId: string; outcome: string }[] = [];
     for (const id of ids) {
       // The saved card through the one Stripe client — the same in the scheduler and the operator route.
-      const run = await runAutoTopUp(id, chargeSavedCard, at);
+      const run = await runAutoTopUp(id, savedCardPayments, at);
       outcomes.push({ accountId: id, outcome: run.outcome });
     }
     return { candidates: ids.length, outcomes };

@@ -6,9 +6,10 @@ import { addMemberFixture, createAccountFixture } from "../../helpers/fixtures";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
 import { usd, type Micros } from "@/lib/money";
-import { runAutoTopUp, type ChargeFn } from "@/lib/billing/run-auto-top-up";
+import { runAutoTopUp, type ChargeFn, type FindChargeFn, type TopUpPayments } from "@/lib/billing/run-auto-top-up";
 import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
 import { grantCredits } from "@/lib/billing/grant-credits";
+import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 import { deliverPendingEmails } from "@/lib/alerts/deliver-emails";
 import { setMailer, type EmailMessage } from "@/lib/alerts/mailer";
 import * as autoTopUpRoute from "@/app/api/v1/auto-top-up/route";
@@ -21,26 +22,54 @@ afterEach(() => setMailer(null));
 const put = (apiKey: string, body: unknown) => callRoute(autoTopUpRoute.PUT, { method: "PUT", apiKey, body });
 const settings = (enabled = true) => ({ enabled, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(40) });
 
-function fakeCharge(outcome: "ok" | "declined" = "ok") {
+type Mode = "ok" | "declined" | "unanswered" | "answer_lost";
+
+/**
+ * A fake payment service. Each charge succeeds, is declined, gets no answer (nothing charged) or
+ * loses its answer (charged, but the caller hears an error); a key charged once is never charged
+ * again. findCharge sees what was charged under each key.
+ */
+function fakePayments(initial: Mode = "ok") {
+  let mode = initial;
+  let lookupsFail = false;
   const calls: { accountId: string; amount: Micros; key: string }[] = [];
+  const charged = new Map<string, Micros>();
+  const lookups: string[] = [];
   const charge: ChargeFn = async (accountId, amount, key) => {
     calls.push({ accountId, amount, key });
     await new Promise((r) => setTimeout(r, 5));
-    return outcome === "ok" ? { ok: true, reference: `pi_${calls.length}` } : { ok: false, message: "Your card was declined." };
+    if (mode === "declined") return { ok: false, message: "Your card was declined." };
+    if (mode !== "unanswered" && !charged.has(key)) charged.set(key, amount);
+    if (mode === "ok") return { ok: true, reference: `pi_${charged.size}` };
+    throw new Error("An error occurred with our connection to Stripe.");
   };
-  return { charge, calls };
+  const findCharge: FindChargeFn = async (_accountId, key) => {
+    lookups.push(key);
+    if (lookupsFail) throw new Error("An error occurred with our connection to Stripe.");
+    const amount = charged.get(key);
+    return amount === undefined ? { status: "not_charged" } : { status: "succeeded", amountMicros: amount, reference: `pi_${key}` };
+  };
+  return {
+    payments: { charge, findCharge } satisfies TopUpPayments,
+    calls,
+    charged,
+    lookups,
+    setMode: (m: Mode) => void (mode = m),
+    failLookups: (fail: boolean) => void (lookupsFail = fail),
+  };
 }
 
-/** A charge that gets no answer (it throws) until answer() is called, then succeeds; records the keys it was given. */
-function unansweredCharge() {
-  const keys: string[] = [];
-  let answering = false;
-  const charge: ChargeFn = async (_accountId, _amount, key) => {
-    keys.push(key);
-    if (!answering) throw new Error("An error occurred with our connection to Stripe.");
-    return { ok: true, reference: `pi_${keys.length}` };
-  };
-  return { charge, keys, answer: () => void (answering = true) };
+/** A hand-written charge, with a look-up that finds nothing charged. */
+const withCharge = (charge: ChargeFn): TopUpPayments => ({ charge, findCharge: async () => ({ status: "not_charged" }) });
+
+/** Run an attempt that never hears back until it is closed unconfirmed (7 tries over 66 minutes); returns the clock used. */
+async function leaveUnconfirmed(accountId: string, payments: TopUpPayments) {
+  const t0 = at2030(5, 1, 10).getTime();
+  const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+  for (let i = 0; i <= 6; i++) expect(await runAutoTopUp(accountId, payments, at(11 * i))).toMatchObject({ outcome: "charge_unknown" });
+  expect(await runAutoTopUp(accountId, payments, at(77))).toEqual({ outcome: "backing_off" });
+  expect(await db().notification.count({ where: { accountId, kind: "auto_top_up_failed" } })).toBe(1);
+  return at;
 }
 
 describe("auto top-up settings route", () => {
@@ -78,7 +107,7 @@ describe("auto top-up runs", () => {
   it("buys the amount below the threshold, exactly once per trigger, within the monthly maximum", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const { charge, calls } = fakeCharge();
+    const { payments: charge, calls } = fakePayments();
     // Five instances notice the low balance at once: one charge, one grant.
     const runs = await Promise.all(Array.from({ length: 5 }, () => runAutoTopUp(acct.accountId, charge, at2030(5, 1))));
     expect(runs.filter((r) => r.outcome === "topped_up")).toHaveLength(1);
@@ -107,7 +136,7 @@ describe("auto top-up runs", () => {
   it("a declined charge grants nothing, notifies the owner and backs off", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const { charge, calls } = fakeCharge("declined");
+    const { payments: charge, calls } = fakePayments("declined");
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({
       outcome: "charge_failed",
       message: "Your card was declined.",
@@ -127,14 +156,14 @@ describe("auto top-up runs", () => {
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
     const keys: string[] = [];
     let answer = false;
-    const charge: ChargeFn = async (_accountId, _amount, key) => {
+    const charge = withCharge(async (_accountId, _amount, key) => {
       keys.push(key);
       if (!answer)
         throw new Error(
           "\nInvalid `tx.account.findUnique()` invocation in\n/app/lib/payments/charge-saved-card.ts:17:34\n\nCan't reach database server",
         );
       return { ok: true, reference: "pi_late" };
-    };
+    });
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
     expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up_failed" } })).toBe(0);
     // Still that attempt's turn: nothing new is charged while it may be in flight…
@@ -150,7 +179,7 @@ describe("auto top-up runs", () => {
   it("an unanswered attempt whose credits the webhook granted is closed, not charged again under its key", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const { charge, keys, answer } = unansweredCharge();
+    const { payments: charge, calls, setMode } = fakePayments("unanswered");
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
     // The charge had gone through: payment_intent.succeeded grants it under the attempt's key.
     const first = `auto-top-up:${acct.accountId}:2030-05:1`;
@@ -163,12 +192,12 @@ describe("auto top-up runs", () => {
     });
     // Days later — past the payment service's memory of that key — the balance falls below the threshold again.
     await chargeUsage(acct.accountId, usd(18), at2030(5, 4));
-    answer();
+    setMode("ok");
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 4))).toMatchObject({
       outcome: "topped_up",
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
     });
-    expect(keys).toEqual([first, `auto-top-up:${acct.accountId}:2030-05:2`]);
+    expect(calls.map((c) => c.key)).toEqual([first, `auto-top-up:${acct.accountId}:2030-05:2`]);
     expect((await accountState(acct.accountId, at2030(5, 4))).creditBalanceMicros).toBe(usd(22));
     const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
     expect(attempt.status).toBe("succeeded");
@@ -179,10 +208,10 @@ describe("auto top-up runs", () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
     const calls: { key: string; amount: Micros }[] = [];
-    const charge: ChargeFn = async (_accountId, amount, key) => {
+    const charge = withCharge(async (_accountId, amount, key) => {
       calls.push({ key, amount });
       throw new Error("An error occurred with our connection to Stripe.");
-    };
+    });
     const t0 = at2030(5, 1, 10).getTime();
     const at = (minutes: number) => new Date(t0 + minutes * 60_000);
     expect(await runAutoTopUp(acct.accountId, charge, at(0))).toMatchObject({ outcome: "charge_unknown" });
@@ -203,10 +232,59 @@ describe("auto top-up runs", () => {
     expect(calls.at(-1)).toEqual({ key: `auto-top-up:${acct.accountId}:2030-05:2`, amount: usd(30) });
   });
 
+  it("a charge closed unconfirmed that had gone through is found by its key and granted, never charged again", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { payments, calls, lookups, setMode } = fakePayments("answer_lost");
+    const at = await leaveUnconfirmed(acct.accountId, payments);
+    const first = `auto-top-up:${acct.accountId}:2030-05:1`;
+    expect(calls.map((c) => c.key)).toEqual(Array(7).fill(first));
+    // After the back-off the balance is still low (no webhook came): the first charge is looked up, not repeated.
+    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 60))).toEqual({
+      outcome: "topped_up",
+      idempotencyKey: first,
+      amountMicros: usd(20),
+    });
+    expect([calls.length, lookups]).toEqual([7, [first]]);
+    expect((await accountState(acct.accountId, at(77 + 60))).creditBalanceMicros).toBe(usd(20));
+    const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
+    expect(attempt.status).toBe("succeeded");
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up" } })).toBe(1);
+    // The next time the balance runs low, a new attempt charges as usual, without looking up again.
+    await chargeUsage(acct.accountId, usd(18), at(77 + 61));
+    setMode("ok");
+    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 61))).toMatchObject({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
+    });
+    expect(lookups).toEqual([first]);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+
+  it("nothing new is charged while an unconfirmed charge cannot be looked up", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { payments, calls, lookups, setMode, failLookups } = fakePayments("unanswered");
+    const at = await leaveUnconfirmed(acct.accountId, payments);
+    failLookups(true);
+    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 60))).toEqual({ outcome: "backing_off" });
+    expect(calls).toHaveLength(7);
+    // The payment service answers again: the first charge never happened, so a new attempt charges.
+    failLookups(false);
+    setMode("ok");
+    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 61))).toMatchObject({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
+    });
+    expect(lookups).toEqual(Array(2).fill(`auto-top-up:${acct.accountId}:2030-05:1`));
+    const first = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
+    expect([first.status, first.result]).toMatchObject(["failed", { unconfirmed: false, lookedUp: "not charged" }]);
+  });
+
   it("an unanswered attempt is never retried under its key a day later (the payment service has forgotten it)", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const { charge, keys, answer } = unansweredCharge();
+    const { payments: charge, calls, setMode } = fakePayments("unanswered");
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
     // The owner buys credits by hand; two days later the balance is below the threshold again.
     await grantCredits({
@@ -217,12 +295,12 @@ describe("auto top-up runs", () => {
       at: at2030(5, 1, 11),
     });
     await chargeUsage(acct.accountId, usd(18), at2030(5, 3));
-    answer();
+    setMode("ok");
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 3))).toMatchObject({
       outcome: "topped_up",
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
     });
-    expect(keys).toEqual([1, 2].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
+    expect(calls.map((c) => c.key)).toEqual([1, 2].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
     const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
     expect(attempt.status).toBe("failed");
   });
@@ -230,7 +308,7 @@ describe("auto top-up runs", () => {
   it("needs a payment method and enabled settings", async () => {
     const trial = await createAccountFixture({ tier: "tier0" });
     await setAutoTopUp(trial.accountId, settings(), trial.ownerId);
-    const { charge, calls } = fakeCharge();
+    const { payments: charge, calls } = fakePayments();
     expect(await runAutoTopUp(trial.accountId, charge)).toEqual({ outcome: "not_due", reason: "no_payment_method" });
     const off = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(off.accountId, settings(false), off.ownerId);

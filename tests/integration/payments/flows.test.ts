@@ -9,11 +9,12 @@ import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
 import { closeMonth } from "@/lib/billing/close-month";
-import { runAutoTopUp } from "@/lib/billing/run-auto-top-up";
+import { runAutoTopUp, type TopUpPayments } from "@/lib/billing/run-auto-top-up";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 import { gateway } from "@/lib/gateway/context";
 import { sendInvoiceToStripe, sendPendingInvoices } from "@/lib/payments/invoices/send-invoice";
 import { chargeSavedCard } from "@/lib/payments/charge-saved-card";
+import { findSavedCardCharge, savedCardPayments } from "@/lib/payments/find-saved-card-charge";
 import { refundCreditPurchase } from "@/lib/payments/refund-purchase";
 import { ensureDemoCard } from "@/lib/payments/demo-card";
 import { setStripeClient } from "@/lib/payments/stripe-client";
@@ -26,7 +27,7 @@ import * as payRoute from "@/app/api/v1/invoices/[id]/pay/route";
 import * as jobsRoute from "@/app/api/operator/jobs/[job]/route";
 import * as refundsRoute from "@/app/api/operator/accounts/[id]/refunds/route";
 import * as purchasesRoute from "@/app/api/operator/accounts/[id]/purchases/route";
-import { chargeUsageAt, previousMonth, setupPayments, submitCard } from "./harness";
+import { chargeUsageAt, emittedEvents, eventPayload, previousMonth, setupPayments, submitCard } from "./harness";
 
 setupTestDatabase();
 const h = setupPayments();
@@ -373,7 +374,7 @@ describe("auto top-up charges the saved card off-session", () => {
     await db().autoTopUp.create({
       data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
     });
-    const run = await runAutoTopUp(acct.accountId, chargeSavedCard);
+    const run = await runAutoTopUp(acct.accountId, savedCardPayments);
     expect(run).toMatchObject({ outcome: "topped_up", amountMicros: usd(20) });
     await h.settle();
     expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00", historicalSpendUsd: "20.00" });
@@ -394,7 +395,7 @@ describe("auto top-up charges the saved card off-session", () => {
     await db().autoTopUp.create({
       data: { accountId: declining.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
     });
-    expect(await runAutoTopUp(declining.accountId, chargeSavedCard)).toMatchObject({
+    expect(await runAutoTopUp(declining.accountId, savedCardPayments)).toMatchObject({
       outcome: "charge_failed",
       message: "Your card was declined.",
     });
@@ -416,7 +417,7 @@ describe("auto top-up refused by the payment service", () => {
     await db().autoTopUp.create({
       data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
     });
-    expect(await runAutoTopUp(acct.accountId, chargeSavedCard)).toMatchObject({
+    expect(await runAutoTopUp(acct.accountId, savedCardPayments)).toMatchObject({
       outcome: "charge_failed",
       message: "the payment service refused the charge; check your saved card on the Billing page",
     });
@@ -424,6 +425,53 @@ describe("auto top-up refused by the payment service", () => {
     expect(notice.body).toContain("check your saved card");
     expect(notice.body).not.toMatch(/pm_removed_elsewhere|Invalid `|\/lib\//);
     expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00" });
+  });
+});
+
+describe("auto top-up after an outage", () => {
+  it("a charge whose answer and webhook were both lost is found at the payment service by its key: granted once, never charged twice", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await db().autoTopUp.create({
+      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+    });
+    // The charge reaches the payment service and goes through, but its answer is lost, and so is
+    // its webhook (our endpoint is down until the payment service gives up).
+    const answerLost: TopUpPayments = {
+      charge: async (...args) => {
+        await chargeSavedCard(...args);
+        throw new Error("socket hang up");
+      },
+      findCharge: findSavedCardCharge,
+    };
+    h.webhooksDown = true;
+    try {
+      const t0 = Date.now();
+      const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+      for (let i = 0; i <= 6; i++)
+        expect(await runAutoTopUp(acct.accountId, answerLost, at(11 * i))).toMatchObject({ outcome: "charge_unknown" });
+      expect(await runAutoTopUp(acct.accountId, answerLost, at(77))).toEqual({ outcome: "backing_off" });
+      await h.settle();
+      expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00" });
+      // After the back-off the balance is still low: the first charge is looked up and granted, not repeated.
+      expect(await runAutoTopUp(acct.accountId, savedCardPayments, at(77 + 60))).toMatchObject({
+        outcome: "topped_up",
+        idempotencyKey: expect.stringMatching(/:1$/),
+        amountMicros: usd(20),
+      });
+    } finally {
+      h.webhooksDown = false;
+    }
+    const customer = (await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).stripeCustomerId!;
+    const intents = await h.stripe.paymentIntents.list({ customer });
+    expect(intents.data.map((pi) => [pi.status, pi.amount])).toEqual([["succeeded", 2000]]);
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00" });
+    // The webhook delivered late (the payment service's retry, or a resend) changes nothing.
+    const succeeded = emittedEvents(h, ["payment_intent.succeeded"]).find(
+      (e) => (e.data.object as Stripe.PaymentIntent).customer === customer,
+    )!;
+    expect((await h.deliver(eventPayload(h, succeeded.id))).status).toBe(200);
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00" });
   });
 });
 

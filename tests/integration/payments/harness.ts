@@ -33,11 +33,13 @@ export interface PaymentsHarness {
   deliver(payload: string, opts?: { secret?: string; timestamp?: number; signature?: string | null }): Promise<Delivered>;
   /** Wait until the emulator has delivered every event (each succeeded or was given up). */
   settle(timeoutMs?: number): Promise<void>;
+  /** While true, the webhook endpoint answers 503 without looking at the event (our side down). */
+  webhooksDown: boolean;
 }
 
 /** Call in a test file (after setupTestDatabase): one emulator + webhook endpoint for the file. */
 export function setupPayments(): PaymentsHarness {
-  const h = { answers: [] as PaymentsHarness["answers"] } as PaymentsHarness;
+  const h = { answers: [] as PaymentsHarness["answers"], webhooksDown: false } as PaymentsHarness;
   let server: http.Server | undefined;
   beforeAll(async () => {
     // Each processed event logs a line at info; keep test output to what matters.
@@ -47,6 +49,10 @@ export function setupPayments(): PaymentsHarness {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
+        if (h.webhooksDown) {
+          res.writeHead(503).end();
+          return;
+        }
         const raw = Buffer.concat(chunks);
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
