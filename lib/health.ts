@@ -1,5 +1,6 @@
 // Health: each dependency answers or not, with its latency. 503 when the database cannot serve.
 import { db, dbKind } from "./db";
+import { errorSummary } from "./log";
 
 export interface Health {
   ok: boolean;
@@ -30,7 +31,7 @@ async function timed(check: Check): Promise<{ ok: boolean; ms: number; detail?: 
     ]);
     return { ok: true, ms: Math.round(performance.now() - start), ...(detail ? { detail } : {}) };
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - start), detail: err instanceof Error ? err.message.split("\n")[0] : "failed" };
+    return { ok: false, ms: Math.round(performance.now() - start), detail: errorSummary(err) };
   }
 }
 

@@ -29,10 +29,13 @@ export async function suspensionDrifted(tx: Tx, accountId: string, now: Date): P
   );
 }
 
-/** The accounts matching `where` whose recorded reasons drifted from their facts (read only). */
-export async function findDriftedAccounts(where: Prisma.AccountWhereInput, now: Date): Promise<{ checked: number; drifted: string[] }> {
+/** Which accounts to check: one, or every account updated since an instant. */
+export type DriftScope = { accountId: string } | { touchedSince: Date };
+
+/** The accounts in scope whose recorded reasons drifted from their facts (read only). */
+async function findDriftedAccounts(scope: DriftScope, now: Date): Promise<{ checked: number; drifted: string[] }> {
   const rows = await db().account.findMany({
-    where,
+    where: "accountId" in scope ? { id: scope.accountId } : { updatedAt: { gte: scope.touchedSince } },
     select: {
       id: true,
       tier: true,
@@ -55,15 +58,9 @@ export async function findDriftedAccounts(where: Prisma.AccountWhereInput, now: 
   return { checked: rows.length, drifted };
 }
 
-/**
- * Re-derive the suspension of each account matching `where` that drifted; returns how many were
- * checked and the ones re-derived.
- */
-export async function resyncDriftedSuspensions(
-  where: Prisma.AccountWhereInput,
-  now: Date,
-): Promise<{ checked: number; resynced: string[] }> {
-  const { checked, drifted } = await findDriftedAccounts(where, now);
+/** Re-derive the suspension of each account in scope that drifted; returns how many were checked and the ones re-derived. */
+export async function resyncDriftedSuspensions(scope: DriftScope, now: Date): Promise<{ checked: number; resynced: string[] }> {
+  const { checked, drifted } = await findDriftedAccounts(scope, now);
   const resynced: string[] = [];
   for (const id of drifted) {
     // Locked, then checked again: a billing verb may have re-derived it since it was read.

@@ -9,11 +9,12 @@ import { monthStart, periodLabel, previousMonthStart } from "../billing/period";
 import { reconcileBalances, view } from "../billing/reconcile-balances";
 import { deleteLapsedLeases } from "../billing/spend-lease";
 import { runAutoTopUp } from "../billing/run-auto-top-up";
+import { autoTopUpCandidates } from "../billing/auto-top-up-candidates";
 import { resyncDriftedSuspensions } from "../billing/resync-drifted-suspensions";
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { deliverPendingEmails } from "../alerts/deliver-emails";
 import { usdString } from "../money";
-import { savedCardPayments } from "../payments/find-saved-card-charge";
+import { savedCardPayments } from "../payments/saved-card-payments";
 import { runDeploymentMetering } from "./deployment-metering";
 import { advanceFineTuning } from "./fine-tuning";
 
@@ -125,15 +126,12 @@ registerJob({
 
 registerJob({
   name: "auto-top-up",
-  description: "Buy credits for accounts whose balance fell below their auto top-up threshold.",
+  description: "Buy credits for accounts whose balance fell below their auto top-up threshold; look up charges never confirmed.",
   scheduleKey: minuteKey,
   everyMs: 60_000,
   prunable: true,
   async run({ at, accountId }) {
-    const due = await db().$queryRaw<{ accountId: string }[]>`
-      SELECT t."accountId" FROM "AutoTopUp" t JOIN "Account" a ON a."id" = t."accountId"
-      WHERE t."enabled" AND a."creditBalanceMicros" < t."thresholdMicros"`;
-    const ids = due.map((d) => d.accountId).filter((id) => !accountId || id === accountId);
+    const ids = (await autoTopUpCandidates()).filter((id) => !accountId || id === accountId);
     const outcomes: { accountId: string; outcome: string }[] = [];
     for (const id of ids) {
       // The saved card through the one Stripe client — the same in the scheduler and the operator route.
@@ -177,7 +175,7 @@ registerJob({
   everyMs: 60_000,
   prunable: true,
   async run({ at, accountId }) {
-    return resyncDriftedSuspensions(accountId ? { id: accountId } : { updatedAt: { gte: new Date(at.getTime() - RECENT_MS) } }, at);
+    return resyncDriftedSuspensions(accountId ? { accountId } : { touchedSince: new Date(at.getTime() - RECENT_MS) }, at);
   },
 });
 

@@ -10,6 +10,8 @@ import { runAutoTopUp, type ChargeFn, type FindChargeFn, type TopUpPayments } fr
 import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
 import { grantCredits } from "@/lib/billing/grant-credits";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
+import { autoTopUpCandidates } from "@/lib/billing/auto-top-up-candidates";
+import { UNCONFIRMED_MESSAGE } from "@/lib/billing/auto-top-up-attempts";
 import { deliverPendingEmails } from "@/lib/alerts/deliver-emails";
 import { setMailer, type EmailMessage } from "@/lib/alerts/mailer";
 import * as autoTopUpRoute from "@/app/api/v1/auto-top-up/route";
@@ -62,15 +64,15 @@ function fakePayments(initial: Mode = "ok") {
 /** A hand-written charge, with a look-up that finds nothing charged. */
 const withCharge = (charge: ChargeFn): TopUpPayments => ({ charge, findCharge: async () => ({ status: "not_charged" }) });
 
-/** Run an attempt that never hears back until it is closed unconfirmed (7 tries over 66 minutes); returns the clock used. */
-async function leaveUnconfirmed(accountId: string, payments: TopUpPayments) {
-  const t0 = at2030(5, 1, 10).getTime();
+/** Try an attempt that never hears back as often as it may be (7 times over 66 minutes); returns the clock used. */
+async function tryUnanswered(accountId: string, payments: TopUpPayments, t0 = at2030(5, 1, 10).getTime()) {
   const at = (minutes: number) => new Date(t0 + minutes * 60_000);
   for (let i = 0; i <= 6; i++) expect(await runAutoTopUp(accountId, payments, at(11 * i))).toMatchObject({ outcome: "charge_unknown" });
-  expect(await runAutoTopUp(accountId, payments, at(77))).toEqual({ outcome: "backing_off" });
-  expect(await db().notification.count({ where: { accountId, kind: "auto_top_up_failed" } })).toBe(1);
   return at;
 }
+
+const attemptRow = (accountId: string, n: number, month = "2030-05") =>
+  db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${accountId}:${month}:${n}` } });
 
 describe("auto top-up settings route", () => {
   it("shows defaults, lets the owner set valid values, and names the bad field", async () => {
@@ -236,24 +238,23 @@ describe("auto top-up runs", () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
     const { payments, calls, lookups, setMode } = fakePayments("answer_lost");
-    const at = await leaveUnconfirmed(acct.accountId, payments);
+    const at = await tryUnanswered(acct.accountId, payments);
     const first = `auto-top-up:${acct.accountId}:2030-05:1`;
     expect(calls.map((c) => c.key)).toEqual(Array(7).fill(first));
-    // After the back-off the balance is still low (no webhook came): the first charge is looked up, not repeated.
-    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 60))).toEqual({
+    // No webhook came: closing the attempt as unconfirmed, the run looks its charge up — and grants it.
+    expect(await runAutoTopUp(acct.accountId, payments, at(77))).toEqual({
       outcome: "topped_up",
       idempotencyKey: first,
       amountMicros: usd(20),
     });
     expect([calls.length, lookups]).toEqual([7, [first]]);
-    expect((await accountState(acct.accountId, at(77 + 60))).creditBalanceMicros).toBe(usd(20));
-    const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
-    expect(attempt.status).toBe("succeeded");
+    expect((await accountState(acct.accountId, at(77))).creditBalanceMicros).toBe(usd(20));
+    expect((await attemptRow(acct.accountId, 1)).status).toBe("succeeded");
     expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up" } })).toBe(1);
     // The next time the balance runs low, a new attempt charges as usual, without looking up again.
-    await chargeUsage(acct.accountId, usd(18), at(77 + 61));
+    await chargeUsage(acct.accountId, usd(18), at(78));
     setMode("ok");
-    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 61))).toMatchObject({
+    expect(await runAutoTopUp(acct.accountId, payments, at(78))).toMatchObject({
       outcome: "topped_up",
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
     });
@@ -261,30 +262,69 @@ describe("auto top-up runs", () => {
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
   });
 
-  it("nothing new is charged while an unconfirmed charge cannot be looked up", async () => {
+  it("nothing new is charged while an unconfirmed charge cannot be looked up (tried again every 10 minutes)", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
     const { payments, calls, lookups, setMode, failLookups } = fakePayments("unanswered");
-    const at = await leaveUnconfirmed(acct.accountId, payments);
+    const at = await tryUnanswered(acct.accountId, payments);
     failLookups(true);
-    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 60))).toEqual({ outcome: "backing_off" });
-    expect(calls).toHaveLength(7);
-    // The payment service answers again: the first charge never happened, so a new attempt charges.
+    expect(await runAutoTopUp(acct.accountId, payments, at(77))).toEqual({ outcome: "backing_off" });
+    expect(await runAutoTopUp(acct.accountId, payments, at(80))).toEqual({ outcome: "backing_off" });
+    expect([calls.length, lookups.length]).toEqual([7, 1]);
+    expect(await runAutoTopUp(acct.accountId, payments, at(88))).toEqual({ outcome: "backing_off" });
+    expect(lookups).toHaveLength(2);
+    // The payment service answers again: the first charge never happened, so (after the back-off) a new attempt charges.
     failLookups(false);
     setMode("ok");
-    expect(await runAutoTopUp(acct.accountId, payments, at(77 + 61))).toMatchObject({
+    expect(await runAutoTopUp(acct.accountId, payments, at(137))).toMatchObject({
       outcome: "topped_up",
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
     });
-    expect(lookups).toEqual(Array(2).fill(`auto-top-up:${acct.accountId}:2030-05:1`));
-    const first = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
-    expect([first.status, first.result]).toMatchObject(["failed", { unconfirmed: false, lookedUp: "not charged" }]);
+    expect(lookups).toEqual(Array(3).fill(`auto-top-up:${acct.accountId}:2030-05:1`));
+    expect(await attemptRow(acct.accountId, 1)).toMatchObject({
+      status: "failed",
+      result: { unconfirmed: false, lookedUp: "not charged" },
+    });
+  });
+
+  it("an attempt left open at the end of a month is closed and looked up in the next, not charged again there", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { payments, calls, lookups } = fakePayments("answer_lost");
+    const t0 = Date.UTC(2030, 4, 31, 23, 58);
+    expect(await runAutoTopUp(acct.accountId, payments, new Date(t0))).toMatchObject({ outcome: "charge_unknown" });
+    // Five minutes into June the May attempt may still be in flight: nothing new yet.
+    expect(await runAutoTopUp(acct.accountId, payments, new Date(t0 + 5 * 60_000))).toEqual({ outcome: "in_progress" });
+    expect(await runAutoTopUp(acct.accountId, payments, new Date(t0 + 11 * 60_000))).toEqual({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:1`,
+      amountMicros: usd(20),
+    });
+    expect([calls.length, lookups.length]).toEqual([1, 1]);
+    expect(await db().jobRun.count({ where: { job: "auto-top-up-attempt", key: { startsWith: `${acct.accountId}:2030-06:` } } })).toBe(0);
+  });
+
+  it("the minute job visits an account with a charge to look up even when no top-up is due", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { payments } = fakePayments("unanswered");
+    const at = await tryUnanswered(acct.accountId, payments, Date.now() - 2 * 60 * 60_000);
+    await db().jobRun.updateMany({
+      where: { job: "auto-top-up-attempt", key: { startsWith: `${acct.accountId}:` } },
+      data: { status: "failed", result: { message: UNCONFIRMED_MESSAGE } }, // closed unconfirmed by an earlier version
+    });
+    // The owner bought credits by hand and turned auto top-up off: still visited, until looked up.
+    await grantCredits({ accountId: acct.accountId, amountMicros: usd(50), idempotencyKey: "cs_by_hand_2", kind: "credit_purchase" });
+    await setAutoTopUp(acct.accountId, settings(false), acct.ownerId);
+    expect(await autoTopUpCandidates()).toContain(acct.accountId);
+    expect(await runAutoTopUp(acct.accountId, payments, at(200))).toEqual({ outcome: "not_due", reason: "disabled" });
+    expect(await autoTopUpCandidates()).not.toContain(acct.accountId);
   });
 
   it("an unanswered attempt is never retried under its key a day later (the payment service has forgotten it)", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
-    const { payments: charge, calls, setMode } = fakePayments("unanswered");
+    const { payments: charge, calls, lookups, setMode } = fakePayments("unanswered");
     expect(await runAutoTopUp(acct.accountId, charge, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
     // The owner buys credits by hand; two days later the balance is below the threshold again.
     await grantCredits({
@@ -301,8 +341,30 @@ describe("auto top-up runs", () => {
       idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:2`,
     });
     expect(calls.map((c) => c.key)).toEqual([1, 2].map((n) => `auto-top-up:${acct.accountId}:2030-05:${n}`));
-    const attempt = await db().jobRun.findFirstOrThrow({ where: { job: "auto-top-up-attempt", key: `${acct.accountId}:2030-05:1` } });
-    expect(attempt.status).toBe("failed");
+    expect(lookups).toEqual([`auto-top-up:${acct.accountId}:2030-05:1`]); // looked up before the new charge
+    expect((await attemptRow(acct.accountId, 1)).status).toBe("failed");
+  });
+
+  it("an unanswered attempt that had charged the card is granted when closed a day later, not charged again", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await setAutoTopUp(acct.accountId, settings(), acct.ownerId);
+    const { payments, calls } = fakePayments("answer_lost");
+    expect(await runAutoTopUp(acct.accountId, payments, at2030(5, 1, 10))).toMatchObject({ outcome: "charge_unknown" });
+    await grantCredits({
+      accountId: acct.accountId,
+      amountMicros: usd(20),
+      idempotencyKey: "cs_by_hand_lost_answer",
+      kind: "credit_purchase",
+      at: at2030(5, 1, 11),
+    });
+    await chargeUsage(acct.accountId, usd(18), at2030(5, 3));
+    expect(await runAutoTopUp(acct.accountId, payments, at2030(5, 3))).toEqual({
+      outcome: "topped_up",
+      idempotencyKey: `auto-top-up:${acct.accountId}:2030-05:1`,
+      amountMicros: usd(20),
+    });
+    expect(calls).toHaveLength(1);
+    expect((await accountState(acct.accountId, at2030(5, 3))).creditBalanceMicros).toBe(usd(22));
   });
 
   it("needs a payment method and enabled settings", async () => {

@@ -10,11 +10,14 @@ import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
 import { closeMonth } from "@/lib/billing/close-month";
 import { runAutoTopUp, type TopUpPayments } from "@/lib/billing/run-auto-top-up";
+import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
+import { monthStart } from "@/lib/billing/period";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 import { gateway } from "@/lib/gateway/context";
 import { sendInvoiceToStripe, sendPendingInvoices } from "@/lib/payments/invoices/send-invoice";
 import { chargeSavedCard } from "@/lib/payments/charge-saved-card";
-import { findSavedCardCharge, savedCardPayments } from "@/lib/payments/find-saved-card-charge";
+import { findSavedCardCharge } from "@/lib/payments/find-saved-card-charge";
+import { savedCardPayments } from "@/lib/payments/saved-card-payments";
 import { refundCreditPurchase } from "@/lib/payments/refund-purchase";
 import { ensureDemoCard } from "@/lib/payments/demo-card";
 import { setStripeClient } from "@/lib/payments/stripe-client";
@@ -429,14 +432,15 @@ describe("auto top-up refused by the payment service", () => {
 });
 
 describe("auto top-up after an outage", () => {
-  it("a charge whose answer and webhook were both lost is found at the payment service by its key: granted once, never charged twice", async () => {
+  /** A card on file, auto top-up on, and charges whose answer is lost: they reach the payment service, the caller hears an error. */
+  async function withLostAnswers(card: string) {
     const acct = await createAccountFixture({ tier: "tier0" });
-    await addCard(acct.apiKey, "4242424242424242");
-    await db().autoTopUp.create({
-      data: { accountId: acct.accountId, enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
-    });
-    // The charge reaches the payment service and goes through, but its answer is lost, and so is
-    // its webhook (our endpoint is down until the payment service gives up).
+    await addCard(acct.apiKey, card);
+    await setAutoTopUp(
+      acct.accountId,
+      { enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) },
+      acct.ownerId,
+    );
     const answerLost: TopUpPayments = {
       charge: async (...args) => {
         await chargeSavedCard(...args);
@@ -444,34 +448,62 @@ describe("auto top-up after an outage", () => {
       },
       findCharge: findSavedCardCharge,
     };
-    h.webhooksDown = true;
+    // The attempts' clock: the last three hours (the payment service stamps intents with the real
+    // time, and the look-up lists them from the first try), never across the start of the month.
+    const t0 = Math.max(Date.now() - 3 * 60 * 60_000, monthStart(new Date()).getTime() + 60_000);
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+    const customer = async () => (await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).stripeCustomerId!;
+    return { acct, answerLost, at, customer };
+  }
+
+  it("a charge whose answer and webhook were both lost is found at the payment service by its key: granted once, never charged twice", async () => {
+    const { acct, answerLost, at, customer } = await withLostAnswers("4242424242424242");
+    h.webhooksDown = true; // our endpoint is down until the payment service gives up on the event
     try {
-      const t0 = Date.now();
-      const at = (minutes: number) => new Date(t0 + minutes * 60_000);
       for (let i = 0; i <= 6; i++)
         expect(await runAutoTopUp(acct.accountId, answerLost, at(11 * i))).toMatchObject({ outcome: "charge_unknown" });
-      expect(await runAutoTopUp(acct.accountId, answerLost, at(77))).toEqual({ outcome: "backing_off" });
-      await h.settle();
       expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00" });
-      // After the back-off the balance is still low: the first charge is looked up and granted, not repeated.
-      expect(await runAutoTopUp(acct.accountId, savedCardPayments, at(77 + 60))).toMatchObject({
+      // No more retries under its key: the attempt is closed unconfirmed, and its charge looked up and granted.
+      expect(await runAutoTopUp(acct.accountId, savedCardPayments, at(77))).toMatchObject({
         outcome: "topped_up",
         idempotencyKey: expect.stringMatching(/:1$/),
         amountMicros: usd(20),
       });
+      await h.settle();
     } finally {
       h.webhooksDown = false;
     }
-    const customer = (await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).stripeCustomerId!;
-    const intents = await h.stripe.paymentIntents.list({ customer });
+    const intents = await h.stripe.paymentIntents.list({ customer: await customer() });
     expect(intents.data.map((pi) => [pi.status, pi.amount])).toEqual([["succeeded", 2000]]);
     expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00" });
+    // Recorded as a payment (so it can be refunded), as the webhook would have.
+    expect(await db().payment.findFirstOrThrow({ where: { accountId: acct.accountId, purpose: "auto_top_up" } })).toMatchObject({
+      status: "succeeded",
+      amountMicros: usd(20),
+      stripePaymentIntentId: intents.data[0]!.id,
+    });
     // The webhook delivered late (the payment service's retry, or a resend) changes nothing.
+    const cust = await customer();
     const succeeded = emittedEvents(h, ["payment_intent.succeeded"]).find(
-      (e) => (e.data.object as Stripe.PaymentIntent).customer === customer,
+      (e) => (e.data.object as Stripe.PaymentIntent).customer === cust,
     )!;
     expect((await h.deliver(eventPayload(h, succeeded.id))).status).toBe(200);
     expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00" });
+  });
+
+  it("a declined charge whose answer was lost is cancelled at the payment service before a new attempt", async () => {
+    const { acct, answerLost, at, customer } = await withLostAnswers("4000000000000341");
+    for (let i = 0; i <= 6; i++)
+      expect(await runAutoTopUp(acct.accountId, answerLost, at(11 * i))).toMatchObject({ outcome: "charge_unknown" });
+    // Looked up: declined and still open (it could be confirmed again), so it is cancelled; then the hour's back-off.
+    expect(await runAutoTopUp(acct.accountId, savedCardPayments, at(77))).toEqual({ outcome: "backing_off" });
+    expect((await h.stripe.paymentIntents.list({ customer: await customer() })).data.map((pi) => pi.status)).toEqual(["canceled"]);
+    // A new attempt, under a new key, is declined as usual.
+    expect(await runAutoTopUp(acct.accountId, savedCardPayments, at(137))).toMatchObject({
+      outcome: "charge_failed",
+      idempotencyKey: expect.stringMatching(/:2$/),
+    });
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "0.00" });
   });
 });
 
