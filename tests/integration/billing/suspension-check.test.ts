@@ -51,6 +51,25 @@ describe("suspension-check job", () => {
     expect((await check(new Date(Date.now() + 2_000))).resynced).toEqual([]);
   });
 
+  it("lifts a limit suspension left in place when a new month began (last month's spend no longer counts)", async () => {
+    const now = new Date();
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
+    const lastMonth = monthStart(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)));
+    await db().account.update({ where: { id: acct.accountId }, data: { monthlySpendMicros: usd(1), spendPeriod: lastMonth } });
+    await db().suspensionReason.create({
+      data: {
+        accountId: acct.accountId,
+        reason: "spend_limit_reached",
+        detail: "test",
+        activeKey: `${acct.accountId}:spend_limit_reached`,
+      },
+    });
+    await db().account.update({ where: { id: acct.accountId }, data: { status: "suspended" } });
+    expect((await check(new Date(Date.now() + 1_000))).resynced).toContain(acct.accountId);
+    const s = await state(acct.accountId);
+    expect([s.status, s.suspensionReasons]).toEqual(["active", []]);
+  });
+
   it("never lifts a manual suspension", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     await db().suspensionReason.create({
