@@ -5,7 +5,8 @@ import type { Prisma } from "../db/generated/client";
 import { notify } from "../alerts/notify";
 import { usdString, type Micros } from "../money";
 import type { AutoTopUpDecision } from "./auto-top-up-due";
-import { creditLedgerKey } from "./grant-credits";
+import { db } from "../db";
+import { creditLedgerKey, grantCredits } from "./grant-credits";
 import type { Tx } from "./lock-account";
 
 export const ATTEMPT_JOB = "auto-top-up-attempt";
@@ -95,4 +96,27 @@ export async function settleIfGranted(tx: Tx, accountId: string, a: Attempt, now
   await notifyToppedUp(tx, accountId, a.key, granted.amountMicros);
   Object.assign(a, { status: "succeeded", finishedAt: now, result });
   return true;
+}
+
+/** Grant an attempt's credits under its key and close it as succeeded, with the owner's "credits added". */
+export async function grantAttempt(
+  accountId: string,
+  a: { id: string; key: string },
+  amountMicros: Micros,
+  result: Prisma.InputJsonObject,
+  now: Date,
+): Promise<void> {
+  const granted = await grantCredits({
+    accountId,
+    amountMicros,
+    idempotencyKey: attemptPurchaseKey(a.key),
+    kind: "credit_purchase",
+    description: `Auto top-up ($${usdString(amountMicros)})`,
+    at: now,
+  });
+  if (!granted.ok) throw new Error(`auto top-up grant refused: ${granted.message}`);
+  await db().$transaction(async (tx) => {
+    await tx.jobRun.update({ where: { id: a.id }, data: { status: "succeeded", finishedAt: now, result } });
+    await notifyToppedUp(tx, accountId, a.key, amountMicros);
+  });
 }

@@ -23,7 +23,7 @@ import {
   UNCONFIRMED_MESSAGE,
   attemptInfo,
   attemptSelect,
-  notifyToppedUp,
+  grantAttempt,
   attemptPurchaseKey,
   settleIfGranted,
   type Attempt,
@@ -33,7 +33,6 @@ import {
 } from "./auto-top-up-attempts";
 import { autoTopUpDue } from "./auto-top-up-due";
 import { autoToppedUpThisMonth } from "./auto-top-up-settings";
-import { grantCredits } from "./grant-credits";
 import { lockAccount, type Tx } from "./lock-account";
 import { monthStart, periodLabel } from "./period";
 import { verifyUnconfirmedTopUp } from "./verify-unconfirmed-top-up";
@@ -90,26 +89,13 @@ export async function runAutoTopUp(accountId: string, payments: TopUpPayments, n
     log.warn("auto top-up charge failed", { accountId, key: idempotencyKey, message: result.message });
     return { outcome: "charge_failed", idempotencyKey, message: result.message };
   }
-  const granted = await grantCredits({
+  await grantAttempt(
     accountId,
-    amountMicros: claim.amountMicros,
-    idempotencyKey,
-    kind: "credit_purchase",
-    description: `Auto top-up ($${usdString(claim.amountMicros)})`,
-    at: now,
-  });
-  if (!granted.ok) throw new Error(`auto top-up grant refused: ${granted.message}`);
-  await db().$transaction(async (tx) => {
-    await tx.jobRun.update({
-      where: { id: claim.jobRunId },
-      data: {
-        status: "succeeded",
-        finishedAt: now,
-        result: { amountMicros: claim.amountMicros.toString(), reference: result.reference ?? null },
-      },
-    });
-    await notifyToppedUp(tx, accountId, claim.key, claim.amountMicros);
-  });
+    { id: claim.jobRunId, key: claim.key },
+    claim.amountMicros,
+    { amountMicros: claim.amountMicros.toString(), reference: result.reference ?? null },
+    now,
+  );
   return { outcome: "topped_up", idempotencyKey, amountMicros: claim.amountMicros };
 }
 

@@ -5,17 +5,15 @@
 // Still processing, or no answer: no new charge yet. Not charged: marked so, and a new attempt may go.
 import { db } from "../db";
 import { errorSummary, log } from "../log";
-import { usdString } from "../money";
 import {
   attemptInfo,
-  notifyToppedUp,
+  grantAttempt,
   attemptPurchaseKey,
   type Attempt,
   type AutoTopUpRun,
   type FindChargeFn,
   type FoundCharge,
 } from "./auto-top-up-attempts";
-import { grantCredits } from "./grant-credits";
 
 export type Verified = { settled: AutoTopUpRun } | { notCharged: true };
 
@@ -46,22 +44,13 @@ export async function verifyUnconfirmedTopUp(accountId: string, a: Attempt, find
     });
     return { notCharged: true };
   }
-  const granted = await grantCredits({
+  await grantAttempt(
     accountId,
-    amountMicros: found.amountMicros,
-    idempotencyKey,
-    kind: "credit_purchase",
-    description: `Auto top-up ($${usdString(found.amountMicros)})`,
-    at: now,
-  });
-  if (!granted.ok) throw new Error(`auto top-up grant refused: ${granted.message}`);
-  await db().$transaction(async (tx) => {
-    await tx.jobRun.update({
-      where: { id: a.id },
-      data: { status: "succeeded", result: { ...info.stored, unconfirmed: false, lookedUp: "charged", reference: found.reference } },
-    });
-    await notifyToppedUp(tx, accountId, a.key, found.amountMicros);
-  });
+    a,
+    found.amountMicros,
+    { ...info.stored, unconfirmed: false, lookedUp: "charged", reference: found.reference },
+    now,
+  );
   log.warn("auto top-up: a charge closed unconfirmed had gone through; its credits are granted", { accountId, key: idempotencyKey });
   return { settled: { outcome: "topped_up", idempotencyKey, amountMicros: found.amountMicros } };
 }
