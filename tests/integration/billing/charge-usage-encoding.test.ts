@@ -72,4 +72,20 @@ describe("usage batch encoding", () => {
     const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
     expect(account.monthlySpendMicros).toBe(10n);
   });
+
+  it("a usage record's id is its request id (the one unique key): the database refuses any other", async () => {
+    const model = await db().model.findFirstOrThrow({ select: { id: true, name: true } });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await chargeUsageBatch([usageChargeFixture("req_keyed_1", acct.accountId, model, { costMicros: 10n })]);
+    const insert = (id: string, requestId: string) =>
+      directQuery({
+        name: "test_usage_record_insert",
+        text: `INSERT INTO "UsageRecord" ("id", "requestId", "accountId", "modelId", "promptTokens", "completionTokens", "costMicros", "latencyMs")
+               VALUES ($1, $2, $3, $4, 1, 1, 1, 1)`,
+        values: [id, requestId, acct.accountId, model.id],
+      });
+    await expect(insert("ur_other", "req_keyed_1")).rejects.toMatchObject({ code: "23514" }); // a second record for the request
+    await expect(insert("ur_req_keyed_1", "req_keyed_1")).rejects.toMatchObject({ code: "23505" });
+    expect(await db().usageRecord.count({ where: { requestId: "req_keyed_1" } })).toBe(1);
+  });
 });
