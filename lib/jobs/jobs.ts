@@ -14,6 +14,7 @@ import { resyncDriftedSuspensions } from "../billing/resync-drifted-suspensions"
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
 import { deliverPendingEmails } from "../alerts/deliver-emails";
 import { usdString } from "../money";
+import { errorSummary, log } from "../log";
 import { savedCardPayments } from "../payments/saved-card-payments";
 import { runDeploymentMetering } from "./deployment-metering";
 import { advanceFineTuning } from "./fine-tuning";
@@ -134,9 +135,15 @@ registerJob({
     const ids = (await autoTopUpCandidates()).filter((id) => !accountId || id === accountId);
     const outcomes: { accountId: string; outcome: string }[] = [];
     for (const id of ids) {
-      // The saved card through the one Stripe client — the same in the scheduler and the operator route.
-      const run = await runAutoTopUp(id, savedCardPayments, at);
-      outcomes.push({ accountId: id, outcome: run.outcome });
+      try {
+        // The saved card through the one Stripe client — the same in the scheduler and the operator route.
+        const run = await runAutoTopUp(id, savedCardPayments, at);
+        outcomes.push({ accountId: id, outcome: run.outcome });
+      } catch (err) {
+        // One account's failure must not hold back the others; the next run retries it.
+        log.error("auto top-up failed for an account", { accountId: id, error: errorSummary(err) });
+        outcomes.push({ accountId: id, outcome: "error" });
+      }
     }
     return { candidates: ids.length, outcomes };
   },
