@@ -24,7 +24,7 @@ function measure(n: number, make: (i: number) => Messages): { us: number; tokens
   const inputs = Array.from({ length: n }, (_, i) => make(i));
   const started = performance.now();
   let tokens = 0;
-  for (const m of inputs) tokens += countChatPromptTokens(m);
+  for (const m of inputs) tokens += countChatPromptTokens({ messages: m });
   return { us: ((performance.now() - started) * 1000) / n, tokens: tokens / n };
 }
 

@@ -65,7 +65,10 @@ export function chunkObject(
   index: number,
   delta: { role?: "assistant"; content?: string },
   finishReason: "stop" | "length" | null,
+  /** stream_options.include_usage: every chunk but the last carries `"usage": null`, as OpenAI's do. */
+  withUsage = false,
 ): unknown {
+  const usage = withUsage ? { usage: null } : {};
   if (kind === "chat") {
     return {
       id: `chatcmpl-${id}`,
@@ -74,6 +77,7 @@ export function chunkObject(
       model,
       system_fingerprint: "headroom-sim",
       choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
+      ...usage,
     };
   }
   return {
@@ -82,6 +86,7 @@ export function chunkObject(
     created,
     model,
     choices: [{ index, text: delta.content ?? "", logprobs: null, finish_reason: finishReason }],
+    ...usage,
   };
 }
 

@@ -10,10 +10,10 @@ import { newRequestId } from "../http/request-id";
 import { costOf, DEFAULT_POLICY, limitKey, type Admission, type Cost, type LimitView, type Policy } from "../limits";
 import { displayUsd, requestCostMicros } from "../money";
 import { metrics } from "../metrics";
-import { log } from "../log";
+import { errorSummary, log } from "../log";
 import { env } from "../env";
 import { SUSPENSION_FIX } from "../billing/suspension";
-import { defaultBackend, type Completion, type GenerationInput } from "./backends";
+import { defaultBackend, type Completion, type GenerationEvent, type GenerationInput } from "./backends";
 import type { CatalogModel } from "./catalog";
 import { gateway, type GatewayContext } from "./context";
 import { MeterUnavailableError, type RecordOptions } from "./meter";
@@ -40,7 +40,10 @@ const meterUnavailable = (requestId: string) =>
     `The response to ${requestId} could not be recorded: the usage database is not answering. Retry shortly.`,
   );
 
-/** Limits shown before a model is known (400/404): the default policy's base limits, untouched. */
+/**
+ * Limits shown when no model's limits apply (GET /v1/models, a request naming no known model): the
+ * default policy's base limits, untouched. A request naming a known model shows that model's.
+ */
 function baseView(policy: Policy = DEFAULT_POLICY): LimitView {
   const limits = {
     requests: policy.baseRpm,
@@ -50,7 +53,7 @@ function baseView(policy: Policy = DEFAULT_POLICY): LimitView {
   return { limits, remaining: { ...limits }, overLimit: false, sustainedMinutes: 0 };
 }
 
-/** The headers of a response before a model is known: the same for every such request. */
+/** The headers of a response no model's limits apply to: the same for every such request. */
 const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze(rateLimitHeaders(baseView()));
 
 export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = gateway()): Promise<GatewayResult> {
@@ -94,18 +97,22 @@ interface GatewayState {
   peek?: { key: string; policy: Policy };
 }
 
+const ENDPOINTS: Readonly<Record<string, string>> = { "/v1/chat/completions": "POST", "/v1/completions": "POST", "/v1/models": "GET" };
+const MODEL_PATH = "/v1/models/";
+
 async function route(req: GatewayRequest, ctx: GatewayContext, requestId: string, state: GatewayState): Promise<GatewayResult> {
   const path = req.path.split("?")[0]!.replace(/\/+$/, "");
-  const known = { "/v1/chat/completions": "POST", "/v1/completions": "POST", "/v1/models": "GET" } as Record<string, string>;
   const principal = await authenticate(req.authorization);
   state.rl = BASE_HEADERS;
-  if (!known[path])
+  const method = path.startsWith(MODEL_PATH) ? "GET" : ENDPOINTS[path];
+  if (!method)
     throw new AppError(
       "not_found",
-      `Unknown endpoint ${req.method} ${path}. Endpoints: POST /v1/chat/completions, POST /v1/completions, GET /v1/models.`,
+      `Unknown endpoint ${req.method} ${path}. Endpoints: POST /v1/chat/completions, POST /v1/completions, GET /v1/models, GET /v1/models/{model}.`,
     );
-  if (req.method !== known[path]) throw new AppError("method_not_allowed", `${path} accepts ${known[path]} only.`);
+  if (req.method !== method) throw new AppError("method_not_allowed", `${path} accepts ${method} only.`, { headers: { allow: method } });
   if (path === "/v1/models") return listModels(ctx);
+  if (method === "GET") return retrieveModel(ctx, path.slice(MODEL_PATH.length));
   state.rl = null;
   return inference(req, ctx, requestId, principal, path === "/v1/chat/completions" ? "chat" : "completion", state);
 }
@@ -118,18 +125,37 @@ async function authenticate(authorization: string | null) {
   return principal;
 }
 
+const modelObject = (mo: CatalogModel) => ({
+  id: mo.name,
+  object: "model",
+  created: Math.floor(mo.createdAt.getTime() / 1000),
+  owned_by: "headroom",
+});
+
 async function listModels(ctx: GatewayContext): Promise<GatewayResult> {
-  const models = await ctx.catalog.list();
-  const data = models.map((mo) => ({
-    id: mo.name,
-    object: "model",
-    created: Math.floor(mo.createdAt.getTime() / 1000),
-    owned_by: "headroom",
-  }));
-  return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify({ object: "list", data }) };
+  const data = (await ctx.catalog.list()).map(modelObject);
+  return { status: 200, headers: { ...BASE_HEADERS, ...JSON_HEADERS }, body: JSON.stringify({ object: "list", data }) };
 }
 
-async function parseBody(req: GatewayRequest, kind: InferenceKind) {
+async function retrieveModel(ctx: GatewayContext, encoded: string): Promise<GatewayResult> {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    name = encoded;
+  }
+  const model = name.length <= 256 ? (ctx.catalog.peek(name) ?? (await ctx.catalog.get(name))) : undefined;
+  if (!model) throw modelNotFound(name);
+  return { status: 200, headers: { ...BASE_HEADERS, ...JSON_HEADERS }, body: JSON.stringify(modelObject(model)) };
+}
+
+const modelNotFound = (name: string) =>
+  new AppError("model_not_found", `The model "${name}" does not exist. GET /v1/models lists the models you can use.`, {
+    param: "model",
+  });
+
+/** The body as a JSON object (not yet checked against the endpoint's schema). */
+async function readJsonObject(req: GatewayRequest): Promise<Record<string, unknown>> {
   if (!/^application\/json\b/i.test(req.contentType ?? ""))
     throw new AppError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
   const text = await req.readBody(MAX_GATEWAY_BODY_BYTES);
@@ -140,6 +166,10 @@ async function parseBody(req: GatewayRequest, kind: InferenceKind) {
     throw badRequest("The request body is not valid JSON.");
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw badRequest("The request body must be a JSON object.");
+  return raw as Record<string, unknown>;
+}
+
+function validate(raw: Record<string, unknown>, kind: InferenceKind) {
   return kind === "chat" ? { kind, body: parseWith(chatCompletionSchema, raw) } : { kind, body: parseWith(completionSchema, raw) };
 }
 
@@ -153,26 +183,25 @@ async function inference(
 ): Promise<GatewayResult> {
   const m = metrics();
   const admitStarted = performance.now();
-  const parsed = await parseBody(req, kind).catch((err) => {
-    state.rl = BASE_HEADERS;
-    throw err;
-  });
-  const body = parsed.body;
-  // Each step below answers without a promise when it can (cached model, a lease with room, the
-  // in-process limiter, a free slot): at the gateway's rate every await avoided is CPU saved.
-  const model = ctx.catalog.peek(body.model) ?? (await ctx.catalog.get(body.model));
-  if (!model) {
-    state.rl = BASE_HEADERS;
-    throw new AppError("model_not_found", `The model "${body.model}" does not exist. GET /v1/models lists the models you can use.`, {
-      param: "model",
-    });
+  state.rl = BASE_HEADERS;
+  const raw = await readJsonObject(req);
+  // The model first, so that a request refused for the rest of its body still shows the caller's
+  // limits for the model it named. Each step answers without a promise when it can (cached model,
+  // a lease with room, the in-process limiter, a free slot): every await avoided is CPU saved.
+  const named = typeof raw.model === "string" && raw.model.length <= 256 ? raw.model : null;
+  const model = named === null ? undefined : (ctx.catalog.peek(named) ?? (await ctx.catalog.get(named)));
+  const policy = model?.policy ?? DEFAULT_POLICY;
+  const key = model ? limitKey(principal.accountId, model.id) : "";
+  if (model) {
+    state.rl = null;
+    state.peek = { key, policy };
   }
+  const parsed = validate(raw, kind);
+  const body = parsed.body;
+  if (!model) throw modelNotFound(body.model);
   state.model = model.name;
   state.modelId = model.id;
   state.accountId = principal.accountId;
-  const policy = model.policy;
-  const key = limitKey(principal.accountId, model.id);
-  state.peek = { key, policy };
 
   const account = await ctx.accounts.get(principal.accountId);
   if (account.status === "suspended") {
@@ -181,17 +210,23 @@ async function inference(
   }
 
   const n = body.n ?? 1;
-  const maxTokens =
-    (parsed.kind === "chat" ? (parsed.body.max_completion_tokens ?? parsed.body.max_tokens) : parsed.body.max_tokens) ??
-    policy.defaultMaxTokens;
+  const askedMax =
+    (parsed.kind === "chat" ? (parsed.body.max_completion_tokens ?? parsed.body.max_tokens) : parsed.body.max_tokens) ?? null;
+  // Counting stops once the prompt cannot fit with the completion asked for (or one token).
+  const promptLimit = model.contextWindow - (askedMax ?? 1);
   const promptTokens =
-    parsed.kind === "chat" ? countChatPromptTokens(parsed.body.messages) : countCompletionPromptTokens(parsed.body.prompt);
-  if (promptTokens + maxTokens > model.contextWindow) {
+    parsed.kind === "chat" ? countChatPromptTokens(parsed.body, promptLimit) : countCompletionPromptTokens(parsed.body.prompt, promptLimit);
+  if (promptTokens > promptLimit) {
+    const field = parsed.kind === "chat" ? "messages" : "prompt";
     throw badRequest(
-      `This request needs ${promptTokens} prompt + ${maxTokens} completion tokens, more than ${model.name}'s context window of ${model.contextWindow}. Shorten the prompt or lower max_tokens.`,
-      parsed.kind === "chat" ? "messages" : "prompt",
+      askedMax === null
+        ? `The prompt is longer than ${model.name}'s context window of ${model.contextWindow} tokens leaves room for. Shorten the prompt.`
+        : `The prompt is more than ${promptLimit} tokens: with max_tokens ${askedMax} it does not fit ${model.name}'s context window of ${model.contextWindow} tokens. Shorten the prompt or lower max_tokens.`,
+      field,
     );
   }
+  // Unasked, a completion may fill what the context window leaves, up to the model's default.
+  const maxTokens = askedMax ?? Math.min(policy.defaultMaxTokens, model.contextWindow - promptTokens);
   const cost = costOf({ n, promptTokens, maxTokens }, policy);
   const maxCost = requestCostMicros(promptTokens, n * maxTokens, model.inputPricePerMTok, model.outputPricePerMTok);
 
@@ -287,10 +322,19 @@ async function inference(
   };
   if (body.stream) {
     const includeUsage = body.stream_options?.include_usage === true;
+    let events: AsyncGenerator<GenerationEvent>;
+    try {
+      events = await defaultBackend().stream(serving.generation);
+    } catch (err) {
+      // Refused before anything was generated (an upstream's 4xx/5xx): an error response, nothing charged.
+      release();
+      await refundAll(ctx, spend, key, policy, cost);
+      throw err;
+    }
     return {
       status: 200,
       headers: { ...state.rl, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
-      stream: streamResponse(serving, includeUsage),
+      stream: streamResponse(serving, events, includeUsage),
     };
   }
   const result = await collectResponse(serving);
@@ -448,7 +492,8 @@ async function collectResponse(s: Serving): Promise<unknown> {
     throw err;
   }
   const usage = completion.upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens: completion.completionTokens };
-  await finish(s, usage, { streamed: false, abandoned: false }, meterWait(true));
+  // A client that left mid-answer is charged what was generated until then (its answer goes nowhere).
+  await finish(s, usage, { streamed: false, abandoned: completion.abandoned }, meterWait(true));
   return completionObject(
     s.kind,
     s.requestId,
@@ -459,27 +504,44 @@ async function collectResponse(s: Serving): Promise<unknown> {
   );
 }
 
-async function* streamResponse(s: Serving, includeUsage: boolean): AsyncGenerator<string, void, undefined> {
+async function* streamResponse(
+  s: Serving,
+  events: AsyncGenerator<GenerationEvent>,
+  includeUsage: boolean,
+): AsyncGenerator<string, void, undefined> {
   const created = Math.floor(s.started / 1000);
   let completionTokens = 0;
   let upstreamUsage: { promptTokens: number; completionTokens: number } | null = null;
   // Set once the usage is queued for good (a delivered stream's record is never withdrawn).
   let recorded = false;
   const started = new Set<number>();
+  const chunk = (index: number, delta: { role?: "assistant"; content?: string }, finish: "stop" | "length" | null) =>
+    sse(chunkObject(s.kind, s.requestId, s.model.name, created, index, delta, finish, includeUsage));
   try {
-    for await (const e of defaultBackend().generate(s.generation)) {
-      if (e.type === "delta") {
-        completionTokens += e.tokens || countTokens(e.text);
-        if (s.kind === "chat" && !started.has(e.index)) {
-          started.add(e.index);
-          yield sse(chunkObject(s.kind, s.requestId, s.model.name, created, e.index, { role: "assistant", content: "" }, null));
+    try {
+      for await (const e of events) {
+        if (e.type === "delta") {
+          completionTokens += e.tokens || countTokens(e.text);
+          if (s.kind === "chat" && !started.has(e.index)) {
+            started.add(e.index);
+            yield chunk(e.index, { role: "assistant", content: "" }, null);
+          }
+          yield chunk(e.index, { content: e.text }, null);
+        } else if (e.type === "finish") {
+          yield chunk(e.index, {}, e.reason);
+        } else {
+          upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
         }
-        yield sse(chunkObject(s.kind, s.requestId, s.model.name, created, e.index, { content: e.text }, null));
-      } else if (e.type === "finish") {
-        yield sse(chunkObject(s.kind, s.requestId, s.model.name, created, e.index, {}, e.reason));
-      } else {
-        upstreamUsage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
       }
+    } catch (err) {
+      // The answer failed midway (an upstream's error event, or its stream cut short): end with an
+      // error event, never [DONE] — the client must not take a partial answer as complete. What was
+      // generated is charged below (finally), as for an abandoned stream.
+      if (s.generation.signal.aborted) return;
+      const appError = toAppError(err);
+      if (appError !== err) log.error("stream failed", { requestId: s.requestId, error: errorSummary(err) });
+      yield sse(appError.body(s.requestId));
+      return;
     }
     // The simulated model stops quietly when the client hangs up: that stream was abandoned, not
     // finished — charged below (finally) for what was generated, and recorded as abandoned.

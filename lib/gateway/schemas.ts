@@ -1,18 +1,37 @@
 // OpenAI request bodies for /v1/chat/completions and /v1/completions (the subset Headroom honours,
 // unknown fields passed through to an upstream). Messages name the field that is wrong (SPEC §7).
+// Optional fields accept null as "not set", as OpenAI's do (clients serialise unset options so).
 import { z } from "zod";
 
-const contentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
+const contentPart = z
+  .object(
+    {
+      type: z.string({ error: "must be a string naming the part's type (text, image_url, …)" }),
+      text: z.string({ error: "must be a string" }).optional(),
+    },
+    { error: "must be a content part: an object with a type" },
+  )
+  .loose();
+
+/** Roles whose messages are nothing without content (an assistant's may hold only tool calls). */
+const CONTENT_REQUIRED = new Set(["system", "developer", "user", "tool"]);
 
 export const chatMessageSchema = z
-  .object({
-    role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
-      error: "must be one of system, developer, user, assistant, tool",
-    }),
-    content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
-    name: z.string().max(256).optional(),
-  })
-  .loose();
+  .object(
+    {
+      role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
+        error: "must be one of system, developer, user, assistant, tool",
+      }),
+      content: z.union([z.string(), z.array(contentPart), z.null()], { error: "must be a string or an array of content parts" }).optional(),
+      name: z.string({ error: "must be a string" }).max(256, "must be at most 256 characters").nullish(),
+    },
+    { error: "must be a message object with a role and content" },
+  )
+  .loose()
+  .superRefine((m, ctx) => {
+    if (CONTENT_REQUIRED.has(m.role) && (m.content === undefined || m.content === null))
+      ctx.addIssue({ code: "custom", path: ["content"], message: `is required in a ${m.role} message` });
+  });
 
 const common = {
   model: z.string({ error: "is required and must be a string" }).min(1, "must not be empty").max(256),
@@ -21,8 +40,8 @@ const common = {
     .int("must be an integer")
     .min(1, "must be at least 1")
     .max(128, "must be at most 128")
-    .optional(),
-  stream: z.boolean({ error: "must be a boolean" }).optional(),
+    .nullish(),
+  stream: z.boolean({ error: "must be a boolean" }).nullish(),
   stream_options: z
     .object({ include_usage: z.boolean({ error: "must be a boolean" }).optional() })
     .loose()
@@ -31,7 +50,7 @@ const common = {
   max_tokens: z
     .number({ error: "must be an integer" })
     .int("must be an integer")
-    .min(0, "must not be negative")
+    .min(1, "must be at least 1")
     .max(1_000_000, "must be at most 1000000")
     .nullable()
     .optional(),
@@ -43,10 +62,12 @@ const common = {
     .optional(),
   top_p: z.number({ error: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").nullable().optional(),
   stop: z
-    .union([z.string(), z.array(z.string()).max(4, "at most 4 stop sequences")])
+    .union([z.string(), z.array(z.string({ error: "must be strings" })).max(4, "at most 4 stop sequences")], {
+      error: "must be a string or an array of at most 4 strings",
+    })
     .nullable()
     .optional(),
-  user: z.string().max(256).optional(),
+  user: z.string({ error: "must be a string" }).max(256, "must be at most 256 characters").nullish(),
   seed: z.number().int().nullable().optional(),
 };
 
@@ -60,8 +81,8 @@ export const chatCompletionSchema = z
     max_completion_tokens: z
       .number({ error: "must be an integer" })
       .int("must be an integer")
-      .min(0, "must not be negative")
-      .max(1_000_000)
+      .min(1, "must be at least 1")
+      .max(1_000_000, "must be at most 1000000")
       .nullable()
       .optional(),
   })

@@ -15,25 +15,59 @@ const PER_REPLY = 3;
  */
 const MAX_RUN = 256;
 const LONG_RUN = /\S{256,}/g;
+/**
+ * Other text is counted in pieces of about this many characters, cut just before a space that
+ * follows a non-space character. The tokenizer's pre-tokens never run across such a space (it
+ * starts the next word), so the pieces' counts add up to the whole text's exactly — and counting
+ * can stop between pieces once a prompt is known not to fit.
+ */
+const PIECE = 8_192;
 
-/** countTokens, linear in the length of the text whatever its content. */
-export function countTextTokens(text: string): number {
+/** Where the piece starting at `from` ends: before a space after a non-space, near `from + PIECE`. */
+function pieceEnd(text: string, from: number, to: number): number {
+  if (to - from <= PIECE) return to;
+  for (let cut = text.lastIndexOf(" ", from + PIECE); cut > from; cut = text.lastIndexOf(" ", cut - 1)) {
+    if (!/\s/.test(text[cut - 1]!)) return cut;
+  }
+  for (let cut = text.indexOf(" ", from + PIECE); cut > 0 && cut < to; cut = text.indexOf(" ", cut + 1)) {
+    if (!/\s/.test(text[cut - 1]!)) return cut;
+  }
+  return to;
+}
+
+/** Adds the tokens of text[from, to) to `total`, piece by piece, stopping once past `limit`. */
+function countSpan(text: string, from: number, to: number, total: number, limit: number): number {
+  for (let i = from; i < to && total <= limit;) {
+    const end = pieceEnd(text, i, to);
+    total += countTokens(text.slice(i, end));
+    i = end;
+  }
+  return total;
+}
+
+/**
+ * countTokens, linear in the length of the text whatever its content. With a `limit`, counting
+ * stops once the count passes it (a prompt that cannot fit need not be counted to its end: a
+ * 1 MB body took a second): the result is then some number above `limit`, not the count.
+ */
+export function countTextTokens(text: string, limit = Infinity): number {
   if (text.length < MAX_RUN) return countTokens(text);
   let total = 0;
   let last = 0;
   for (const m of text.matchAll(LONG_RUN)) {
-    total += countTokens(text.slice(last, m.index));
+    total = countSpan(text, last, m.index, total, limit);
     const run = m[0];
-    for (let i = 0; i < run.length;) {
+    for (let i = 0; i < run.length && total <= limit;) {
       let end = Math.min(i + MAX_RUN, run.length);
       // Never cut a surrogate pair in two.
       if (end < run.length && /[\uD800-\uDBFF]/.test(run[end - 1]!)) end -= 1;
       total += countTokens(run.slice(i, end));
       i = end;
     }
+    if (total > limit) return total;
     last = m.index + run.length;
   }
-  return total + countTokens(text.slice(last));
+  return countSpan(text, last, text.length, total, limit);
 }
 
 /**
@@ -70,11 +104,13 @@ export class TokenCountCache {
     return this.currentChars + this.previousChars;
   }
 
-  count(text: string, counter: (text: string) => number): number {
-    if (text.length < this.minChars || text.length > this.maxChars / 8) return counter(text);
+  /** With a `limit` (see countTextTokens), a count that stopped past it is returned but not kept. */
+  count(text: string, counter: (text: string, limit: number) => number, limit = Infinity): number {
+    if (text.length < this.minChars || text.length > this.maxChars / 8) return counter(text, limit);
     const hit = this.current.get(text);
     if (hit !== undefined) return hit;
-    const n = this.previous.get(text) ?? counter(text);
+    const n = this.previous.get(text) ?? counter(text, limit);
+    if (n > limit) return n;
     if (this.currentChars + text.length > this.maxChars || this.current.size >= this.maxEntries) {
       this.previous = this.current;
       this.previousChars = this.currentChars;
@@ -92,8 +128,8 @@ const cache = new TokenCountCache({ maxChars: 2_000_000, minChars: 8, maxEntries
 /** Roles are a handful of fixed words. */
 const roleTokens = new Map<string, number>();
 
-function countMessageText(text: string): number {
-  return cache.count(text, countTextTokens);
+function countMessageText(text: string, limit: number): number {
+  return cache.count(text, countTextTokens, limit);
 }
 
 function countRole(role: string): number {
@@ -111,17 +147,45 @@ function contentText(content: ChatCompletionRequest["messages"][number]["content
   return content.map((part) => part.text ?? "").join("");
 }
 
-export function countChatPromptTokens(messages: ChatCompletionRequest["messages"]): number {
+/**
+ * A message's or a request's fields the model reads besides the text: the tools and functions it
+ * may call, the schema its answer must follow, the calls an assistant message made. Counted as
+ * their JSON (the model sees them rendered in a format of its own, of about that size) — a prompt
+ * hidden in a tool's description is still a prompt, charged and rate-limited as one.
+ */
+const MESSAGE_EXTRAS = ["tool_calls", "function_call", "tool_call_id"] as const;
+const REQUEST_EXTRAS = ["tools", "functions", "response_format", "tool_choice", "function_call"] as const;
+
+function extrasText(holder: Record<string, unknown>, fields: readonly string[]): string {
+  let text = "";
+  for (const f of fields) {
+    const v = holder[f];
+    if (v !== undefined && v !== null) text += typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return text;
+}
+
+/**
+ * The prompt tokens of a chat request. With a `limit` (the model's context window less the
+ * completion), counting stops once the prompt is known to exceed it; the result is then some
+ * number above `limit`.
+ */
+export function countChatPromptTokens(request: Pick<ChatCompletionRequest, "messages">, limit = Infinity): number {
   let total = PER_REPLY;
-  for (const m of messages) {
-    total += PER_MESSAGE + countRole(m.role) + countMessageText(contentText(m.content));
+  const extras = extrasText(request as Record<string, unknown>, REQUEST_EXTRAS);
+  if (extras) total += countMessageText(extras, limit - total);
+  for (const m of request.messages) {
+    if (total > limit) return total;
+    total += PER_MESSAGE + countRole(m.role) + countMessageText(contentText(m.content), limit - total);
     if (m.name) total += 1 + countTextTokens(m.name);
+    const calls = extrasText(m, MESSAGE_EXTRAS);
+    if (calls) total += countMessageText(calls, limit - total);
   }
   return total;
 }
 
-export function countCompletionPromptTokens(prompt: CompletionRequest["prompt"]): number {
-  return countMessageText(typeof prompt === "string" ? prompt : prompt.join(""));
+export function countCompletionPromptTokens(prompt: CompletionRequest["prompt"], limit = Infinity): number {
+  return countMessageText(typeof prompt === "string" ? prompt : prompt.join(""), limit);
 }
 
 export function chatPromptText(messages: ChatCompletionRequest["messages"]): string {

@@ -103,6 +103,7 @@ export async function createModelFixture(
     inputPricePerMTok?: bigint;
     outputPricePerMTok?: bigint;
     capacityTokensPerMin?: number;
+    contextWindow?: number;
   } = {},
 ): Promise<{ id: string; name: string }> {
   const name = opts.name ?? `test-model-${process.pid}-${++counter}`;
@@ -114,6 +115,7 @@ export async function createModelFixture(
       inputPricePerMTok: opts.inputPricePerMTok ?? 1_000_000n,
       outputPricePerMTok: opts.outputPricePerMTok ?? 2_000_000n,
       capacityTokensPerMin: opts.capacityTokensPerMin ?? 100_000_000,
+      ...(opts.contextWindow === undefined ? {} : { contextWindow: opts.contextWindow }),
       concurrency: opts.concurrency ?? 64,
       tokensPerSecond: opts.tokensPerSecond ?? 0,
       firstTokenMs: opts.firstTokenMs ?? 0,

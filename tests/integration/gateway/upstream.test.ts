@@ -2,7 +2,8 @@
 // small one this test runs, speaking OpenAI's streaming format — and the upstream's reported usage
 // is what is charged. Checked with the OpenAI SDK against the gateway: plain and streamed answers,
 // what the upstream receives (its own key, never the client's), usage that is not a token count,
-// usage costing more than was reserved, an upstream 400, and an upstream that does not answer.
+// usage costing more than was reserved, an upstream 400, and an upstream that does not answer;
+// the cap on the answer's length the upstream is sent, and answers that fail midway or are left.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
@@ -18,13 +19,15 @@ import { requestCostMicros } from "@/lib/money";
 
 setupTestDatabase();
 
-type Reply = "ok" | "nonsense" | "over" | "bad-request";
+type Reply = "ok" | "nonsense" | "over" | "bad-request" | "as-long-as-asked" | "error-midway" | "cut-short" | "slow";
 const ANSWER = ["Hello from", " the upstream."];
-const USAGE: Record<Exclude<Reply, "bad-request">, unknown> = {
+const USAGE: Record<"ok" | "nonsense" | "over", unknown> = {
   ok: { prompt_tokens: 17, completion_tokens: 4 },
   nonsense: { prompt_tokens: -50, completion_tokens: 2.5 },
   over: { prompt_tokens: 17, completion_tokens: 999_999 },
 };
+/** An upstream with no cap of its own generates this many tokens. */
+const UNCAPPED = 2_000;
 let reply: Reply = "ok";
 const seen: { path: string; authorization: string | undefined; body: Record<string, unknown> }[] = [];
 
@@ -41,6 +44,24 @@ const upstream = http.createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     const event = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     event({ choices: [{ index: 0, delta: { role: "assistant", content: "" } }] });
+    const body = seen.at(-1)!.body;
+    if (reply === "as-long-as-asked") {
+      const tokens = Number(body.max_completion_tokens ?? body.max_tokens ?? UNCAPPED);
+      for (let i = 0; i < tokens; i++) event({ choices: [{ index: 0, delta: { content: " tok" } }] });
+      event({ choices: [{ index: 0, delta: {}, finish_reason: "length" }] });
+      // (Fewer prompt tokens than Headroom counts: a count above the reservation is capped, above.)
+      event({ choices: [], usage: { prompt_tokens: 5, completion_tokens: tokens } });
+      res.end("data: [DONE]\n\n");
+      return;
+    }
+    if (reply === "error-midway" || reply === "cut-short" || reply === "slow") {
+      event({ choices: [{ index: 0, delta: { content: ANSWER[0] } }] });
+      if (reply === "error-midway")
+        res.end(`data: ${JSON.stringify({ error: { message: "the GPU fell over", type: "server_error" } })}\n\n`);
+      else if (reply === "cut-short") setTimeout(() => res.destroy(), 50);
+      else setTimeout(() => res.end("data: [DONE]\n\n"), 5_000).unref();
+      return;
+    }
     for (const piece of ANSWER) event({ choices: [{ index: 0, delta: { content: piece } }] });
     event({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
     event({ choices: [], usage: USAGE[reply] });
@@ -156,6 +177,97 @@ describe("proxying to an OpenAI-compatible upstream", () => {
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).message).toContain("this model does not take a temperature of 7");
     expect(await db().usageRecord.count({ where: { accountId } })).toBe(before);
+  });
+
+  it("sends the upstream the completion length admission reserved, so its whole answer is charged", async () => {
+    reply = "as-long-as-asked";
+    // No max_tokens from the client: the upstream is told the model's default, not left to its own.
+    const { data, response } = await client.chat.completions
+      .create({ model: model.name, messages: [{ role: "user", content: "Write at length." }] })
+      .withResponse();
+    const sent = seen[0]!.body.max_tokens;
+    expect(sent).toBeTypeOf("number");
+    expect(sent).toBeLessThan(UNCAPPED);
+    expect(data.usage?.completion_tokens).toBe(sent);
+    const row = await record(response.headers.get("x-request-id"));
+    expect([row.completionTokens, row.costMicros]).toEqual([sent, requestCostMicros(5, sent as number, 1_000_000n, 2_000_000n)]);
+    // A client's max_completion_tokens is passed on as that field, not as max_tokens.
+    seen.length = 0;
+    await client.chat.completions.create({
+      model: model.name,
+      messages: [{ role: "user", content: "Briefly." }],
+      max_completion_tokens: 5,
+    });
+    expect(seen[0]!.body).toMatchObject({ max_completion_tokens: 5 });
+    expect(seen[0]!.body.max_tokens).toBeUndefined();
+  });
+
+  it("a streamed request the upstream refuses is an error response, not an empty stream, and nothing is charged", async () => {
+    reply = "bad-request";
+    const before = await db().usageRecord.count({ where: { accountId } });
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${client.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "Say hello." }], stream: true }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("x-ratelimit-limit-requests")).toBe("600");
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("temperature of 7");
+    expect(await db().usageRecord.count({ where: { accountId } })).toBe(before);
+  });
+
+  for (const [failure, message] of [
+    ["error-midway", "the GPU fell over"],
+    ["cut-short", "before it was complete"],
+  ] as const) {
+    it(`a stream the upstream ${failure === "error-midway" ? "breaks off with an error" : "cuts short"} ends with an error event, never [DONE], and charges what was generated`, async () => {
+      reply = failure;
+      const res = await fetch(`${server.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${client.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "Say hello." }], stream: true }),
+      });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain(ANSWER[0]);
+      expect(text).not.toContain("[DONE]");
+      const last = JSON.parse(text.trim().split("\n\n").at(-1)!.slice("data: ".length)) as { error: { message: string; type: string } };
+      expect(last.error.message).toContain(message);
+      // The SDK raises it rather than returning the partial answer as complete.
+      const stream = await client.chat.completions.create({
+        model: model.name,
+        messages: [{ role: "user", content: "Again." }],
+        stream: true,
+      });
+      await expect(
+        (async () => {
+          for await (const chunk of stream) void chunk;
+        })(),
+      ).rejects.toThrow(message);
+      const row = await record(res.headers.get("x-request-id"));
+      expect([row.abandoned, row.completionTokens]).toEqual([true, countTokens(ANSWER[0]!)]);
+    });
+  }
+
+  it("a client that leaves a plain request mid-answer is charged what the upstream generated until then", async () => {
+    reply = "slow"; // one piece, then nothing for 5 s
+    const leave = new AbortController();
+    const sent = fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${client.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "Take your time." }], max_tokens: 8 }),
+      signal: leave.signal,
+    }).catch(() => null);
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    leave.abort();
+    await sent;
+    let row = null;
+    for (let i = 0; i < 100 && !row; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      row = await db().usageRecord.findFirst({ where: { accountId, abandoned: true, streamed: false } });
+    }
+    expect(row).toMatchObject({ abandoned: true, streamed: false, completionTokens: countTokens(ANSWER[0]!) });
   });
 
   it("an upstream that does not answer is 503 service_unavailable, and nothing is charged", async () => {

@@ -58,14 +58,18 @@ describe("TokenCountCache", () => {
 describe("countChatPromptTokens", () => {
   it("gives the same count for a conversation whether its messages were seen before or not", () => {
     const system = "You answer questions about Headroom's rate limits. ".repeat(20);
-    const first = countChatPromptTokens([
-      { role: "system", content: system },
-      { role: "user", content: "How do limits grow?" },
-    ]);
-    const again = countChatPromptTokens([
-      { role: "system", content: system },
-      { role: "user", content: "How do limits grow?" },
-    ]);
+    const first = countChatPromptTokens({
+      messages: [
+        { role: "system", content: system },
+        { role: "user", content: "How do limits grow?" },
+      ],
+    });
+    const again = countChatPromptTokens({
+      messages: [
+        { role: "system", content: system },
+        { role: "user", content: "How do limits grow?" },
+      ],
+    });
     expect(again).toBe(first);
     expect(first).toBe(
       3 + (3 + countTokens("system") + countTokens(system)) + (3 + countTokens("user") + countTokens("How do limits grow?")),

@@ -1,0 +1,112 @@
+// What a prompt is counted as (lib/gateway/tokens.ts): long texts are counted in pieces that add up
+// to the tokenizer's count exactly; counting stops once a prompt cannot fit; and what the model reads
+// besides message text (tools, response formats, an assistant's tool calls) counts too.
+import { countTokens } from "gpt-tokenizer";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { countChatPromptTokens, countTextTokens, TokenCountCache } from "@/lib/gateway/tokens";
+
+/** Text made of words, numbers, punctuation, runs of spaces and line breaks, some of it not English. */
+const prose = (minLength: number) =>
+  fc
+    .array(
+      fc.constantFrom(
+        "the",
+        "Quota",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        ".",
+        ",",
+        "?!",
+        "12345",
+        "don't",
+        "naïve",
+        "数据",
+        "🙂",
+        "\t",
+        "x:y",
+        "a/b",
+        ".\n",
+        " -",
+        "— ",
+      ),
+      { minLength, maxLength: minLength * 2 },
+    )
+    .map((parts) => parts.join(""));
+
+describe("countTextTokens", () => {
+  it("counts a long text in pieces whose counts add up to the tokenizer's count of the whole", () => {
+    fc.assert(
+      fc.property(prose(12_000), (text) => {
+        expect(text.length).toBeGreaterThan(8_192);
+        expect(countTextTokens(text)).toBe(countTokens(text));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("stops counting once past a limit, and counts exactly up to it", () => {
+    const text = "the quick brown fox jumps over the lazy dog ".repeat(20_000); // 880 KB, 180,000 tokens
+    const exact = countTokens(text);
+    expect(countTextTokens(text, exact)).toBe(exact);
+    const over = countTextTokens(text, 8_000);
+    expect(over).toBeGreaterThan(8_000);
+    expect(over).toBeLessThan(8_000 + 3_000); // one piece past the limit, not the whole text
+  });
+
+  it("stops early on text with no spaces too (a megabyte of it took a second to count)", () => {
+    const junk = Array.from({ length: 400_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join("");
+    const over = countTextTokens(junk, 5_000);
+    expect(over).toBeGreaterThan(5_000);
+    expect(over).toBeLessThan(5_000 + 300);
+  });
+});
+
+describe("TokenCountCache with a limit", () => {
+  it("never keeps a count that stopped at the limit", () => {
+    const cache = new TokenCountCache({ maxChars: 10_000_000, minChars: 8 });
+    const text = "a sentence of several words. ".repeat(1_000);
+    expect(cache.count(text, countTextTokens, 100)).toBeGreaterThan(100);
+    expect(cache.count(text, countTextTokens)).toBe(countTokens(text));
+    expect(cache.count(text, countTextTokens, 100)).toBe(countTokens(text)); // kept now: exact, still over
+  });
+});
+
+describe("countChatPromptTokens", () => {
+  const messages = [{ role: "user" as const, content: "What is the weather in Paris?" }];
+  const base = countChatPromptTokens({ messages });
+
+  it("counts the tools a request offers and the response format it asks for", () => {
+    const tools = [
+      {
+        type: "function",
+        function: {
+          name: "get_weather",
+          description: "Get the current weather for a city. ".repeat(50),
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      },
+    ];
+    expect(countChatPromptTokens({ messages, tools } as never)).toBe(base + countTokens(JSON.stringify(tools)));
+    const format = { type: "json_schema", json_schema: { name: "w", schema: { type: "object" } } };
+    expect(countChatPromptTokens({ messages, response_format: format } as never)).toBe(base + countTokens(JSON.stringify(format)));
+  });
+
+  it("counts an assistant's tool calls and the tool's answer", () => {
+    const calls = [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }];
+    const withCalls = countChatPromptTokens({
+      messages: [...messages, { role: "assistant", content: null, tool_calls: calls } as never],
+    });
+    const withoutCalls = countChatPromptTokens({ messages: [...messages, { role: "assistant", content: null }] });
+    expect(withCalls - withoutCalls).toBe(countTokens(JSON.stringify(calls)));
+  });
+
+  it("stops once the prompt is past its limit", () => {
+    const long = "many words in a long document ".repeat(30_000);
+    const counted = countChatPromptTokens({ messages: [{ role: "user", content: long }] }, 4_000);
+    expect(counted).toBeGreaterThan(4_000);
+    expect(counted).toBeLessThan(4_000 + 3_000);
+  });
+});
