@@ -15,6 +15,7 @@ import { checkAmount, checkKey } from "./amounts";
 import { creditLedgerKey } from "./grant-credits";
 import { lockAccount } from "./lock-account";
 import { postLedgerEntry } from "./post-ledger-entry";
+import { revokeAccountLeases } from "./spend-lease";
 import { syncSuspension } from "./suspension";
 
 export interface RefundCreditsInput {
@@ -102,6 +103,8 @@ export async function refundCredits(input: RefundCreditsInput): Promise<RefundCr
         },
       });
     }
+    // Fewer credits (Tier 0's cap, a card-less account's budget): budget leased against them goes back.
+    await revokeAccountLeases(input.accountId, tx);
     const sync = await syncSuspension(tx, input.accountId, at);
     return { ok: true as const, refunded: true as const, creditsRemovedMicros: removed, writtenOffMicros: writtenOff, status: sync.status };
   });

@@ -5,6 +5,7 @@
 import { db } from "../db";
 import { checkKey } from "./amounts";
 import { lockAccount } from "./lock-account";
+import { revokeAccountLeases } from "./spend-lease";
 import { syncSuspension } from "./suspension";
 
 export type RemovePaymentMethodResult =
@@ -69,6 +70,8 @@ export async function removePaymentMethod(input: {
       await tx.auditLog.create({ data: { accountId: input.accountId, actorId: input.actorId ?? null, action: "payment_method.detached" } });
     }
     const remaining = await tx.paymentMethod.count({ where: { accountId: input.accountId, detachedAt: null } });
+    // Without a card, usage must stay within the credits: budget leased against the card goes back.
+    if (removed && remaining === 0) await revokeAccountLeases(input.accountId, tx);
     const sync = await syncSuspension(tx, input.accountId, at);
     return { ok: true as const, removed, remaining, status: sync.status, newDefault };
   });

@@ -34,6 +34,9 @@ export async function grantSpendLease(
   now = new Date(),
 ): Promise<LeaseGrant> {
   return db().$transaction(async (tx) => {
+    // A request waits for this grant: a row lock held elsewhere for seconds (a stalled transaction)
+    // ends it with an error (503, retried by the client) instead of holding the request.
+    await tx.$executeRaw`SET LOCAL lock_timeout = '4s'`;
     // The row lock serialises lease grants per account across instances.
     const rows = await tx.$queryRaw<
       {
@@ -111,8 +114,42 @@ export async function releaseSpendLeases(leaseIds: string[]): Promise<void> {
 }
 
 /** Drop every lease of an account (a lowered limit or a suspension applies to new leases at once). */
+/**
+ * A holder of leases in this process (the gateway's SpendGuard), told at once when an account's
+ * leases are taken back — not on its next renewal, seconds later, while it kept reserving.
+ */
+export interface LocalLeaseHolder {
+  /** Stop reserving on the account's leases; each lease's budget no request in flight holds. */
+  retire(accountId: string): Map<string, bigint>;
+}
+
+const HOLDERS = Symbol.for("headroom.localLeaseHolders");
+const localHolders: Set<LocalLeaseHolder> = ((globalThis as Record<symbol, Set<LocalLeaseHolder>>)[HOLDERS] ??= new Set());
+
+/** The gateway registers its guard (the console's routes and the gateway share the process). */
+export function registerLocalLeaseHolder(holder: LocalLeaseHolder): () => void {
+  localHolders.add(holder);
+  return () => void localHolders.delete(holder);
+}
+
+/**
+ * Take an account's leases back (its budget shrank: a lower limit, a card removed, credits
+ * refunded). This process's leases stop at once and keep only what requests in flight reserved —
+ * those requests will be charged, and the account's next grant must still count them; other
+ * instances' leases are deleted, and their holders stop on their next renewal (within 2 s).
+ */
 export async function revokeAccountLeases(accountId: string, client: Executor = db()): Promise<void> {
-  await deleteLeases(Prisma.sql`"accountId" = ${accountId}`, client);
+  const kept: { id: string; unused: string }[] = [];
+  for (const holder of localHolders) for (const [id, unused] of holder.retire(accountId)) kept.push({ id, unused: unused.toString() });
+  // One statement, the account's leases locked in id order first (see the header).
+  await client.$executeRaw`
+    WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE "accountId" = ${accountId} ORDER BY "id" FOR UPDATE),
+    kept AS (SELECT k."id", k."unused"::bigint AS "unused" FROM jsonb_to_recordset(${JSON.stringify(kept)}::jsonb) AS k("id" text, "unused" text)),
+    dropped AS (
+      DELETE FROM "SpendLease" l USING locked WHERE l."id" = locked."id" AND l."id" NOT IN (SELECT "id" FROM kept) RETURNING 1
+    )
+    UPDATE "SpendLease" l SET "amountMicros" = GREATEST(0, l."amountMicros" - k."unused")
+    FROM kept k, locked WHERE l."id" = k."id" AND locked."id" = l."id"`;
 }
 
 /** Housekeeping: lapsed leases are ignored by grants; this deletes them. */

@@ -1,7 +1,15 @@
 // In-memory reservation of each request's maximum cost against this instance's spend leases
 // (lib/billing/spend-lease.ts). A request is admitted only if its maximum cost fits in the lease;
 // settlement returns the unused part. One database transaction per lease, not per request.
-import { LEASE_TTL_MS, grantSpendLease, releaseSpendLeases, renewSpendLeases, shrinkSpendLease } from "../billing/spend-lease";
+import {
+  LEASE_TTL_MS,
+  grantSpendLease,
+  registerLocalLeaseHolder,
+  releaseSpendLeases,
+  renewSpendLeases,
+  shrinkSpendLease,
+  type LocalLeaseHolder,
+} from "../billing/spend-lease";
 import { errorSummary, log } from "../log";
 
 interface Lease {
@@ -34,12 +42,13 @@ const MAX_LEASE_MULTIPLE = 1024n * 256n;
 const LEASE_MIN_LIFE_MS = 5_000;
 const LEASE_MAX_LIFE_MS = 30_000;
 
-export class SpendGuard {
+export class SpendGuard implements LocalLeaseHolder {
   private leases = new Map<string, Lease[]>();
   private pending = new Map<string, Promise<void>>();
   /** Per account: the lease size multiple in use and when the last lease was granted. */
   private sizing = new Map<string, { multiple: bigint; grantedAt: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private unregister: (() => void) | null = null;
 
   constructor(
     private readonly holder: string,
@@ -49,6 +58,7 @@ export class SpendGuard {
   start(): void {
     this.timer ??= setInterval(() => void this.renew(), RENEW_EVERY_MS);
     this.timer.unref();
+    this.unregister ??= registerLocalLeaseHolder(this);
   }
 
   /** Reserves from a lease this instance already holds, without waiting; null when none has room (then reserve()). */
@@ -91,9 +101,27 @@ export class SpendGuard {
     }
   }
 
+  /**
+   * The account's leases were taken back (revokeAccountLeases, in the transaction that shrank its
+   * budget): no more reservations on them, and what no request in flight holds is given up — the
+   * caller takes it off the lease rows; a lease is deleted once its last request settles.
+   */
+  retire(accountId: string): Map<string, bigint> {
+    const unused = new Map<string, bigint>();
+    for (const lease of this.leases.get(accountId) ?? []) {
+      lease.retired = true;
+      unused.set(lease.id, lease.available);
+      lease.available = 0n;
+      if (lease.inFlight === 0) void this.drop(accountId, lease);
+    }
+    return unused;
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unregister?.();
+    this.unregister = null;
     const ids = [...this.leases.values()].flat().map((l) => l.id);
     this.leases.clear();
     await releaseSpendLeases(ids).catch(() => undefined);

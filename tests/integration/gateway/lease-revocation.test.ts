@@ -1,0 +1,76 @@
+// When an account's budget shrinks — a lower spend limit, its last card removed — the gateway's
+// leases are taken back in the same transaction: this process's guard stops reserving at once (it
+// used to go on for up to 2 s, until its next renewal: 40 requests served past a $1 limit), and
+// what requests in flight reserved stays counted, so the next grant cannot hand it out again.
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { SpendGuard } from "@/lib/gateway/spend-guard";
+import { setSpendLimit } from "@/lib/billing/set-spend-limit";
+import { removePaymentMethod } from "@/lib/billing/remove-payment-method";
+import { usd } from "@/lib/money";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { createAccountFixture } from "../../helpers/fixtures";
+
+setupTestDatabase();
+
+const guards: SpendGuard[] = [];
+function startGuard(name: string): SpendGuard {
+  const guard = new SpendGuard(name);
+  guard.start();
+  guards.push(guard);
+  return guard;
+}
+afterEach(async () => {
+  for (const g of guards.splice(0)) await g.close();
+});
+
+const leased = async (accountId: string) =>
+  (await db().spendLease.aggregate({ where: { accountId }, _sum: { amountMicros: true } }))._sum.amountMicros ?? 0n;
+
+describe("taking leases back when an account's budget shrinks", () => {
+  it("a lower limit stops this instance's reservations at once and keeps what requests in flight reserved", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(50) });
+    const here = startGuard("here");
+    const cost = 100_000n;
+    const inFlight = await here.reserve(acct.accountId, cost);
+    expect(inFlight.ok).toBe(true);
+    expect(await leased(acct.accountId)).toBeGreaterThan(usd(1)); // a slice of the $50 far above $1
+    expect(here.tryReserve(acct.accountId, cost)).not.toBeNull(); // room for more, from memory
+
+    expect((await setSpendLimit(acct.accountId, usd(1), null)).ok).toBe(true);
+    // No more reservations from the old lease, and only the request in flight's $0.10 is still leased.
+    expect(here.tryReserve(acct.accountId, cost)).toBeNull();
+    expect(await leased(acct.accountId)).toBe(2n * cost);
+
+    // What is left under the new limit is $1 less what is in flight: ten more $0.08 requests fit, not twelve.
+    const other = startGuard("other");
+    let served = 0;
+    for (let i = 0; i < 20; i++) {
+      const r = await other.reserve(acct.accountId, 80_000n);
+      if (!r.ok) break;
+      served++;
+    }
+    expect(served).toBe(10);
+    if (inFlight.ok) here.settle(acct.accountId, inFlight.leaseId, cost, 0n);
+  });
+
+  it("removing the last card takes back budget leased beyond the credits", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", creditsMicros: usd(1), spendLimitMicros: usd(50) });
+    const here = startGuard("here");
+    const first = await here.reserve(acct.accountId, 100_000n);
+    expect(first.ok).toBe(true);
+    expect(await leased(acct.accountId)).toBeGreaterThan(usd(1));
+
+    const removed = await removePaymentMethod({ accountId: acct.accountId, stripePaymentMethodId: `pm_fixture_${acct.accountId}` });
+    expect(removed).toMatchObject({ ok: true, removed: true, remaining: 0 });
+    expect(here.tryReserve(acct.accountId, 100_000n)).toBeNull();
+    // Without a card the budget is the $1 of credits: $0.10 in flight, nine more $0.10 requests.
+    let served = 0;
+    for (let i = 0; i < 20; i++) {
+      const r = await here.reserve(acct.accountId, 100_000n);
+      if (!r.ok) break;
+      served++;
+    }
+    expect(served).toBe(9);
+  });
+});
