@@ -120,6 +120,9 @@ function joiningClient(tx: Prisma.TransactionClient): PrismaClient {
  * connection and its plan reused; rows come back as the driver decodes them (int8 as a string on
  * PostgreSQL, a bigint on PGlite): callers convert. Not part of any Prisma transaction.
  */
+/** The longest a direct statement (the meter's flush) may run on PostgreSQL. */
+export const DIRECT_STATEMENT_TIMEOUT_MS = 10_000;
+
 export function directQuery(q: DirectQuery): Promise<Record<string, unknown>[]> {
   if (!slot.handle) db();
   return slot.handle!.query(q);
@@ -160,7 +163,13 @@ export function openPostgres(url: string, max = 10): Handle {
   let direct: pg.Pool | null = null;
   const directPool = () => {
     if (direct) return direct;
-    direct = new pg.Pool({ connectionString: url, max: DIRECT_CONNECTIONS, options: "-c plan_cache_mode=force_generic_plan" });
+    // A meter flush takes milliseconds; one stalled (a lock held, the server hung) is cancelled, so
+    // its records go back to the meter's queue — a response waiting on it hears within seconds.
+    direct = new pg.Pool({
+      connectionString: url,
+      max: DIRECT_CONNECTIONS,
+      options: `-c plan_cache_mode=force_generic_plan -c statement_timeout=${DIRECT_STATEMENT_TIMEOUT_MS}`,
+    });
     // An idle connection the server closes (a restart, a failover, pg_terminate_backend) is an
     // 'error' on the pool; unhandled, it would take the whole process down. The pool drops that
     // connection and the next statement opens a new one.

@@ -11,7 +11,11 @@
 // on request ids), but its caller need not wait forever: past its wait, a record the caller may
 // withdraw (a response not yet sent) is taken out of the queue, never to be charged, and one it
 // may not (a stream the client already received) stays queued to be charged when the database
-// returns; either way the caller hears MeterUnavailableError and which of the two happened.
+// returns; either way the caller hears MeterUnavailableError and which of the two happened. A
+// withdrawable record already in a flush cannot be taken out: its caller hears when the flush
+// ends — committed (the response goes out), or failed (back in the queue, then withdrawn) — so a
+// client is never told "not recorded" for a response that is charged. A stalled flush ends at the
+// meter connection's statement timeout (lib/db).
 //
 // A batch the database refuses for its data (a value out of range, a key that clashes) would fail
 // the same way on every retry and hold back its lane for good: the lane's batches are halved until
@@ -138,7 +142,7 @@ export class Meter {
     const now = performance.now();
     for (const lane of this.lanes) {
       for (const p of lane.inFlight) {
-        if (!p.answered && p.due < now) this.answer(p, new MeterUnavailableError(false));
+        if (!p.answered && !p.withdrawable && p.due < now) this.answer(p, new MeterUnavailableError(false));
       }
       for (let i = 0; i < lane.queue.length; i++) {
         const p = lane.queue[i]!;

@@ -61,10 +61,28 @@ export const badRequest = (message: string, param?: string) => new AppError("inv
 /** Prisma/pg/PGlite errors that mean "the database is not answering" rather than a bug. */
 export function isUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
+  // A raw query's failure (Prisma P2010) carries PostgreSQL's own code underneath.
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { code?: unknown } } } }).meta;
+  const code = meta?.driverAdapterError?.cause?.code ?? (err as { code?: unknown }).code;
   if (
     typeof code === "string" &&
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "P1001", "P1017", "P2024"].includes(code)
+    // Unreachable or restarting servers; a lock or statement waited out (55P03, 57014); Prisma's
+    // unreachable, closed, pool and transaction timeouts (P1001, P1008, P1017, P2024, P2028).
+    [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ETIMEDOUT",
+      "EPIPE",
+      "57P01",
+      "57P03",
+      "55P03",
+      "57014",
+      "P1001",
+      "P1008",
+      "P1017",
+      "P2024",
+      "P2028",
+    ].includes(code)
   ) {
     return true;
   }
