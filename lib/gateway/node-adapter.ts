@@ -88,7 +88,7 @@ export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): v
     try {
       for await (const chunk of stream) {
         if (input.gone) break;
-        if (!res.write(chunk)) await new Promise<void>((r) => (res.once("drain", r), res.once("close", r)));
+        if (!res.write(chunk)) await drained(res);
       }
     } finally {
       if (input.gone) await stream.return(undefined);
@@ -97,5 +97,18 @@ export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): v
   })().catch(() => {
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
     res.end();
+  });
+}
+
+/** The socket took the buffered chunks, or closed; the listeners go either way (a long stream waits often). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
   });
 }

@@ -8,7 +8,7 @@ import { AppError, badRequest, toAppError } from "../http/errors";
 import { parseWith } from "../http/json";
 import { newRequestId } from "../http/request-id";
 import { costOf, DEFAULT_POLICY, limitKey, type Admission, type Cost, type LimitView, type Policy } from "../limits";
-import { displayUsd, requestCostMicros } from "../money";
+import { displayUsd, requestCostMicros, usdString } from "../money";
 import { metrics } from "../metrics";
 import { errorSummary, log } from "../log";
 import { env } from "../env";
@@ -234,11 +234,12 @@ async function inference(
   const reservation = ctx.guard.tryReserve(principal.accountId, maxCost) ?? (await ctx.guard.reserve(principal.accountId, maxCost));
   if (!reservation.ok) {
     ctx.accounts.forget(principal.accountId);
+    if (reservation.limitMicros === null)
+      throw new AppError("service_unavailable", "The monthly spend limit cannot be checked right now; retry shortly.");
+    // Exact amounts: a request costs fractions of a cent, and "$0.00 left" would hide what is.
     throw new AppError(
       "account_suspended",
-      reservation.limitMicros === null
-        ? "The monthly spend limit cannot be checked right now; retry shortly."
-        : `Monthly spend limit reached: ${displayUsd(reservation.availableMicros)} of the ${displayUsd(reservation.limitMicros)} limit is left, and this request may cost up to ${displayUsd(maxCost)}. Raise the limit, buy credits to move up a tier, or lower max_tokens.`,
+      `Monthly spend limit reached: $${usdString(reservation.availableMicros)} of the ${displayUsd(reservation.limitMicros)} limit is left, and this request may cost up to $${usdString(maxCost)}. Raise the limit, buy credits to move up a tier, or lower max_tokens.`,
       { bodyCode: "spend_limit_reached" },
     );
   }

@@ -22,6 +22,8 @@ interface Lease {
   inFlight: number;
   /** No new reservations (about to lapse, or revoked): released when its last request settles. */
   retired: boolean;
+  /** Last reservation on it (this.now()). */
+  usedAt: number;
 }
 
 export type Reservation =
@@ -31,6 +33,12 @@ const MAX_ROUNDS = 200;
 /** Stop reserving on a lease this long before it would lapse. */
 const RETIRE_MARGIN_MS = 20_000;
 const RENEW_EVERY_MS = 2_000;
+/**
+ * A lease nobody has reserved on for this long is given back at the next renewal: budget held idle
+ * by one instance is budget another instance is refused (with several instances near the limit, a
+ * request's fate depended on which one it reached).
+ */
+export const IDLE_RELEASE_MS = 10_000;
 /**
  * Lease enough for this many requests of the current size (bounded by a quarter of what is left).
  * A busy account's multiple doubles while its leases last under LEASE_MIN_LIFE_MS and halves back
@@ -67,6 +75,7 @@ export class SpendGuard implements LocalLeaseHolder {
     if (!lease) return null;
     lease.available -= maxCost;
     lease.inFlight++;
+    lease.usedAt = this.now();
     this.leaseAhead(accountId, lease, maxCost);
     return { ok: true, leaseId: lease.id, amount: maxCost };
   }
@@ -178,6 +187,7 @@ export class SpendGuard implements LocalLeaseHolder {
           expiresAt: grant.expiresAt,
           inFlight: 0,
           retired: false,
+          usedAt: this.now(),
         });
         this.leases.set(accountId, list);
       } else if (grant.reason === "limit") {
@@ -225,7 +235,13 @@ export class SpendGuard implements LocalLeaseHolder {
       l.available = 0n;
       if (l.inFlight === 0) void this.drop(accountId, l);
     }
-    const live = all.filter(({ l }) => l.expiresAt > t);
+    // Idle ones go back to the account (the next request here leases afresh).
+    const idle = all.filter(({ l }) => l.expiresAt > t && l.inFlight === 0 && t - l.usedAt >= IDLE_RELEASE_MS);
+    for (const { accountId, l } of idle) {
+      l.retired = true;
+      void this.drop(accountId, l);
+    }
+    const live = all.filter(({ l }) => l.expiresAt > t && !idle.some((i) => i.l === l));
     if (live.length === 0) return;
     try {
       const present = await renewSpendLeases(

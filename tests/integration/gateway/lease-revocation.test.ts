@@ -4,7 +4,7 @@
 // what requests in flight reserved stays counted, so the next grant cannot hand it out again.
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { SpendGuard } from "@/lib/gateway/spend-guard";
+import { IDLE_RELEASE_MS, SpendGuard } from "@/lib/gateway/spend-guard";
 import { setSpendLimit } from "@/lib/billing/set-spend-limit";
 import { removePaymentMethod } from "@/lib/billing/remove-payment-method";
 import { usd } from "@/lib/money";
@@ -72,5 +72,24 @@ describe("taking leases back when an account's budget shrinks", () => {
       served++;
     }
     expect(served).toBe(9);
+  });
+
+  it("a lease left idle is given back, so another instance is not refused budget nobody is using", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(50) });
+    let now = Date.now();
+    const idle = new SpendGuard("idle", () => now);
+    const busy = new SpendGuard("busy", () => now);
+    guards.push(idle, busy);
+    const one = await idle.reserve(acct.accountId, 100_000n);
+    if (!one.ok) throw new Error("refused");
+    idle.settle(acct.accountId, one.leaseId, 100_000n, 100_000n);
+    // $40 does not fit beside the idle instance's lease (a quarter of what was left)…
+    expect((await busy.reserve(acct.accountId, usd(40))).ok).toBe(false);
+    // …but once that lease has gone unused past IDLE_RELEASE_MS, the next renewal gives it back.
+    now += IDLE_RELEASE_MS + 1;
+    await (idle as unknown as { renew: () => Promise<void> }).renew();
+    await new Promise((r) => setTimeout(r, 100)); // the release
+    expect(await leased(acct.accountId)).toBe(0n);
+    expect((await busy.reserve(acct.accountId, usd(40))).ok).toBe(true);
   });
 });
