@@ -53,6 +53,11 @@ const schema = z.object({
   HEADROOM_METRICS_TOKEN: optionalText(z.string().min(16, "must be at least 16 characters")),
   /** Longest a finished /v1 response waits for its usage to be committed before answering 503 (database down). */
   HEADROOM_METER_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * While Redis (REDIS_URL) is unreachable: `refuse` answers /v1 calls 503 service_unavailable
+   * (SPEC §7); `local` keeps serving under per-instance limits until it answers again.
+   */
+  HEADROOM_REDIS_DOWN: z.enum(["refuse", "local"]).default("refuse"),
   HEADROOM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Proxies of yours in front of Headroom whose X-Forwarded-For entries are trusted (lib/http/client-ip.ts). */
   HEADROOM_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),

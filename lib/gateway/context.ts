@@ -84,11 +84,13 @@ export function gateway(): GatewayContext {
 }
 
 /** Start-up: use Redis for rate-limit state when REDIS_URL is set (SPEC §6 shared state). */
-export async function initGateway(opts: { redisUrl?: string }): Promise<GatewayContext> {
+export async function initGateway(opts: { redisUrl?: string; redisDown?: "refuse" | "local" }): Promise<GatewayContext> {
   if (slot.ctx) return slot.ctx;
   if (!opts.redisUrl) return gateway();
   const m = metrics();
+  const local = opts.redisDown === "local";
   const limiter = await connectRedisLimiterStore(opts.redisUrl, {
+    onUnavailable: local ? "local" : "throw",
     hooks: { onFallback: () => m.limiterFallback.inc() },
     logger: { warn: (msg, fields) => log.warn(msg, fields), info: (msg, fields) => log.info(msg, fields) },
   });
@@ -96,7 +98,12 @@ export async function initGateway(opts: { redisUrl?: string }): Promise<GatewayC
   registerHealthCheck(
     "redis",
     async () => {
-      if (limiter.degraded) throw new Error("unreachable: admission uses each instance's local limiter until it answers");
+      if (limiter.degraded)
+        throw new Error(
+          local
+            ? "unreachable: admission uses each instance's local limiter until it answers"
+            : "unreachable: /v1 calls are refused until it answers",
+        );
       return "rate-limit state shared";
     },
     { critical: false },

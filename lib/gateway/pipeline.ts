@@ -7,6 +7,7 @@ import { bearerToken } from "../http/caller";
 import { AppError, badRequest, toAppError } from "../http/errors";
 import { parseWith } from "../http/json";
 import { newRequestId } from "../http/request-id";
+import { LimiterUnavailableError } from "../limits/redis-store";
 import { costOf, DEFAULT_POLICY, limitKey, type Admission, type Cost, type LimitView, type Policy } from "../limits";
 import { displayUsd, requestCostMicros, usdString } from "../money";
 import { metrics } from "../metrics";
@@ -254,6 +255,11 @@ async function inference(
       : await ctx.limiter.admit(key, policy, cost, Date.now(), load);
   } catch (err) {
     spend.release(0n);
+    if (err instanceof LimiterUnavailableError)
+      throw new AppError(
+        "service_unavailable",
+        "Rate limits cannot be checked right now: the rate-limit store is unreachable. Retry shortly.",
+      );
     throw err;
   }
   m.limiterSeconds.observe((performance.now() - limiterStarted) / 1000);

@@ -44,7 +44,7 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     });
     seededKey = seeded.createdApiKey;
   }
-  await initGateway({ redisUrl: config.REDIS_URL });
+  await initGateway({ redisUrl: config.REDIS_URL, redisDown: config.HEADROOM_REDIS_DOWN });
   // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across
   // instances; on their own thread when the database is PostgreSQL.
   const scheduler = startJobSchedulerThread();

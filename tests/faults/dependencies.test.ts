@@ -199,7 +199,7 @@ describe("faults under load", () => {
     report.push({ fault: "PostgreSQL stop → start", from: t, down: up - t, recovery: await load.resumedWithin(up) });
     await sleep(STEADY_MS);
 
-    // 2. Redis (restarts empty: rate-limit state falls back to per-instance, then returns to Redis)
+    // 2. Redis (restarts empty: /v1 calls are refused with 503 meanwhile, then rate limits are shared in Redis again)
     t = Date.now();
     redis.stop();
     await sleep(OUTAGE_MS);

@@ -1,0 +1,71 @@
+// Redis unreachable (SPEC §7): by default (HEADROOM_REDIS_DOWN=refuse) a /v1 call that cannot have
+// its rate limits checked is answered 503 service_unavailable with its request id — never a 500, never
+// served unlimited — and the gateway goes back to Redis by itself once it answers. (The opt-in
+// `local` mode, per-instance limits meanwhile, is the store's failover: tests/integration/limits.)
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../helpers/test-db";
+import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
+import { startGatewayServer } from "../../helpers/gateway-server";
+import { closeGateway, createGateway, setGateway } from "@/lib/gateway/context";
+import { connectRedisLimiterStore } from "@/lib/limits";
+import { REDIS_URL, connect, deletePrefix, uniquePrefix } from "../limits/redis-fixture";
+import { TcpProxy } from "../limits/tcp-proxy";
+
+setupTestDatabase();
+const prefix = uniquePrefix("redis-down");
+const target = new URL(REDIS_URL);
+const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
+let server: { url: string; close: () => Promise<void> };
+let apiKey: string;
+let model: { id: string; name: string };
+
+beforeAll(async () => {
+  await proxy.start();
+  const store = await connectRedisLimiterStore(`redis://127.0.0.1:${proxy.port}`, {
+    prefix,
+    onUnavailable: "throw",
+    probeIntervalMs: 200,
+    logger: { warn: () => undefined, info: () => undefined },
+  });
+  setGateway(createGateway(store, "redis"));
+  server = await startGatewayServer("fast-path");
+  model = await createModelFixture({ baseRpm: 600, capRpm: 600 });
+  apiKey = (await createAccountFixture({ tier: "tier1" })).apiKey;
+});
+afterAll(async () => {
+  await server.close();
+  await closeGateway();
+  await proxy.cut();
+  const direct = connect();
+  await deletePrefix(direct, prefix);
+  direct.disconnect();
+});
+
+const ask = () =>
+  fetch(`${server.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "hello" }], max_tokens: 4 }),
+  });
+
+describe("the gateway while Redis is unreachable", () => {
+  it("answers 503 service_unavailable with its request id, and serves again once Redis is back", async () => {
+    expect((await ask()).status).toBe(200);
+    await proxy.cut();
+    for (let i = 0; i < 3; i++) {
+      const res = await ask();
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: { type: string; message: string; request_id: string } };
+      expect(body.error.type).toBe("service_unavailable");
+      expect(body.error.message).toContain("rate-limit store is unreachable");
+      expect(body.error.request_id).toBe(res.headers.get("x-request-id"));
+    }
+    await proxy.start(proxy.port);
+    let status = 0;
+    for (let waited = 0; waited < 5_000 && status !== 200; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await ask()).status;
+    }
+    expect(status).toBe(200);
+  });
+});
