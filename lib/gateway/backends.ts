@@ -19,7 +19,9 @@ export interface GenerationInput {
   kind: InferenceKind;
   model: CatalogModel;
   body: Record<string, unknown>;
-  prompt: string;
+  /** The prompts' texts: one, or a legacy completion's several, each answered with n / prompts.length choices. */
+  prompts: readonly string[];
+  /** Choices in all. */
   n: number;
   maxTokens: number;
   signal: AbortSignal;
@@ -94,8 +96,12 @@ export class SimulatedBackend implements Backend {
 
   private answers(input: GenerationInput): string[][] {
     const seed = typeof input.body.seed === "number" ? input.body.seed : 0;
-    const prompt = promptHash(input.prompt);
-    return Array.from({ length: input.n }, (_, index) => simulatedAnswer(prompt, index, input.maxTokens, seed));
+    const hashes = input.prompts.map(promptHash);
+    const perPrompt = input.n / hashes.length;
+    // Choice i answers prompt ⌊i / perPrompt⌋, as OpenAI numbers them.
+    return Array.from({ length: input.n }, (_, index) =>
+      simulatedAnswer(hashes[Math.floor(index / perPrompt)]!, index % perPrompt, input.maxTokens, seed),
+    );
   }
 
   stream(input: GenerationInput): Promise<AsyncGenerator<GenerationEvent>> {

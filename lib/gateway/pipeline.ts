@@ -21,7 +21,7 @@ import { MeterUnavailableError, type RecordOptions } from "./meter";
 import { rateLimitHeaders } from "./headers";
 import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf } from "./openai-shapes";
 import { chatCompletionSchema, completionSchema, type InferenceKind } from "./schemas";
-import { chatPromptText, completionPromptText, countChatPromptTokens, countCompletionPromptTokens } from "./tokens";
+import { chatPromptText, completionPrompts, countChatPromptTokens } from "./tokens";
 import type { GatewayRequest, GatewayResult } from "./types";
 
 /** /v1 request bodies above this are refused with 413 before parsing. */
@@ -210,14 +210,23 @@ async function inference(
     throw new AppError("account_suspended", `This account is suspended (${reason}). ${SUSPENSION_FIX[reason]}`, { bodyCode: reason });
   }
 
-  const n = body.n ?? 1;
   const askedMax =
     (parsed.kind === "chat" ? (parsed.body.max_completion_tokens ?? parsed.body.max_tokens) : parsed.body.max_tokens) ?? null;
   // Counting stops once the prompt cannot fit with the completion asked for (or one token).
   const promptLimit = model.contextWindow - (askedMax ?? 1);
-  const promptTokens =
-    parsed.kind === "chat" ? countChatPromptTokens(parsed.body, promptLimit) : countCompletionPromptTokens(parsed.body.prompt, promptLimit);
-  if (promptTokens > promptLimit) {
+  // A legacy completion may carry several prompts, each answered with n choices: the request's
+  // prompt tokens are theirs together, and each must fit the context window on its own.
+  const prompts = parsed.kind === "chat" ? null : completionPrompts(parsed.body.prompt, promptLimit);
+  let promptTokens = 0;
+  let longest = 0;
+  if (parsed.kind === "chat") promptTokens = longest = countChatPromptTokens(parsed.body, promptLimit);
+  else
+    for (const p of prompts!) {
+      promptTokens += p.tokens;
+      if (p.tokens > longest) longest = p.tokens;
+    }
+  const n = (body.n ?? 1) * (prompts?.length ?? 1);
+  if (longest > promptLimit) {
     const field = parsed.kind === "chat" ? "messages" : "prompt";
     throw badRequest(
       askedMax === null
@@ -227,7 +236,7 @@ async function inference(
     );
   }
   // Unasked, a completion may fill what the context window leaves, up to the model's default.
-  const maxTokens = askedMax ?? Math.min(policy.defaultMaxTokens, model.contextWindow - promptTokens);
+  const maxTokens = askedMax ?? Math.min(policy.defaultMaxTokens, model.contextWindow - longest);
   const cost = costOf({ n, promptTokens, maxTokens }, policy);
   const maxCost = requestCostMicros(promptTokens, n * maxTokens, model.inputPricePerMTok, model.outputPricePerMTok);
 
@@ -321,7 +330,7 @@ async function inference(
       kind,
       model,
       body as Record<string, unknown>,
-      parsed.kind === "chat" ? chatPromptText(parsed.body.messages) : completionPromptText(parsed.body.prompt),
+      parsed.kind === "chat" ? [chatPromptText(parsed.body.messages)] : prompts!.map((p) => p.text),
       n,
       maxTokens,
       req,
@@ -391,7 +400,7 @@ class Generation implements GenerationInput {
     readonly kind: InferenceKind,
     readonly model: CatalogModel,
     readonly body: Record<string, unknown>,
-    readonly prompt: string,
+    readonly prompts: readonly string[],
     readonly n: number,
     readonly maxTokens: number,
     private readonly req: GatewayRequest,

@@ -88,10 +88,35 @@ export const chatCompletionSchema = z
   })
   .loose();
 
+/** A token id of the o200k_base vocabulary. */
+const tokenId = z
+  .number({ error: "must be a token id (0…199999)" })
+  .int("must be a token id (0…199999)")
+  .min(0, "must be a token id (0…199999)")
+  .max(199_999, "must be a token id (0…199999)");
+/** Prompts in one request: each gets `n` choices (OpenAI's legacy batching). */
+export const MAX_PROMPTS = 128;
+
 export const completionSchema = z
   .object({
     ...common,
-    prompt: z.union([z.string(), z.array(z.string()).min(1).max(1)], { error: "is required and must be a string" }),
+    prompt: z.union(
+      [
+        z.string(),
+        z.array(z.string()).min(1).max(MAX_PROMPTS),
+        z.array(tokenId).min(1),
+        z.array(z.array(tokenId).min(1)).min(1).max(MAX_PROMPTS),
+      ],
+      {
+        error: `is required: a string, an array of up to ${MAX_PROMPTS} strings, an array of token ids (0…199999), or an array of such arrays`,
+      },
+    ),
+    best_of: z
+      .number({ error: "must be an integer" })
+      .int("must be an integer")
+      .min(1, "must be at least 1")
+      .max(1, "above 1 is not supported: ask for n choices instead")
+      .nullish(),
   })
   .loose();
 

@@ -1,7 +1,7 @@
 // Prompt token counting with a real BPE tokenizer (o200k_base, gpt-tokenizer), the way OpenAI
 // counts chat prompts: each message's content and name, plus a fixed overhead per message and
 // per reply. Counts of message texts are cached (TokenCountCache below).
-import { countTokens } from "gpt-tokenizer";
+import { countTokens, decode } from "gpt-tokenizer";
 import type { ChatCompletionRequest, CompletionRequest } from "./schemas";
 
 const PER_MESSAGE = 3;
@@ -184,14 +184,17 @@ export function countChatPromptTokens(request: Pick<ChatCompletionRequest, "mess
   return total;
 }
 
-export function countCompletionPromptTokens(prompt: CompletionRequest["prompt"], limit = Infinity): number {
-  return countMessageText(typeof prompt === "string" ? prompt : prompt.join(""), limit);
+/**
+ * A completion request's prompts (OpenAI's legacy endpoint takes one string, several, or token ids):
+ * each one's text, for the simulated model, and its token count (stopping once past `limit`).
+ */
+export function completionPrompts(prompt: CompletionRequest["prompt"], limit = Infinity): { text: string; tokens: number }[] {
+  if (typeof prompt === "string") return [{ text: prompt, tokens: countMessageText(prompt, limit) }];
+  if (prompt.every((p) => typeof p === "string")) return prompt.map((text) => ({ text, tokens: countMessageText(text, limit) }));
+  if (prompt.every((p) => typeof p === "number")) return [{ text: decode(prompt), tokens: prompt.length }];
+  return (prompt as number[][]).map((ids) => ({ text: decode(ids), tokens: ids.length }));
 }
 
 export function chatPromptText(messages: ChatCompletionRequest["messages"]): string {
   return messages.map((m) => contentText(m.content)).join("\n");
-}
-
-export function completionPromptText(prompt: CompletionRequest["prompt"]): string {
-  return typeof prompt === "string" ? prompt : prompt.join("");
 }

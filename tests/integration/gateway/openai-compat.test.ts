@@ -145,4 +145,34 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI compatibility 
     expect(error.message).toContain("context window of 100 tokens");
     expect(error.message).not.toContain("max_tokens");
   });
+
+  it("legacy completions take several prompts or token ids, n choices for each, numbered as OpenAI numbers them", async () => {
+    const single = async (prompt: string) =>
+      (await client.completions.create({ model: model.name, prompt, max_tokens: 6, n: 2, seed: 7 })).choices.map((c) => c.text);
+    const [a, b] = [await single("Tell me about quotas."), await single("And about tiers?")];
+    const both = await client.completions.create({
+      model: model.name,
+      prompt: ["Tell me about quotas.", "And about tiers?"],
+      max_tokens: 6,
+      n: 2,
+      seed: 7,
+    });
+    expect(both.choices.map((c) => c.index)).toEqual([0, 1, 2, 3]);
+    expect(both.choices.map((c) => c.text)).toEqual([...a, ...b]);
+    expect(both.usage!.prompt_tokens).toBe(countTokens("Tell me about quotas.") + countTokens("And about tiers?"));
+    const ids = await client.completions.create({ model: model.name, prompt: [9906, 1917, 0], max_tokens: 4 });
+    expect(ids.usage!.prompt_tokens).toBe(3);
+    const idLists = await client.completions.create({ model: model.name, prompt: [[9906], [1917, 0]], max_tokens: 4 });
+    expect(idLists.choices).toHaveLength(2);
+    expect(idLists.usage!.prompt_tokens).toBe(3);
+    for (const [body, message] of [
+      [{ model: model.name, prompt: [] }, "prompt: is required: a string, an array of up to 128 strings"],
+      [{ model: model.name, prompt: [-1] }, "prompt.0: must be a token id (0…199999)"],
+      [{ model: model.name, prompt: "hi", best_of: 3 }, "best_of: above 1 is not supported"],
+    ] as const) {
+      const res = await post("/v1/completions", body);
+      expect(res.status, message).toBe(400);
+      expect((await errorOf(res)).message).toContain(message);
+    }
+  });
 });
