@@ -38,6 +38,12 @@ export interface Completion {
 
 export interface Backend {
   /**
+   * The prompt tokens to reserve spend for, given Headroom's count: what this backend may charge for
+   * them. An upstream counts with its own tokenizer (often more tokens than o200k_base), and a
+   * charge is capped at the reservation, so it gets a margin.
+   */
+  reservedPromptTokens(counted: number): number;
+  /**
    * Token by token, for streamed responses: resolves once the answer has begun (an upstream has
    * accepted the request), so that a refusal is still an error response, not a 200 with an empty
    * stream. The events throw an AppError if the answer fails midway.
@@ -81,6 +87,10 @@ function envNumber(name: string): number | undefined {
 }
 
 export class SimulatedBackend implements Backend {
+  reservedPromptTokens(counted: number): number {
+    return counted;
+  }
+
   // Read once: the environment's override of every model's speed (HEADROOM_SIM_*).
   private readonly override = {
     tokensPerSecond: envNumber("HEADROOM_SIM_TOKENS_PER_SECOND"),
@@ -160,6 +170,11 @@ export class UpstreamBackend implements Backend {
     private readonly baseUrl: string,
     private readonly apiKey: string | undefined,
   ) {}
+
+  /** A quarter more, and 32 for a chat template's own tokens. */
+  reservedPromptTokens(counted: number): number {
+    return counted + Math.ceil(counted / 4) + 32;
+  }
 
   async complete(input: GenerationInput): Promise<Completion> {
     return collect(await this.stream(input), input.n, input.signal);

@@ -238,7 +238,12 @@ async function inference(
   // Unasked, a completion may fill what the context window leaves, up to the model's default.
   const maxTokens = askedMax ?? Math.min(policy.defaultMaxTokens, model.contextWindow - longest);
   const cost = costOf({ n, promptTokens, maxTokens }, policy);
-  const maxCost = requestCostMicros(promptTokens, n * maxTokens, model.inputPricePerMTok, model.outputPricePerMTok);
+  const maxCost = requestCostMicros(
+    defaultBackend().reservedPromptTokens(promptTokens),
+    n * maxTokens,
+    model.inputPricePerMTok,
+    model.outputPricePerMTok,
+  );
 
   // Reserve the most this request can cost, so concurrent requests cannot overshoot the limit.
   const reservation = ctx.guard.tryReserve(principal.accountId, maxCost) ?? (await ctx.guard.reserve(principal.accountId, maxCost));

@@ -16,10 +16,11 @@ import { closeGateway } from "@/lib/gateway/context";
 import { db } from "@/lib/db";
 import { usageRecordId } from "@/lib/billing/charge-usage-batch";
 import { requestCostMicros } from "@/lib/money";
+import { countChatPromptTokens } from "@/lib/gateway/tokens";
 
 setupTestDatabase();
 
-type Reply = "ok" | "nonsense" | "over" | "bad-request" | "as-long-as-asked" | "error-midway" | "cut-short" | "slow";
+type Reply = "ok" | "nonsense" | "over" | "bad-request" | "as-long-as-asked" | "other-tokenizer" | "error-midway" | "cut-short" | "slow";
 const ANSWER = ["Hello from", " the upstream."];
 const USAGE: Record<"ok" | "nonsense" | "over", unknown> = {
   ok: { prompt_tokens: 17, completion_tokens: 4 },
@@ -51,6 +52,16 @@ const upstream = http.createServer((req, res) => {
       event({ choices: [{ index: 0, delta: {}, finish_reason: "length" }] });
       // (Fewer prompt tokens than Headroom counts: a count above the reservation is capped, above.)
       event({ choices: [], usage: { prompt_tokens: 5, completion_tokens: tokens } });
+      res.end("data: [DONE]\n\n");
+      return;
+    }
+    if (reply === "other-tokenizer") {
+      // Another tokenizer: the prompt is 30% more tokens than Headroom counts; the answer uses all of max_tokens.
+      const tokens = Number(body.max_tokens);
+      for (let i = 0; i < tokens; i++) event({ choices: [{ index: 0, delta: { content: " tok" } }] });
+      event({ choices: [{ index: 0, delta: {}, finish_reason: "length" }] });
+      const ours = countChatPromptTokens({ messages: body.messages as never });
+      event({ choices: [], usage: { prompt_tokens: Math.ceil(ours * 1.3), completion_tokens: tokens } });
       res.end("data: [DONE]\n\n");
       return;
     }
@@ -200,6 +211,14 @@ describe("proxying to an OpenAI-compatible upstream", () => {
     });
     expect(seen[0]!.body).toMatchObject({ max_completion_tokens: 5 });
     expect(seen[0]!.body.max_tokens).toBeUndefined();
+  });
+
+  it("an upstream counting more prompt tokens than Headroom does is charged its count (the reservation has a margin)", async () => {
+    reply = "other-tokenizer";
+    const { data, response } = await ask(8);
+    const row = await record(response.headers.get("x-request-id"));
+    expect(row.promptTokens).toBe(data.usage!.prompt_tokens);
+    expect(row.costMicros).toBe(requestCostMicros(row.promptTokens, 8, 1_000_000n, 2_000_000n)); // not cut to the reservation
   });
 
   it("a streamed request the upstream refuses is an error response, not an empty stream, and nothing is charged", async () => {
