@@ -71,9 +71,14 @@ const common = {
   seed: z.number().int().nullable().optional(),
 };
 
+/** Log probabilities are not returned (by the simulated model, nor passed on from an upstream): asked for, refused. */
+const NO_LOGPROBS = "is not supported: Headroom does not return log probabilities";
+
 export const chatCompletionSchema = z
   .object({
     ...common,
+    logprobs: z.literal(false, { error: NO_LOGPROBS }).nullish(),
+    top_logprobs: z.literal(0, { error: NO_LOGPROBS }).nullish(),
     messages: z
       .array(chatMessageSchema, { error: "is required and must be an array of messages" })
       .min(1, "must contain at least one message")
@@ -111,6 +116,7 @@ export const completionSchema = z
         error: `is required: a string, an array of up to ${MAX_PROMPTS} strings, an array of token ids (0…199999), or an array of such arrays`,
       },
     ),
+    logprobs: z.literal(0, { error: NO_LOGPROBS }).nullish(),
     best_of: z
       .number({ error: "must be an integer" })
       .int("must be an integer")

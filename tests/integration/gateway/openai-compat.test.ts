@@ -42,6 +42,8 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI compatibility 
     const res = await post("/v1/chat/completions", {
       model: model.name,
       messages: [{ role: "user", content: "hi", name: null }],
+      logprobs: false,
+      top_logprobs: null,
       n: null,
       stream: null,
       user: null,
@@ -77,6 +79,7 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI compatibility 
         "stop: must be a string or an array of at most 4 strings",
       ],
       [{ model: model.name, messages: [{ role: "user", content: [{ type: "text", text: 5 }] }] }, "messages.0.content"],
+      [{ model: model.name, messages: [{ role: "user", content: "hi" }], logprobs: true }, "logprobs: is not supported"],
     ];
     for (const [body, message] of cases) {
       const res = await post("/v1/chat/completions", body);
@@ -169,6 +172,7 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI compatibility 
       [{ model: model.name, prompt: [] }, "prompt: is required: a string, an array of up to 128 strings"],
       [{ model: model.name, prompt: [-1] }, "prompt.0: must be a token id (0…199999)"],
       [{ model: model.name, prompt: "hi", best_of: 3 }, "best_of: above 1 is not supported"],
+      [{ model: model.name, prompt: "hi", logprobs: 2 }, "logprobs: is not supported"],
     ] as const) {
       const res = await post("/v1/completions", body);
       expect(res.status, message).toBe(400);
