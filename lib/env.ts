@@ -40,6 +40,8 @@ const schema = z.object({
   HEADROOM_SIM_FIRST_TOKEN_MS: z.coerce.number().min(0).optional(),
   UPSTREAM_BASE_URL: optionalUrl,
   UPSTREAM_API_KEY: z.string().optional(),
+  /** The field a chat request's completion cap is sent in when the client named none (OpenAI's reasoning models take only max_completion_tokens). */
+  UPSTREAM_MAX_TOKENS_FIELD: z.enum(["max_tokens", "max_completion_tokens"]).default("max_tokens"),
   SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL"),
   /** The From of notification e-mails. */
   SMTP_FROM: z

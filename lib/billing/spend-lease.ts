@@ -113,13 +113,16 @@ export async function releaseSpendLeases(leaseIds: string[]): Promise<void> {
   await deleteLeases(Prisma.sql`"id" IN (${Prisma.join(leaseIds)})`);
 }
 
-/** Drop every lease of an account (a lowered limit or a suspension applies to new leases at once). */
 /**
  * A holder of leases in this process (the gateway's SpendGuard), told at once when an account's
  * leases are taken back — not on its next renewal, seconds later, while it kept reserving.
  */
 export interface LocalLeaseHolder {
-  /** Stop reserving on the account's leases; each lease's budget no request in flight holds. */
+  /**
+   * Stop reserving on the account's leases; returns each lease's budget no request in flight holds.
+   * Called inside the caller's transaction, which may still roll back: the holder changes nothing in
+   * the database here (its renewal releases retired leases once their requests have settled).
+   */
   retire(accountId: string): Map<string, bigint>;
 }
 
@@ -133,8 +136,8 @@ export function registerLocalLeaseHolder(holder: LocalLeaseHolder): () => void {
 }
 
 /**
- * Take an account's leases back (its budget shrank: a lower limit, a card removed, credits
- * refunded). This process's leases stop at once and keep only what requests in flight reserved —
+ * Take an account's leases back, in the caller's transaction (its budget shrank: a lower limit, a
+ * card removed, credits refunded). This process's leases stop at once and keep only what requests in flight reserved —
  * those requests will be charged, and the account's next grant must still count them; other
  * instances' leases are deleted, and their holders stop on their next renewal (within 2 s).
  */

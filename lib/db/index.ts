@@ -114,15 +114,21 @@ function joiningClient(tx: Prisma.TransactionClient): PrismaClient {
   return client;
 }
 
+/** The longest a direct statement (the meter's flush) may run on PostgreSQL. */
+export const DIRECT_STATEMENT_TIMEOUT_MS = 10_000;
+/**
+ * The longest the driver waits for its answer: a server that stopped answering altogether (hung,
+ * or cut off by the network) never enforces its statement timeout, and TCP gives up only after
+ * ~15 minutes — while responses wait on the flush.
+ */
+export const DIRECT_ANSWER_TIMEOUT_MS = DIRECT_STATEMENT_TIMEOUT_MS + 5_000;
+
 /**
  * Run one statement on the driver under Prisma, for the few hot paths where Prisma's per-call
  * work dominates (the gateway's group-commit meter). The statement is prepared once per
  * connection and its plan reused; rows come back as the driver decodes them (int8 as a string on
  * PostgreSQL, a bigint on PGlite): callers convert. Not part of any Prisma transaction.
  */
-/** The longest a direct statement (the meter's flush) may run on PostgreSQL. */
-export const DIRECT_STATEMENT_TIMEOUT_MS = 10_000;
-
 export function directQuery(q: DirectQuery): Promise<Record<string, unknown>[]> {
   if (!slot.handle) db();
   return slot.handle!.query(q);
@@ -169,6 +175,7 @@ export function openPostgres(url: string, max = 10): Handle {
       connectionString: url,
       max: DIRECT_CONNECTIONS,
       options: `-c plan_cache_mode=force_generic_plan -c statement_timeout=${DIRECT_STATEMENT_TIMEOUT_MS}`,
+      query_timeout: DIRECT_ANSWER_TIMEOUT_MS,
     });
     // An idle connection the server closes (a restart, a failover, pg_terminate_backend) is an
     // 'error' on the pool; unhandled, it would take the whole process down. The pool drops that

@@ -3,6 +3,7 @@
 // same way; for an upstream, its reported usage is what gets charged (SPEC §7).
 import { countTokens } from "gpt-tokenizer";
 import { z } from "zod";
+import { env } from "../env";
 import { AppError } from "../http/errors";
 import { log } from "../log";
 import type { CatalogModel } from "./catalog";
@@ -169,6 +170,8 @@ export class UpstreamBackend implements Backend {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey: string | undefined,
+    /** Where a chat request's cap goes when the client named no field (UPSTREAM_MAX_TOKENS_FIELD). */
+    private readonly chatCapField: "max_tokens" | "max_completion_tokens" = "max_tokens",
   ) {}
 
   /** A quarter more, and 32 for a chat template's own tokens. */
@@ -182,8 +185,24 @@ export class UpstreamBackend implements Backend {
 
   async stream(input: GenerationInput): Promise<AsyncGenerator<GenerationEvent>> {
     const path = input.kind === "chat" ? "/chat/completions" : "/completions";
-    const cap = input.body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
-    const body = { ...input.body, stream: true, stream_options: { include_usage: true }, [cap]: input.maxTokens };
+    // The field the client used (legacy completions have only max_tokens), else the configured one;
+    // never both, and never an uncapped one the upstream might honour past the reservation.
+    const cap =
+      input.kind === "completion"
+        ? "max_tokens"
+        : input.body.max_completion_tokens != null
+          ? "max_completion_tokens"
+          : input.body.max_tokens != null
+            ? "max_tokens"
+            : this.chatCapField;
+    const body = {
+      ...input.body,
+      max_tokens: undefined,
+      max_completion_tokens: undefined,
+      stream: true,
+      stream_options: { include_usage: true },
+      [cap]: input.maxTokens,
+    };
     let res: Response;
     try {
       res = await fetch(this.baseUrl.replace(/\/$/, "") + path, {
@@ -211,6 +230,7 @@ export class UpstreamBackend implements Backend {
    */
   private async *events(body: AsyncIterable<Uint8Array>, input: GenerationInput): AsyncGenerator<GenerationEvent> {
     const decoder = new TextDecoder();
+    const started = new Set<number>();
     const finished = new Set<number>();
     let buffer = "";
     for await (const chunk of cutShortAsError(body, input.signal)) {
@@ -236,6 +256,7 @@ export class UpstreamBackend implements Backend {
           );
         }
         for (const c of parsed.choices ?? []) {
+          started.add(c.index ?? 0);
           const text = c.delta?.content ?? c.text ?? "";
           if (text) yield { type: "delta", index: c.index ?? 0, text, tokens: 0 };
           if (c.finish_reason) {
@@ -253,7 +274,8 @@ export class UpstreamBackend implements Backend {
         }
       }
     }
-    if (finished.size < input.n) throw new AppError("service_unavailable", CUT_SHORT);
+    // No [DONE]: complete only if every choice it began was finished (an upstream may ignore n).
+    if (started.size === 0 || [...started].some((i) => !finished.has(i))) throw new AppError("service_unavailable", CUT_SHORT);
   }
 }
 
@@ -283,6 +305,8 @@ let backend: Backend | undefined;
 export function defaultBackend(): Backend {
   if (backend) return backend;
   const upstream = process.env.UPSTREAM_BASE_URL;
-  backend = upstream ? new UpstreamBackend(upstream, process.env.UPSTREAM_API_KEY) : new SimulatedBackend();
+  backend = upstream
+    ? new UpstreamBackend(upstream, process.env.UPSTREAM_API_KEY, env().UPSTREAM_MAX_TOKENS_FIELD)
+    : new SimulatedBackend();
   return backend;
 }

@@ -269,7 +269,17 @@ export class Meter {
       for (const p of dropped) p.reject(err);
       return;
     }
-    lane.queue.unshift(...batch);
+    // Callers past their wait that may withdraw are told now, before the retry could take their
+    // records into another flush that waits as long.
+    const now = performance.now();
+    const retried = batch.filter((p) => {
+      if (!p.withdrawable || p.answered || p.due >= now) return true;
+      this.waiting--;
+      this.answer(p, new MeterUnavailableError(true));
+      return false;
+    });
+    lane.queue.unshift(...retried);
+    if (this.waiting === 0) this.settled();
     this.retryTimer ??= setTimeout(
       () => {
         this.retryTimer = null;

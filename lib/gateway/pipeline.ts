@@ -212,6 +212,13 @@ async function inference(
 
   const askedMax =
     (parsed.kind === "chat" ? (parsed.body.max_completion_tokens ?? parsed.body.max_tokens) : parsed.body.max_tokens) ?? null;
+  if (askedMax !== null && askedMax >= model.contextWindow) {
+    const field = parsed.kind === "chat" && parsed.body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
+    throw badRequest(
+      `${field}: ${askedMax} leaves no room for a prompt in ${model.name}'s context window of ${model.contextWindow} tokens. Lower it.`,
+      field,
+    );
+  }
   // Counting stops once the prompt cannot fit with the completion asked for (or one token).
   const promptLimit = model.contextWindow - (askedMax ?? 1);
   // A legacy completion may carry several prompts, each answered with n choices: the request's

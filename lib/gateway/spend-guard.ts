@@ -113,7 +113,9 @@ export class SpendGuard implements LocalLeaseHolder {
   /**
    * The account's leases were taken back (revokeAccountLeases, in the transaction that shrank its
    * budget): no more reservations on them, and what no request in flight holds is given up — the
-   * caller takes it off the lease rows; a lease is deleted once its last request settles.
+   * caller takes it off the lease rows. Nothing is written here (that transaction may roll back, and
+   * a write from here could join it): a lease is released once its last request settles, or by the
+   * next renewal if none is in flight — either way its row goes, whatever the transaction did.
    */
   retire(accountId: string): Map<string, bigint> {
     const unused = new Map<string, bigint>();
@@ -121,7 +123,6 @@ export class SpendGuard implements LocalLeaseHolder {
       lease.retired = true;
       unused.set(lease.id, lease.available);
       lease.available = 0n;
-      if (lease.inFlight === 0) void this.drop(accountId, lease);
     }
     return unused;
   }
@@ -236,12 +237,18 @@ export class SpendGuard implements LocalLeaseHolder {
       if (l.inFlight === 0) void this.drop(accountId, l);
     }
     // Idle ones go back to the account (the next request here leases afresh).
-    const idle = all.filter(({ l }) => l.expiresAt > t && l.inFlight === 0 && t - l.usedAt >= IDLE_RELEASE_MS);
-    for (const { accountId, l } of idle) {
+    // Idle accounts' leases go back, and retired ones no request holds any more. (An account in use
+    // keeps all its leases: one taken ahead of need sits unused while the older one runs down.)
+    const lastUse = new Map<string, number>();
+    for (const { accountId, l } of all) lastUse.set(accountId, Math.max(lastUse.get(accountId) ?? 0, l.usedAt));
+    const done = all.filter(
+      ({ accountId, l }) => l.expiresAt > t && l.inFlight === 0 && (l.retired || t - lastUse.get(accountId)! >= IDLE_RELEASE_MS),
+    );
+    for (const { accountId, l } of done) {
       l.retired = true;
       void this.drop(accountId, l);
     }
-    const live = all.filter(({ l }) => l.expiresAt > t && !idle.some((i) => i.l === l));
+    const live = all.filter(({ l }) => l.expiresAt > t && !done.some((d) => d.l === l));
     if (live.length === 0) return;
     try {
       const present = await renewSpendLeases(

@@ -2,6 +2,7 @@
 // counts chat prompts: each message's content and name, plus a fixed overhead per message and
 // per reply. Counts of message texts are cached (TokenCountCache below).
 import { countTokens, decode } from "gpt-tokenizer";
+import { badRequest } from "../http/errors";
 import type { ChatCompletionRequest, CompletionRequest } from "./schemas";
 
 const PER_MESSAGE = 3;
@@ -191,8 +192,25 @@ export function countChatPromptTokens(request: Pick<ChatCompletionRequest, "mess
 export function completionPrompts(prompt: CompletionRequest["prompt"], limit = Infinity): { text: string; tokens: number }[] {
   if (typeof prompt === "string") return [{ text: prompt, tokens: countMessageText(prompt, limit) }];
   if (prompt.every((p) => typeof p === "string")) return prompt.map((text) => ({ text, tokens: countMessageText(text, limit) }));
-  if (prompt.every((p) => typeof p === "number")) return [{ text: decode(prompt), tokens: prompt.length }];
-  return (prompt as number[][]).map((ids) => ({ text: decode(ids), tokens: ids.length }));
+  if (prompt.every((p) => typeof p === "number")) return [{ text: decodeIds(prompt), tokens: prompt.length }];
+  return (prompt as number[][]).map((ids) => ({ text: decodeIds(ids), tokens: ids.length }));
+}
+
+/** Token ids as text; an id the vocabulary lacks (it has gaps) is the client's error, named. */
+function decodeIds(ids: number[]): string {
+  try {
+    return decode(ids);
+  } catch {
+    const unknown = ids.find((id) => {
+      try {
+        decode([id]);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    throw badRequest(`prompt: ${unknown ?? "a token id"} is not a token id of the o200k_base vocabulary.`, "prompt");
+  }
 }
 
 export function chatPromptText(messages: ChatCompletionRequest["messages"]): string {

@@ -89,5 +89,7 @@ export function discoverPages(): DiscoveredPage[] {
 
 /** /api/v1/invoices/[id]/pay + {id: "inv_1"} → /api/v1/invoices/inv_1/pay */
 export function fillPattern(pattern: string, params: Record<string, string>): string {
-  return pattern.replace(/\[(?:\.\.\.)?([^\]]+)\]/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+  return pattern
+    .replace(/\[\[\.\.\.([^\]]+)\]\]/g, (_m, name: string) => params[name] ?? "")
+    .replace(/\[(?:\.\.\.)?([^\]]+)\]/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
 }

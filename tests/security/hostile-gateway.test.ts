@@ -95,7 +95,7 @@ describe("/v1 fast path: hostile bodies", () => {
       [new Pairs([...Object.entries(valid()), ["model", "no-such-model"]]), 404, "model"], // duplicate key: the last wins
       [new Pairs([["__proto__", { stream: true }], ...Object.entries(valid())]), 200],
       [{ ...valid(), messages: [{ role: "user", content: "🙂\u0000\u202E مرحبا" }] }, 200],
-      [{ ...valid(), n: 128, max_tokens: 1_000_000 }, 400, "messages"], // past the context window
+      [{ ...valid(), n: 128, max_tokens: 1_000_000 }, 400, "max_tokens"], // more than the context window holds
     ];
     for (const [body, status, param] of cases) {
       const text = typeof body === "string" ? body : toJsonText(body);

@@ -50,6 +50,13 @@ let lastPurchaseId = "";
 
 const chat = { model: "hr-small-8b", messages: [{ role: "user", content: "hi" }], max_tokens: 4 };
 
+async function gatewayModel(): Promise<Record<string, string>> {
+  return { model: "hr-small-8b" };
+}
+async function unknownEndpoint(): Promise<Record<string, string>> {
+  return { path: "no-such-endpoint" };
+}
+
 export const ROUTES: Record<string, RouteEntry> = {
   // next-auth's own handler (sign-in, CSRF token, session): exercised over HTTP by server.test.ts.
   "GET /api/auth/[...nextauth]": { access: "public", ok: 200, server: "next-auth handler; GET /api/auth/csrf, /api/auth/session" },
@@ -263,6 +270,27 @@ export const ROUTES: Record<string, RouteEntry> = {
   "GET /v1/completions": { access: "gateway", ok: 405 },
   "GET /v1/models": { access: "gateway", ok: 200 },
   "POST /v1/models": { access: "gateway", ok: 405, body: () => ({}) },
+  "PUT /v1/models": { access: "gateway", ok: 405 },
+  "PATCH /v1/models": { access: "gateway", ok: 405 },
+  "DELETE /v1/models": { access: "gateway", ok: 405 },
+  "PUT /v1/chat/completions": { access: "gateway", ok: 405 },
+  "PATCH /v1/chat/completions": { access: "gateway", ok: 405 },
+  "DELETE /v1/chat/completions": { access: "gateway", ok: 405 },
+  "PUT /v1/completions": { access: "gateway", ok: 405 },
+  "PATCH /v1/completions": { access: "gateway", ok: 405 },
+  "DELETE /v1/completions": { access: "gateway", ok: 405 },
+  // A catalog model's name is no account's secret (scoped: false).
+  "GET /v1/models/[model]": { access: "gateway", ok: 200, params: gatewayModel, scoped: false },
+  "POST /v1/models/[model]": { access: "gateway", ok: 405, params: gatewayModel, scoped: false, body: () => ({}) },
+  "PUT /v1/models/[model]": { access: "gateway", ok: 405, params: gatewayModel, scoped: false },
+  "PATCH /v1/models/[model]": { access: "gateway", ok: 405, params: gatewayModel, scoped: false },
+  "DELETE /v1/models/[model]": { access: "gateway", ok: 405, params: gatewayModel, scoped: false },
+  // /v1 paths without a route of their own: the gateway's 404 in the §7 shape.
+  "GET /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
+  "POST /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false, body: () => ({}) },
+  "PUT /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
+  "PATCH /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
+  "DELETE /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
 };
 
 export interface PageEntry {

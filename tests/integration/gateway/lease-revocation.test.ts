@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { IDLE_RELEASE_MS, SpendGuard } from "@/lib/gateway/spend-guard";
 import { setSpendLimit } from "@/lib/billing/set-spend-limit";
 import { removePaymentMethod } from "@/lib/billing/remove-payment-method";
+import { revokeAccountLeases } from "@/lib/billing/spend-lease";
 import { usd } from "@/lib/money";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture } from "../../helpers/fixtures";
@@ -91,5 +92,30 @@ describe("taking leases back when an account's budget shrinks", () => {
     await new Promise((r) => setTimeout(r, 100)); // the release
     expect(await leased(acct.accountId)).toBe(0n);
     expect((await busy.reserve(acct.accountId, usd(40))).ok).toBe(true);
+  });
+
+  it("a revocation whose transaction rolls back leaves no budget stuck: the retired lease goes at the next renewal", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(2) });
+    let now = Date.now();
+    const here = new SpendGuard("here", () => now);
+    here.start();
+    guards.push(here);
+    const one = await here.reserve(acct.accountId, 100_000n);
+    if (!one.ok) throw new Error("refused");
+    here.settle(acct.accountId, one.leaseId, 100_000n, 0n);
+    expect(await leased(acct.accountId)).toBeGreaterThan(0n);
+    // A webhook's transaction takes the leases back, then fails.
+    await db()
+      .$transaction(async (tx) => {
+        await revokeAccountLeases(acct.accountId, tx);
+        throw new Error("the webhook's handler failed");
+      })
+      .catch(() => undefined);
+    expect(await leased(acct.accountId)).toBeGreaterThan(0n); // rolled back: the row is whole again
+    now += 1;
+    await (here as unknown as { renew: () => Promise<void> }).renew();
+    await new Promise((r) => setTimeout(r, 100)); // the release
+    expect(await leased(acct.accountId)).toBe(0n);
+    expect((await here.reserve(acct.accountId, 1_600_000n)).ok).toBe(true); // the whole $2 is there to lease
   });
 });

@@ -135,4 +135,27 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     );
     expect(rows[0].spend).toBe(rows[0].ledger);
   });
+
+  it("a database that stops answering altogether (no reply, no reset) still gets a plain response its 503, not a hang", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const call = () =>
+      fetch(`${server.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${acct.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "hello" }], max_tokens: 4 }),
+      });
+    expect((await call()).status).toBe(200);
+    proxy.hang(); // the flush's statement reaches no server: its statement timeout never fires
+    const hung = await call(); // answered once the driver gives up on the flush (15 s), not after TCP's ~15 min
+    expect(hung.status).toBe(503);
+    expect(((await hung.json()) as { error: { type: string } }).error.type).toBe("service_unavailable");
+    await proxy.cut();
+    await proxy.start(proxy.port);
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) status = (await call()).status;
+    expect(status).toBe(200);
+    expect(await usageCount([hung.headers.get("x-request-id")!])).toBe(0);
+  }, 40_000);
 });

@@ -171,6 +171,8 @@ describe.each<EntryPoint>(["fast-path", "route-handler"])("OpenAI compatibility 
     for (const [body, message] of [
       [{ model: model.name, prompt: [] }, "prompt: is required: a string, an array of up to 128 strings"],
       [{ model: model.name, prompt: [-1] }, "prompt.0: must be a token id (0…199999)"],
+      [{ model: model.name, prompt: [9906, 199998] }, "prompt: 199998 is not a token id of the o200k_base vocabulary"],
+      [{ model: small.name, prompt: "hi", max_tokens: 100 }, "max_tokens: 100 leaves no room for a prompt"],
       [{ model: model.name, prompt: "hi", best_of: 3 }, "best_of: above 1 is not supported"],
       [{ model: model.name, prompt: "hi", logprobs: 2 }, "logprobs: is not supported"],
     ] as const) {

@@ -1,43 +1,42 @@
-// Redis unreachable (SPEC §7): by default (HEADROOM_REDIS_DOWN=refuse) a /v1 call that cannot have
-// its rate limits checked is answered 503 service_unavailable with its request id — never a 500, never
-// served unlimited — and the gateway goes back to Redis by itself once it answers. (The opt-in
+// Redis unreachable (SPEC §7: 503): by default (HEADROOM_REDIS_DOWN unset) a /v1 call that cannot
+// have its rate limits checked is answered 503 service_unavailable with its request id — never a 500,
+// never served unlimited — and the gateway goes back to Redis by itself once it answers. The gateway
+// is set up as `npm start` sets it up (initGateway with the environment's setting). (The opt-in
 // `local` mode, per-instance limits meanwhile, is the store's failover: tests/integration/limits.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, createModelFixture } from "../../helpers/fixtures";
 import { startGatewayServer } from "../../helpers/gateway-server";
-import { closeGateway, createGateway, setGateway } from "@/lib/gateway/context";
-import { connectRedisLimiterStore } from "@/lib/limits";
-import { REDIS_URL, connect, deletePrefix, uniquePrefix } from "../limits/redis-fixture";
+import { closeGateway, initGateway } from "@/lib/gateway/context";
+import { env } from "@/lib/env";
+import { REDIS_URL, connect, deletePrefix } from "../limits/redis-fixture";
 import { TcpProxy } from "../limits/tcp-proxy";
 
 setupTestDatabase();
-const prefix = uniquePrefix("redis-down");
 const target = new URL(REDIS_URL);
 const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
 let server: { url: string; close: () => Promise<void> };
 let apiKey: string;
+let accountId: string;
 let model: { id: string; name: string };
 
 beforeAll(async () => {
   await proxy.start();
-  const store = await connectRedisLimiterStore(`redis://127.0.0.1:${proxy.port}`, {
-    prefix,
-    onUnavailable: "throw",
-    probeIntervalMs: 200,
-    logger: { warn: () => undefined, info: () => undefined },
-  });
-  setGateway(createGateway(store, "redis"));
+  await closeGateway();
+  await initGateway({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisDown: env().HEADROOM_REDIS_DOWN });
   server = await startGatewayServer("fast-path");
   model = await createModelFixture({ baseRpm: 600, capRpm: 600 });
-  apiKey = (await createAccountFixture({ tier: "tier1" })).apiKey;
+  const account = await createAccountFixture({ tier: "tier1" });
+  apiKey = account.apiKey;
+  accountId = account.accountId;
 });
 afterAll(async () => {
   await server.close();
   await closeGateway();
   await proxy.cut();
+  // The gateway's keys are the accounts' (unique to this test's database): remove them.
   const direct = connect();
-  await deletePrefix(direct, prefix);
+  await deletePrefix(direct, `headroom:rl:${accountId}`);
   direct.disconnect();
 });
 

@@ -20,7 +20,17 @@ import { countChatPromptTokens } from "@/lib/gateway/tokens";
 
 setupTestDatabase();
 
-type Reply = "ok" | "nonsense" | "over" | "bad-request" | "as-long-as-asked" | "other-tokenizer" | "error-midway" | "cut-short" | "slow";
+type Reply =
+  | "ok"
+  | "nonsense"
+  | "over"
+  | "bad-request"
+  | "as-long-as-asked"
+  | "other-tokenizer"
+  | "one-choice-no-done"
+  | "error-midway"
+  | "cut-short"
+  | "slow";
 const ANSWER = ["Hello from", " the upstream."];
 const USAGE: Record<"ok" | "nonsense" | "over", unknown> = {
   ok: { prompt_tokens: 17, completion_tokens: 4 },
@@ -56,13 +66,20 @@ const upstream = http.createServer((req, res) => {
       return;
     }
     if (reply === "other-tokenizer") {
-      // Another tokenizer: the prompt is 30% more tokens than Headroom counts; the answer uses all of max_tokens.
+      // Another tokenizer: the prompt is 20% more tokens than Headroom counts; the answer uses all of max_tokens.
       const tokens = Number(body.max_tokens);
       for (let i = 0; i < tokens; i++) event({ choices: [{ index: 0, delta: { content: " tok" } }] });
       event({ choices: [{ index: 0, delta: {}, finish_reason: "length" }] });
       const ours = countChatPromptTokens({ messages: body.messages as never });
-      event({ choices: [], usage: { prompt_tokens: Math.ceil(ours * 1.3), completion_tokens: tokens } });
+      event({ choices: [], usage: { prompt_tokens: Math.ceil(ours * 1.2), completion_tokens: tokens } });
       res.end("data: [DONE]\n\n");
+      return;
+    }
+    if (reply === "one-choice-no-done") {
+      // A server that ignores n and ends its stream without [DONE], every choice it began finished.
+      for (const piece of ANSWER) event({ choices: [{ index: 0, delta: { content: piece } }] });
+      event({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
+      res.end();
       return;
     }
     if (reply === "error-midway" || reply === "cut-short" || reply === "slow") {
@@ -215,10 +232,31 @@ describe("proxying to an OpenAI-compatible upstream", () => {
 
   it("an upstream counting more prompt tokens than Headroom does is charged its count (the reservation has a margin)", async () => {
     reply = "other-tokenizer";
-    const { data, response } = await ask(8);
+    // A long prompt (~2,000 tokens): the margin must be proportional, not only the fixed 32.
+    const { data, response } = await client.chat.completions
+      .create({ model: model.name, messages: [{ role: "user", content: "Summarise this. ".repeat(600) }], max_tokens: 8 })
+      .withResponse();
+    expect(data.usage!.prompt_tokens).toBeGreaterThan(2_000);
     const row = await record(response.headers.get("x-request-id"));
     expect(row.promptTokens).toBe(data.usage!.prompt_tokens);
     expect(row.costMicros).toBe(requestCostMicros(row.promptTokens, 8, 1_000_000n, 2_000_000n)); // not cut to the reservation
+  });
+
+  it("an upstream that ignores n and ends without [DONE], every choice it began finished, is a complete answer", async () => {
+    reply = "one-choice-no-done";
+    const data = await client.chat.completions.create({ model: model.name, messages: [{ role: "user", content: "Hi." }], n: 2 });
+    expect(data.choices.map((c) => c.message.content)).toEqual([ANSWER.join(""), ""]);
+  });
+
+  it("legacy completions send the upstream max_tokens only, whatever else the client sent", async () => {
+    reply = "ok";
+    await fetch(`${server.url}/v1/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${client.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: model.name, prompt: "Say hello.", max_tokens: 6, max_completion_tokens: 500 }),
+    });
+    expect(seen[0]!.body).toMatchObject({ max_tokens: 6 });
+    expect(seen[0]!.body.max_completion_tokens).toBeUndefined();
   });
 
   it("a streamed request the upstream refuses is an error response, not an empty stream, and nothing is charged", async () => {
