@@ -212,11 +212,11 @@ async function inference(
 
   const askedMax =
     (parsed.kind === "chat" ? (parsed.body.max_completion_tokens ?? parsed.body.max_tokens) : parsed.body.max_tokens) ?? null;
+  const maxField = parsed.kind === "chat" && parsed.body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
   if (askedMax !== null && askedMax >= model.contextWindow) {
-    const field = parsed.kind === "chat" && parsed.body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
     throw badRequest(
-      `${field}: ${askedMax} leaves no room for a prompt in ${model.name}'s context window of ${model.contextWindow} tokens. Lower it.`,
-      field,
+      `${maxField}: ${askedMax} leaves no room for a prompt in ${model.name}'s context window of ${model.contextWindow} tokens. Lower it.`,
+      maxField,
     );
   }
   // Counting stops once the prompt cannot fit with the completion asked for (or one token).
@@ -238,7 +238,7 @@ async function inference(
     throw badRequest(
       askedMax === null
         ? `The prompt is longer than ${model.name}'s context window of ${model.contextWindow} tokens leaves room for. Shorten the prompt.`
-        : `The prompt is more than ${promptLimit} tokens: with max_tokens ${askedMax} it does not fit ${model.name}'s context window of ${model.contextWindow} tokens. Shorten the prompt or lower max_tokens.`,
+        : `The prompt is more than ${promptLimit} tokens: with ${maxField} ${askedMax} it does not fit ${model.name}'s context window of ${model.contextWindow} tokens. Shorten the prompt or lower ${maxField}.`,
       field,
     );
   }

@@ -236,7 +236,6 @@ export class SpendGuard implements LocalLeaseHolder {
       l.available = 0n;
       if (l.inFlight === 0) void this.drop(accountId, l);
     }
-    // Idle ones go back to the account (the next request here leases afresh).
     // Idle accounts' leases go back, and retired ones no request holds any more. (An account in use
     // keeps all its leases: one taken ahead of need sits unused while the older one runs down.)
     const lastUse = new Map<string, number>();
@@ -248,7 +247,8 @@ export class SpendGuard implements LocalLeaseHolder {
       l.retired = true;
       void this.drop(accountId, l);
     }
-    const live = all.filter(({ l }) => l.expiresAt > t && !done.some((d) => d.l === l));
+    const dropped = new Set(done.map(({ l }) => l));
+    const live = all.filter(({ l }) => l.expiresAt > t && !dropped.has(l));
     if (live.length === 0) return;
     try {
       const present = await renewSpendLeases(
