@@ -9,6 +9,7 @@ import { applyTierUpgrade } from "./apply-tier-upgrade";
 import { applyInvoiceEvent, eventTime, INVALID_REF, refIsValid, type InvoiceEventResult, type InvoiceRef } from "./find-invoice";
 import { periodLabel } from "./period";
 import { postLedgerEntry } from "./post-ledger-entry";
+import { externalPaymentKey } from "./record-card-payment-after-credits";
 
 export async function markInvoicePaid(
   ref: InvoiceRef,
@@ -28,7 +29,7 @@ export async function markInvoicePaid(
           invoiceMicros: byCard,
           historicalMicros: byCard,
           invoiceId: invoice.id,
-          idempotencyKey: `invoice-payment:external:${invoice.id}`,
+          idempotencyKey: externalPaymentKey(invoice.id),
           description: `Invoice ${periodLabel(invoice.period)} paid`,
           at,
         });

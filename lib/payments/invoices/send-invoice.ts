@@ -9,6 +9,7 @@
 import Stripe from "stripe";
 import { db } from "../../db";
 import { markInvoiceOpen } from "../../billing/mark-invoice-open";
+import { markInvoicePaid } from "../../billing/mark-invoice-paid";
 import { periodLabel } from "../../billing/period";
 import { errorSummary, log } from "../../log";
 import { runJobOnce } from "../../jobs/runner";
@@ -153,6 +154,12 @@ async function send(invoiceId: string): Promise<SendInvoiceResult> {
     return { outcome: "sent", stripeInvoiceId: si.id, hostedUrl: si.hosted_invoice_url, charge: "not_attempted" };
   }
   const charge = await payInvoice(si.id, key);
+  // Paid: recorded now, not when invoice.paid arrives — while it is on its way the invoice looks
+  // open here, and new credits would pay it a second time.
+  if (charge === "paid") {
+    const paid = await markInvoicePaid({ invoiceId: invoice.id });
+    if (!paid.ok) log.warn("recording a paid invoice refused; its webhook will record it", { invoiceId: invoice.id, reason: paid.message });
+  }
   return { outcome: "sent", stripeInvoiceId: si.id, hostedUrl: si.hosted_invoice_url, charge };
 }
 

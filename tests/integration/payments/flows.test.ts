@@ -20,6 +20,8 @@ import { findSavedCardCharge } from "@/lib/payments/find-saved-card-charge";
 import { savedCardPayments } from "@/lib/payments/saved-card-payments";
 import { refundCreditPurchase } from "@/lib/payments/refund-purchase";
 import { ensureDemoCard } from "@/lib/payments/demo-card";
+import { grantCredits } from "@/lib/billing/grant-credits";
+import { settleInvoiceInStripe } from "@/lib/payments/invoices/settle-invoice";
 import { setStripeClient } from "@/lib/payments/stripe-client";
 import * as checkoutRoute from "@/app/api/v1/credits/checkout/route";
 import * as setupRoute from "@/app/api/v1/payment-methods/setup/route";
@@ -366,6 +368,102 @@ describe("invoices charged to the card on file", () => {
     const invoice = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } });
     expect(invoice.status).toBe("paid");
     expect((await h.stripe.invoices.retrieve(invoice.stripeInvoiceId!)).status).toBe("paid");
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+});
+
+describe("an invoice collected by card while its invoice.paid was held back", () => {
+  /** A failed $20 invoice, then paid by card on the hosted page while our webhook endpoint is down. */
+  async function paidByCardUnheard() {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4000000000000341");
+    await chargeUsageAt(acct.accountId, usd(20), previousMonth());
+    const closed = await closeMonth({ period: previousMonth(), accountId: acct.accountId });
+    if (!closed.ok) throw new Error("close failed");
+    const invoiceId = closed.invoiced[0]!.invoiceId;
+    await sendInvoiceToStripe(invoiceId);
+    await h.settle();
+    const failed = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    expect(failed.status).toBe("failed");
+    h.webhooksDown = true;
+    try {
+      expect((await submitCard(failed.hostedUrl!, "4242424242424242")).status).toBe(303);
+      await h.settle(); // the emulator retries, then gives up: we never heard
+    } finally {
+      h.webhooksDown = false;
+    }
+    const held = emittedEvents(h, ["invoice.paid"]).filter((e) => (e.data.object as Stripe.Invoice).id === failed.stripeInvoiceId);
+    expect(held).toHaveLength(1);
+    expect(await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: "failed" });
+    return { acct, invoiceId, heldEventId: held[0]!.id };
+  }
+
+  const externalEntries = (invoiceId: string) =>
+    db().ledgerEntry.findMany({ where: { idempotencyKey: `invoice-payment:external:${invoiceId}` } });
+
+  it("credits bought meanwhile pay it here; the settle finds the card paid it, so the credits come back, once", async () => {
+    const { acct, invoiceId, heldEventId } = await paidByCardUnheard();
+    await buyCredits(acct.apiKey, 50);
+    // The card's $20 is the invoice's payment (historical spend); the $50 bought stay whole.
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", creditBalanceUsd: "50.00", historicalSpendUsd: "70.00" });
+    expect(await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: "paid" });
+    expect(await externalEntries(invoiceId)).toEqual([
+      expect.objectContaining({ amountMicros: usd(20), creditMicros: -usd(20), invoiceMicros: usd(20) }),
+    ]);
+
+    // The held invoice.paid arriving at last changes nothing more.
+    expect(h.emulator.resendEvent(heldEventId)).toHaveLength(1);
+    await h.settle();
+    expect(h.answers.filter((a) => a.eventId === heldEventId).at(-1)).toMatchObject({ status: 200 });
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "50.00", historicalSpendUsd: "70.00" });
+    expect(await externalEntries(invoiceId)).toHaveLength(1);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+    const notes = await db().notification.findMany({
+      where: { accountId: acct.accountId, dedupeKey: `invoice:${invoiceId}:collected-after-credits` },
+    });
+    expect(notes).toHaveLength(1);
+  });
+
+  it("credits granted with no settle in between: the late invoice.paid itself returns them", async () => {
+    const { acct, invoiceId, heldEventId } = await paidByCardUnheard();
+    const granted = await grantCredits({
+      accountId: acct.accountId,
+      amountMicros: usd(30),
+      idempotencyKey: `test-grant-${invoiceId}`,
+      kind: "credit_purchase",
+    });
+    expect(granted).toMatchObject({ ok: true, granted: true, paidInvoices: [expect.objectContaining({ invoiceId, fullyPaid: true })] });
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "10.00", historicalSpendUsd: "30.00" });
+
+    expect(h.emulator.resendEvent(heldEventId)).toHaveLength(1);
+    await h.settle();
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", creditBalanceUsd: "30.00", historicalSpendUsd: "50.00" });
+    // Delivered again, and the settle sweep afterwards: nothing more.
+    h.emulator.resendEvent(heldEventId);
+    await h.settle();
+    expect(await settleInvoiceInStripe(invoiceId)).toMatchObject({ outcome: "not_needed" });
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "30.00", historicalSpendUsd: "50.00" });
+    expect(await externalEntries(invoiceId)).toHaveLength(1);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+
+  it("an invoice the card pays when sent is recorded paid at once, so credits bought before its webhook do not pay it again", async () => {
+    const acct = await createAccountFixture({ tier: "tier0" });
+    await addCard(acct.apiKey, "4242424242424242");
+    await chargeUsageAt(acct.accountId, usd(3), previousMonth());
+    const closed = await closeMonth({ period: previousMonth(), accountId: acct.accountId });
+    if (!closed.ok) throw new Error("close failed");
+    const invoiceId = closed.invoiced[0]!.invoiceId;
+    h.webhooksDown = true;
+    try {
+      expect(await sendInvoiceToStripe(invoiceId)).toMatchObject({ outcome: "sent", charge: "paid" });
+      expect(await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: "paid", paidMicros: usd(3) });
+      await h.settle();
+    } finally {
+      h.webhooksDown = false;
+    }
+    await buyCredits(acct.apiKey, 20);
+    expect(await account(acct.apiKey)).toMatchObject({ creditBalanceUsd: "20.00", historicalSpendUsd: "23.00" });
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
   });
 });
