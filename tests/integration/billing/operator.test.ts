@@ -5,6 +5,7 @@ import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, type AccountFixture } from "../../helpers/fixtures";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
+import { resetEnv } from "@/lib/env";
 import { usd } from "@/lib/money";
 import { grantCredits } from "@/lib/billing/grant-credits";
 import * as accountsRoute from "@/app/api/operator/accounts/route";
@@ -128,5 +129,37 @@ describe("operator jobs", () => {
     const reconcile = await callRoute(jobsRoute.POST, { method: "POST", apiKey: operator.apiKey, params: { job: "reconcile" } });
     expect(reconcile.status).toBe(200);
     expect(reconcile.body.result).toMatchObject({ differences: [] });
+  });
+
+  it("with real Stripe keys a job runs only as of now or the past: a future time is refused, naming at", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    process.env.STRIPE_SECRET_KEY = "sk_test_not_used";
+    resetEnv();
+    try {
+      const future = new Date(Date.now() + 3 * 60 * 60_000).toISOString();
+      for (const job of ["deployment-metering", "month-close", "fine-tuning"]) {
+        const res = await callRoute(jobsRoute.POST, {
+          method: "POST",
+          apiKey: operator.apiKey,
+          params: { job },
+          body: { at: future, accountId: acct.accountId },
+        });
+        expect(res.status, job).toBe(400);
+        expect(res.body.error).toMatchObject({ type: "invalid_request_error", param: "at" });
+        expect(res.body.error.message).toMatch(/^at: .* is in the future/);
+      }
+      // A few seconds ahead (clocks differ) and the past are fine.
+      const soon = new Date(Date.now() + 5_000).toISOString();
+      const ok = await callRoute(jobsRoute.POST, {
+        method: "POST",
+        apiKey: operator.apiKey,
+        params: { job: "reconcile" },
+        body: { at: soon },
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      delete process.env.STRIPE_SECRET_KEY;
+      resetEnv();
+    }
   });
 });

@@ -1,9 +1,11 @@
 // POST /api/operator/jobs/{job} — run a background job now, optionally "as of" a time, for one
 // month or one account: {at?, period?: "YYYY-MM", accountId?, repair?} (month-close, reconcile, …).
+// A future `at` only against the Stripe emulator (lib/jobs/job-time.ts).
 import { AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { withOperator } from "@/lib/http/wrappers";
 import { getJob, JobInputError, listJobs } from "@/lib/jobs/jobs";
+import { jobTime } from "@/lib/jobs/job-time";
 import { runJobNow } from "@/lib/jobs/runner";
 import { runJobSchema } from "@/lib/billing/schemas";
 
@@ -19,7 +21,7 @@ export const POST = withOperator(async ({ req, params }) => {
   }
   const hasBody = req.headers.get("content-type") !== null || req.headers.get("content-length") !== null;
   const input = hasBody ? await readJson(req, runJobSchema) : {};
-  const at = input.at ? new Date(input.at) : new Date();
+  const at = jobTime(input.at);
   const outcome = await runJobNow(job.name, () => job.run({ at, period: input.period, accountId: input.accountId, repair: input.repair }));
   if (!outcome.ran) throw new AppError("conflict", "The job is already running.");
   if (!outcome.ok) {
