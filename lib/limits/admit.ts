@@ -50,13 +50,19 @@ function admissionOf(policy: Policy, st: LimiterState, decision: Decision, overL
   };
 }
 
+/**
+ * Takes the cost from the buckets. This minute's usage (for growth) counts the requests and prompt
+ * tokens now; generated tokens count when they are settled (settle.ts), as what was generated: a
+ * reservation of max_tokens is not usage, and one still open when the minute closes would otherwise
+ * count in full — a request sent just before each minute boundary, with a large max_tokens and a
+ * short answer, grew the limit as fast as traffic at the limit.
+ */
 function charge(st: LimiterState, cost: Cost): void {
   st.levels.requests -= cost.requests * SCALE;
   st.levels.tokensPrompt -= cost.tokensPrompt * SCALE;
   st.levels.tokensGenerated -= cost.tokensGenerated * SCALE;
   st.used.requests += cost.requests;
   st.used.tokensPrompt += cost.tokensPrompt;
-  st.used.tokensGenerated += cost.tokensGenerated;
 }
 
 /**

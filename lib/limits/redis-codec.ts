@@ -8,7 +8,7 @@ import { DIMENSIONS, type Admission, type Cost, type Decision, type LimiterState
 export type ScriptOp = "admit" | "settle";
 
 /** ARGV for LIMITER_LUA (order documented in redis-script.ts). */
-export function scriptArgs(op: ScriptOp, policy: Policy, now: number, amounts: Cost, modelLoad = 0): (string | number)[] {
+export function scriptArgs(op: ScriptOp, policy: Policy, now: number, amounts: Cost, modelLoad = 0, generated = 0): (string | number)[] {
   const c = policyConstants(policy);
   return [
     op,
@@ -28,6 +28,7 @@ export function scriptArgs(op: ScriptOp, policy: Policy, now: number, amounts: C
     amounts.tokensPrompt,
     amounts.tokensGenerated,
     isGrowthGated(policy, modelLoad) ? 1 : 0,
+    generated,
   ];
 }
 

@@ -13,7 +13,7 @@
 // ARGV     op ("admit" | "settle"), now, baseRpm, capRpm, growthRpmPerMinute, tokensPromptPerRequest,
 //          tokensGeneratedPerReq, sustainThresholdPct, idleThresholdPct, decayPpm, maxSustainedMilli,
 //          hardMultiplier, idleTtlMs, then three numbers (admit: the cost; settle: reserved − actual),
-//          then (admit) 1 if the model is above the growth gate.
+//          then (admit) 1 if the model is above the growth gate, then (settle) the tokens generated.
 // Returns  {code, extra, m, t, s, l1, l2, l3, u1, u2, u3, x}: code 0 admit, 1 admit over limit,
 //          2 reject (extra = retry-after seconds), 3 too large (extra = dimension 0..2), 4 settled.
 export const LIMITER_LUA = `
@@ -30,6 +30,7 @@ local decayPpm, maxS = tonumber(ARGV[10]), tonumber(ARGV[11])
 local h, ttl = tonumber(ARGV[12]), tonumber(ARGV[13])
 local arg = {tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])}
 local gated = ARGV[17] == '1'
+local generated = tonumber(ARGV[18])
 
 local function limitRpm(s)
   return math.min(cap, math.max(base, math.floor(growth * s / 1000)))
@@ -145,7 +146,7 @@ if op == 'admit' then
   local over = 0
   for d = 1, 3 do
     st.l[d] = st.l[d] - arg[d] * SCALE
-    st.u[d] = st.u[d] + arg[d]
+    if d < 3 then st.u[d] = st.u[d] + arg[d] end -- generated tokens count when settled
     if st.l[d] < 0 then over = 1 end
   end
   if gated then st.x = 1 end
@@ -157,8 +158,9 @@ if op == 'settle' then
   local rpm = limitRpm(st.s)
   for d = 1, 3 do
     st.l[d] = math.min(rpm * ratio[d] * SCALE, st.l[d] + arg[d] * SCALE)
-    st.u[d] = math.max(0, st.u[d] - arg[d])
+    if d < 3 then st.u[d] = math.max(0, st.u[d] - arg[d]) end
   end
+  st.u[3] = st.u[3] + generated
   save(st)
   return reply(4, 0, st)
 end

@@ -103,7 +103,7 @@ export class RedisLimiterStore implements LimiterStore {
     };
     await this.run(
       "settle",
-      async () => void parseReply(await this.script(key, scriptArgs("settle", policy, now, delta))),
+      async () => void parseReply(await this.script(key, scriptArgs("settle", policy, now, delta, 0, actual.tokensGenerated))),
       () => this.fallback.settleSync(key, policy, reserved, actual, now),
     );
   }

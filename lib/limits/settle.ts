@@ -11,7 +11,9 @@ import type { Cost, LimiterState } from "./types";
  * settle(reserved, actual) moves a bucket by exactly −actual, except that a refund never lifts a
  * bucket above its capacity (buckets never exceed L). Extra charges may go below the −(h−1)·L floor:
  * the tokens were really generated, so the debt is real and later requests wait for it.
- * This minute's usage (for growth) is corrected the same way, never below zero.
+ * This minute's usage (for growth) gains the tokens generated, which admission did not count (see
+ * charge() in admit.ts), and its requests and prompt tokens are corrected like the buckets, never
+ * below zero.
  */
 export function settle(policy: Policy, state: LimiterState, reserved: Cost, actual: Cost, now: number): LimiterState {
   const st = cloneState(state);
@@ -27,7 +29,7 @@ export function settle(policy: Policy, state: LimiterState, reserved: Cost, actu
   );
   used.requests = Math.max(0, used.requests - (reserved.requests - actual.requests));
   used.tokensPrompt = Math.max(0, used.tokensPrompt - (reserved.tokensPrompt - actual.tokensPrompt));
-  used.tokensGenerated = Math.max(0, used.tokensGenerated - (reserved.tokensGenerated - actual.tokensGenerated));
+  used.tokensGenerated += actual.tokensGenerated;
   return st;
 }
 

@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_POLICIES, DEFAULT_POLICY, SCALE, admit, advance, freshState, limitsAt, simulate, viewAt, type Policy } from "@/lib/limits";
+import {
+  BUILTIN_POLICIES,
+  DEFAULT_POLICY,
+  SCALE,
+  admit,
+  advance,
+  freshState,
+  limitsAt,
+  settle,
+  simulate,
+  viewAt,
+  type Policy,
+} from "@/lib/limits";
 import { isGrowthGated } from "@/lib/limits/growth";
 import { policyConstants } from "@/lib/limits/policy-constants";
 import { opsArb, policyArb, startArb } from "./arbitraries";
@@ -20,6 +32,31 @@ describe("growth", () => {
     // Base holds until 12 × sustained minutes exceeds it.
     expect(rows.slice(0, 6).every((r) => r.limits.requests === 60)).toBe(true);
     expect(at(6).requests).toBe(72);
+  });
+
+  it("a max_tokens reservation still open when the minute closes is not usage: only what was generated counts", () => {
+    // One request a minute, sent 0.3 s before the boundary, reserving 80 % of OTPM and answered with
+    // 20 tokens 2.3 s later: the usage of a client far below its limit, whatever it reserves.
+    const reserved = { requests: 1, tokensPrompt: 10, tokensGenerated: 4_800 };
+    const actual = { ...reserved, tokensGenerated: 20 };
+    let state = freshState(DEFAULT_POLICY, T0);
+    for (let minute = 0; minute < 30; minute++) {
+      const sent = T0 + minute * 60_000 + 59_700;
+      state = admit(DEFAULT_POLICY, state, reserved, sent, 0).state;
+      state = settle(DEFAULT_POLICY, state, reserved, actual, sent + 2_300);
+    }
+    const view = viewAt(DEFAULT_POLICY, state, T0 + 31 * 60_000);
+    expect(view.sustainedMinutes).toBe(0);
+    expect(view.limits.requests).toBe(60);
+    // Generating what it reserved (80 % of OTPM) within the minute is usage at the limit: each of
+    // the five closed minutes is sustained.
+    let busy = freshState(DEFAULT_POLICY, T0);
+    for (let minute = 0; minute < 6; minute++) {
+      const sent = T0 + minute * 60_000 + 59_700;
+      busy = admit(DEFAULT_POLICY, busy, reserved, sent, 0).state;
+      busy = settle(DEFAULT_POLICY, busy, reserved, reserved, sent + 100);
+    }
+    expect(viewAt(DEFAULT_POLICY, busy, T0 + 5 * 60_000 + 59_900).sustainedMinutes).toBe(5);
   });
 
   it("reaches the 2000 RPM cap (at minute 167) and stays there; every tracked request is in-limit", () => {
