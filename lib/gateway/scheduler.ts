@@ -54,20 +54,29 @@ export class Scheduler {
       victim.shed(new OverloadedError());
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { grant: resolve, shed: reject, enqueuedAt: Date.now() };
-      (priority === "high" ? m.high : m.low).push(waiter);
-      signal?.().addEventListener(
-        "abort",
-        () => {
-          const list = priority === "high" ? m.high : m.low;
-          const i = list.indexOf(waiter);
-          if (i >= 0) {
-            list.splice(i, 1);
-            reject(new AppError("overloaded", "The client went away while queued."));
-          }
+      const aborted = signal?.();
+      const onAbort = () => {
+        const list = priority === "high" ? m.high : m.low;
+        const i = list.indexOf(waiter);
+        if (i >= 0) {
+          list.splice(i, 1);
+          reject(new AppError("overloaded", "The client went away while queued."));
+        }
+      };
+      // Granted or shed, the waiter leaves the queue: so does its listener on the request's signal.
+      const waiter: Waiter = {
+        grant: (release) => {
+          aborted?.removeEventListener("abort", onAbort);
+          resolve(release);
         },
-        { once: true },
-      );
+        shed: (err) => {
+          aborted?.removeEventListener("abort", onAbort);
+          reject(err);
+        },
+        enqueuedAt: Date.now(),
+      };
+      (priority === "high" ? m.high : m.low).push(waiter);
+      aborted?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

@@ -58,19 +58,22 @@ export function finishReason(pieces: string[], maxTokens: number): "stop" | "len
   return pieces.length >= maxTokens ? "length" : "stop";
 }
 
-/** Resolves after `ms`, or at once when the signal aborts. */
+/**
+ * Resolves after `ms`, or at once when the signal aborts. Either way its abort listener goes: a
+ * long answer sleeps hundreds of times on one request's signal.
+ */
 export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 /** Wait as the model would before its first token, then between tokens. */

@@ -2,6 +2,7 @@
 // served before over-limit ("low") ones, each priority in arrival order; a full queue sheds the
 // newest over-limit request to make room for an in-limit one, refuses a new over-limit request, and
 // refuses an in-limit one only when no over-limit request is left to shed.
+import { getEventListeners } from "node:events";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OverloadedError, Scheduler, type Priority } from "@/lib/gateway/scheduler";
@@ -158,5 +159,21 @@ describe("Scheduler", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("the queue's abort listener", () => {
+  it("goes when the waiter is granted a slot or shed, so a long request's signal does not keep it", async () => {
+    const scheduler = new Scheduler(1);
+    const first = await scheduler.acquire("m", 1, "high");
+    const granted = new AbortController();
+    const shed = new AbortController();
+    const waiting = scheduler.acquire("m", 1, "low", () => shed.signal);
+    const grantedWait = scheduler.acquire("m", 1, "high", () => granted.signal); // queue full: sheds the low one
+    await expect(waiting).rejects.toBeInstanceOf(OverloadedError);
+    expect(getEventListeners(shed.signal, "abort")).toHaveLength(0);
+    first();
+    await grantedWait;
+    expect(getEventListeners(granted.signal, "abort")).toHaveLength(0);
   });
 });

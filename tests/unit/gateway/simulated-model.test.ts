@@ -3,7 +3,8 @@
 // max_tokens.
 import { countTokens } from "gpt-tokenizer";
 import { describe, expect, it } from "vitest";
-import { promptHash, simulatedAnswer } from "@/lib/gateway/simulated-model";
+import { getEventListeners } from "node:events";
+import { paced, promptHash, simulatedAnswer, sleep } from "@/lib/gateway/simulated-model";
 
 const long = "You are a helpful assistant for Acme Corp. ".repeat(120);
 
@@ -29,5 +30,25 @@ describe("simulatedAnswer", () => {
       expect(pieces.length).toBeLessThanOrEqual(max);
       expect(countTokens(pieces.join(""))).toBe(pieces.length);
     }
+  });
+});
+
+describe("pacing", () => {
+  it("leaves no abort listener on the request's signal, however many times a long answer sleeps", async () => {
+    const controller = new AbortController();
+    const pieces = Array.from({ length: 40 }, (_, i) => `t${i}`);
+    const out: string[] = [];
+    for await (const piece of paced(pieces, { tokensPerSecond: 5_000, firstTokenMs: 1 }, controller.signal)) out.push(piece);
+    expect(out).toEqual(pieces);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("an abort still ends a sleep at once", async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const slept = sleep(10_000, controller.signal);
+    controller.abort();
+    await slept;
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
