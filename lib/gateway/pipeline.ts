@@ -288,12 +288,19 @@ async function inference(
   if (decision.outcome === "reject" || decision.outcome === "too_large") {
     spend.release(0n);
     state.rl = rateLimitHeaders(admission, true);
-    const retryAfter = decision.outcome === "reject" ? Math.max(1, decision.retryAfterSeconds) : 60;
+    if (decision.outcome === "too_large") {
+      // No wait admits it at this limit: no retry-after, and `x-should-retry: false` so that SDKs
+      // (OpenAI's retries every 429) answer at once instead of retrying into the same refusal.
+      throw new AppError(
+        "rate_limit_exceeded",
+        `This request alone reserves more ${decision.dimension === "tokensGenerated" ? "generated tokens (n × max_tokens)" : decision.dimension === "tokensPrompt" ? "prompt tokens" : "requests (n)"} than your current ${model.name} limit allows (${decision.maxCost}). Lower it; the limit grows with sustained usage.`,
+        { headers: { "x-should-retry": "false" } },
+      );
+    }
+    const retryAfter = Math.max(1, decision.retryAfterSeconds);
     throw new AppError(
       "rate_limit_exceeded",
-      decision.outcome === "reject"
-        ? `Rate limit exceeded for ${model.name}: this request would take you more than ${policy.hardMultiplier}× over your current limit (${admission.limits.requests} requests, ${admission.limits.tokensPrompt} prompt tokens, ${admission.limits.tokensGenerated} generated tokens per minute). Retry after ${retryAfter} s; limits grow with sustained usage.`
-        : `This request alone reserves more ${decision.dimension === "tokensGenerated" ? "generated tokens (n × max_tokens)" : decision.dimension === "tokensPrompt" ? "prompt tokens" : "requests (n)"} than your current ${model.name} limit allows (${decision.maxCost}). Lower it, or retry later as the limit grows.`,
+      `Rate limit exceeded for ${model.name}: this request would take you more than ${policy.hardMultiplier}× over your current limit (${admission.limits.requests} requests, ${admission.limits.tokensPrompt} prompt tokens, ${admission.limits.tokensGenerated} generated tokens per minute). Retry after ${retryAfter} s; limits grow with sustained usage.`,
       { headers: { "retry-after": String(retryAfter) } },
     );
   }

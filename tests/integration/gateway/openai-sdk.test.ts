@@ -154,4 +154,36 @@ describe("retries", () => {
       await server.close();
     }
   }, 90_000);
+
+  it("a request larger than the limit could ever admit is refused at once: no retry-after, and the SDK does not retry it", async () => {
+    const server = await startGatewayServer("fast-path");
+    try {
+      const model = await createModelFixture({ baseRpm: 20, capRpm: 20 });
+      const account = await createAccountFixture({ tier: "tier1" });
+      const requests: string[] = [];
+      const retrying = new OpenAI({
+        apiKey: account.apiKey,
+        baseURL: `${server.url}/v1`,
+        maxRetries: 2,
+        fetch: (url, init) => {
+          requests.push(String(url));
+          return fetch(url, init);
+        },
+      });
+      const started = Date.now();
+      // n = 41 requests against 20 RPM with h = 2: more than 2 × L in one request.
+      const err = (await retrying.chat.completions
+        .create({ model: model.name, messages: [{ role: "user", content: "hi" }], max_tokens: 1, n: 41 })
+        .catch((e: unknown) => e)) as { status?: number; headers?: Headers; code?: string; message?: string };
+      expect(err.status).toBe(429);
+      expect(err.code).toBe("rate_limit_exceeded");
+      expect(err.message).toMatch(/reserves more requests \(n\) than your current .* limit allows \(40\)/);
+      expect(err.headers?.get("retry-after")).toBeNull();
+      expect(err.headers?.get("x-should-retry")).toBe("false");
+      expect(requests).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await server.close();
+    }
+  });
 });
