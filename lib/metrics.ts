@@ -105,14 +105,20 @@ function create() {
     registry,
     requests: new RequestCounter({
       name: "headroom_gateway_requests_total",
-      help: "Gateway requests by model and outcome (in_limit, over_limit, 400, 401, 402, 404, 429, 503, 500)",
+      help: "Gateway requests by model and final outcome, each counted once: served (in_limit, over_limit), refused or failed (400, 401, 402, 404, 429, 503, 500), or client_closed (the client left before its answer)",
       labelNames: ["model", "outcome"] as const,
       registers: [registry],
     }),
     admissionSeconds: new RequestHistogram({
       name: "headroom_admission_seconds",
-      help: "Time to admit a request (auth, status, spend reservation, rate limit)",
+      help: "Time from a request's start (after its API key is checked) to its admission decision: body, validation, account status, prompt tokens, spend reservation, rate limit. Admitted requests only; waiting for a model slot is headroom_queue_wait_seconds",
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers: [registry],
+    }),
+    queueWaitSeconds: new RequestHistogram({
+      name: "headroom_queue_wait_seconds",
+      help: "Time an admitted request waited for a slot of its model (priority queue; 0 when one was free)",
+      buckets: [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     limiterSeconds: new RequestHistogram({

@@ -64,6 +64,7 @@ export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = g
   try {
     const result = await route(req, ctx, requestId, state);
     result.headers["x-request-id"] = requestId;
+    if (state.admitted) m.requests.inc({ model: state.model, outcome: state.admitted });
     return result;
   } catch (err) {
     const appError = toAppError(err);
@@ -73,8 +74,15 @@ export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = g
         error: err instanceof Error ? err.message : String(err),
         stack: err instanceof Error ? err.stack : undefined,
       });
-    m.requests.inc({ model: state.model, outcome: String(appError.status) });
-    if (state.accountId && state.modelId && (appError.status === 402 || appError.status === 429 || appError.status === 503)) {
+    // A client that left (while queued, say) was refused nothing: it is not a 503 nor a rejection.
+    const clientGone = req.signal.aborted;
+    m.requests.inc({ model: state.model, outcome: clientGone ? "client_closed" : String(appError.status) });
+    if (
+      !clientGone &&
+      state.accountId &&
+      state.modelId &&
+      (appError.status === 402 || appError.status === 429 || appError.status === 503)
+    ) {
       ctx.rejections.add(state.accountId, state.modelId, appError.status);
     }
     let rl = state.rl;
@@ -93,6 +101,8 @@ export async function handleGateway(req: GatewayRequest, ctx: GatewayContext = g
 interface GatewayState {
   rl: Record<string, string> | null;
   model: string;
+  /** Admitted and given a slot: the outcome counted if it is served. */
+  admitted?: "in_limit" | "over_limit";
   modelId?: string;
   accountId?: string;
   peek?: { key: string; policy: Policy };
@@ -196,11 +206,11 @@ async function inference(
   if (model) {
     state.rl = null;
     state.peek = { key, policy };
+    state.model = model.name; // a request refused for its body is counted under the model it named
   }
   const parsed = validate(raw, kind);
   const body = parsed.body;
   if (!model) throw modelNotFound(body.model);
-  state.model = model.name;
   state.modelId = model.id;
   state.accountId = principal.accountId;
 
@@ -315,6 +325,8 @@ async function inference(
       `${model.name} is over capacity and this request is over your rate limit: it was shed. Retry shortly.`,
     );
   }
+  const admitted = performance.now();
+  m.admissionSeconds.observe((admitted - admitStarted) / 1000);
   let release: () => void;
   try {
     const priority = overLimit ? "low" : "high";
@@ -325,8 +337,9 @@ async function inference(
     await refundAll(ctx, spend, key, policy, cost);
     throw err;
   }
-  m.admissionSeconds.observe((performance.now() - admitStarted) / 1000);
-  m.requests.inc({ model: model.name, outcome: overLimit ? "over_limit" : "in_limit" });
+  m.queueWaitSeconds.observe((performance.now() - admitted) / 1000);
+  // Counted when the response is known (handleGateway): a request that fails after this counts once, as its error.
+  state.admitted = overLimit ? "over_limit" : "in_limit";
 
   const serving: Serving = {
     ctx,

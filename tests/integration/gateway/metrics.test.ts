@@ -46,5 +46,37 @@ describe("gateway metrics", () => {
     expect(sample(text, "headroom_meter_flush_seconds_count")).toBeGreaterThanOrEqual(1);
     expect(sample(text, "headroom_meter_batch_size_sum")).toBe(10); // every served request metered once
     expect(text).toMatch(/^headroom_queue_depth(\{[^}]*\})? \d+$/m);
+    expect(sample(text, "headroom_queue_wait_seconds_count")).toBe(10);
+  });
+
+  it("count each request once, by its final outcome: a refused body under the model it named, a client that left while queued as client_closed", async () => {
+    metrics().registry.resetMetrics();
+    // One slot, 10 tokens a second: the first request holds it for ~0.4 s while the second queues.
+    const model = await createModelFixture({ baseRpm: 20, capRpm: 20, concurrency: 1, tokensPerSecond: 10, firstTokenMs: 0 });
+    const acct = await createAccountFixture({ tier: "tier1", creditsMicros: 1_000_000n });
+    const bad = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${acct.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: model.name, messages: [], n: 0 }),
+    });
+    expect(bad.status).toBe(400);
+    const holding = call(acct.apiKey, model.name);
+    await new Promise((r) => setTimeout(r, 50));
+    const leaving = new AbortController();
+    const queued = fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${acct.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "hi" }], max_tokens: 4 }),
+      signal: leaving.signal,
+    }).catch(() => "aborted");
+    await new Promise((r) => setTimeout(r, 100));
+    leaving.abort();
+    expect(await queued).toBe("aborted");
+    expect(await holding).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+
+    const text = String((await callRoute(GET, { path: "/api/metrics" })).body);
+    const requests = (outcome: string) => sample(text, `headroom_gateway_requests_total{model="${model.name}",outcome="${outcome}"}`);
+    expect([requests("400"), requests("in_limit"), requests("client_closed"), requests("503")]).toEqual([1, 1, 1, undefined]);
   });
 });
