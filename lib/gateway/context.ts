@@ -95,18 +95,24 @@ export async function initGateway(opts: { redisUrl?: string; redisDown?: "refuse
     logger: { warn: (msg, fields) => log.warn(msg, fields), info: (msg, fields) => log.info(msg, fields) },
   });
   slot.ctx = build(limiter, "redis");
+  // A real PING, so health sees an outage (and a recovery) before any /v1 call does. Critical when
+  // an unreachable Redis means /v1 is refused (the default); with the local fallback the instance
+  // still serves, so it is reported but the instance stays healthy.
   registerHealthCheck(
     "redis",
     async () => {
-      if (limiter.degraded)
+      try {
+        await limiter.ping();
+      } catch {
         throw new Error(
           local
             ? "unreachable: admission uses each instance's local limiter until it answers"
             : "unreachable: /v1 calls are refused until it answers",
         );
+      }
       return "rate-limit state shared";
     },
-    { critical: false },
+    { critical: !local },
   );
   return slot.ctx;
 }

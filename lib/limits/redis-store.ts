@@ -84,6 +84,22 @@ export class RedisLimiterStore implements LimiterStore {
     return this.down;
   }
 
+  /**
+   * Asks Redis now (GET /api/health), not what the last admission saw: a health check must notice
+   * an outage before any request does, and a recovery without waiting for one. A failure marks the
+   * store down (admissions then refuse or fall back at once); an answer brings it back.
+   */
+  async ping(): Promise<void> {
+    try {
+      await this.redis.ping();
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      this.markDown(error);
+      throw error;
+    }
+    if (this.down) this.recovered();
+  }
+
   async admit(key: string, policy: Policy, cost: Cost, now: number, modelLoad: number): Promise<Admission> {
     assertValidCost(cost);
     return this.run(
@@ -172,6 +188,13 @@ export class RedisLimiterStore implements LimiterStore {
     this.options.hooks?.onOutage?.(error);
   }
 
+  private recovered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.logger.info("rate limiter: Redis answers again, back to shared limits", { servedLocally: this.servedLocally });
+    this.options.hooks?.onRecover?.();
+  }
+
   private probe(): void {
     const now = this.clock.now();
     if (this.probing || now < this.nextProbeAt) return;
@@ -179,11 +202,7 @@ export class RedisLimiterStore implements LimiterStore {
     this.nextProbeAt = now + (this.options.probeIntervalMs ?? 1000);
     this.redis
       .ping()
-      .then(() => {
-        this.down = false;
-        this.logger.info("rate limiter: Redis answers again, back to shared limits", { servedLocally: this.servedLocally });
-        this.options.hooks?.onRecover?.();
-      })
+      .then(() => this.recovered())
       .catch(() => undefined) // still down: the next probe is already scheduled
       .finally(() => {
         this.probing = false;

@@ -11,6 +11,8 @@ import { closeGateway, initGateway } from "@/lib/gateway/context";
 import { env } from "@/lib/env";
 import { REDIS_URL, connect, deletePrefix } from "../limits/redis-fixture";
 import { TcpProxy } from "../limits/tcp-proxy";
+import { callRoute } from "../../helpers/routes";
+import * as healthRoute from "@/app/api/health/route";
 
 setupTestDatabase();
 const target = new URL(REDIS_URL);
@@ -66,5 +68,25 @@ describe("the gateway while Redis is unreachable", () => {
       status = (await ask()).status;
     }
     expect(status).toBe(200);
+  });
+
+  it("GET /api/health asks Redis itself: unhealthy (503) as soon as it is gone, healthy again before any /v1 call", async () => {
+    const health = async () => {
+      const res = await callRoute(healthRoute.GET, { path: "/api/health" });
+      return { status: res.status, redis: (res.body as { checks: Record<string, { ok: boolean; detail?: string }> }).checks.redis };
+    };
+    expect(await health()).toMatchObject({ status: 200, redis: { ok: true } });
+    await proxy.cut();
+    // No /v1 call in between: the check itself finds the outage.
+    expect(await health()).toMatchObject({ status: 503, redis: { ok: false, detail: expect.stringContaining("refused") } });
+    await proxy.start(proxy.port);
+    let seen = await health();
+    for (let waited = 0; waited < 5_000 && seen.status !== 200; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await health();
+    }
+    expect(seen).toMatchObject({ status: 200, redis: { ok: true } });
+    // The health check's answer brought the limiter back: the first call after it is served.
+    expect((await ask()).status).toBe(200);
   });
 });
