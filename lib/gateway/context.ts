@@ -3,7 +3,8 @@
 // spend guard, scheduler, model load and the meter.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { connectRedisLimiterStore, MemoryLimiterStore, type LimiterStore } from "../limits";
+import Redis from "ioredis";
+import { connectRedisLimiterStore, LIMITER_REDIS_OPTIONS, MemoryLimiterStore, type LimiterStore } from "../limits";
 import { metrics } from "../metrics";
 import { errorSummary, log } from "../log";
 import { registerHealthCheck } from "../health";
@@ -11,6 +12,7 @@ import { AccountStateCache } from "./account-state";
 import { ModelCatalog } from "./catalog";
 import { Meter } from "./meter";
 import { ModelLoad, Scheduler } from "./scheduler";
+import { SharedModelLoad } from "./shared-model-load";
 import { SpendGuard } from "./spend-guard";
 import { RejectionCounter } from "./rejections";
 import { checkBudgetAlerts } from "../alerts/check-budget-alerts";
@@ -44,7 +46,7 @@ const KEY = Symbol.for("headroom.gateway");
 type Slot = { ctx?: GatewayContext };
 const slot: Slot = ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
 
-function build(limiter: LimiterStore, limiterKind: GatewayContext["limiterKind"]): GatewayContext {
+function build(limiter: LimiterStore, limiterKind: GatewayContext["limiterKind"], load: ModelLoad = new ModelLoad()): GatewayContext {
   const m = metrics();
   const guard = new SpendGuard(`${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`);
   guard.start();
@@ -71,7 +73,7 @@ function build(limiter: LimiterStore, limiterKind: GatewayContext["limiterKind"]
     limiter,
     guard,
     scheduler: new Scheduler(),
-    load: new ModelLoad(),
+    load,
     meter,
     rejections: new RejectionCounter(),
     limiterKind,
@@ -94,7 +96,10 @@ export async function initGateway(opts: { redisUrl?: string; redisDown?: "refuse
     hooks: { onFallback: () => m.limiterFallback.inc() },
     logger: { warn: (msg, fields) => log.warn(msg, fields), info: (msg, fields) => log.info(msg, fields) },
   });
-  slot.ctx = build(limiter, "redis");
+  // The capacity gate's load, shared by every instance (its own connection: fail-fast settings too).
+  const loadRedis = new Redis(opts.redisUrl, LIMITER_REDIS_OPTIONS);
+  loadRedis.on("error", () => undefined); // reported once per outage by SharedModelLoad
+  slot.ctx = build(limiter, "redis", new SharedModelLoad(loadRedis));
   // A real PING, so health sees an outage (and a recovery) before any /v1 call does. Critical when
   // an unreachable Redis means /v1 is refused (the default); with the local fallback the instance
   // still serves, so it is reported but the instance stays healthy.
@@ -123,6 +128,7 @@ export async function closeGateway(): Promise<void> {
   await ctx.meter.close();
   await ctx.rejections.flush();
   await ctx.guard.close();
+  await ctx.load.close();
   await ctx.limiter.close();
   slot.ctx = undefined;
 }

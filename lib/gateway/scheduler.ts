@@ -128,7 +128,10 @@ export class Scheduler {
   }
 }
 
-/** Tokens each model processed over the last minute, for the capacity gate (SPEC §6). */
+/**
+ * Tokens each model processed over the last minute, for the capacity gate (SPEC §6), as this
+ * instance saw them (with Redis, shared-model-load.ts adds every instance's).
+ */
 export class ModelLoad {
   private buckets = new Map<string, { second: number; tokens: Float64Array; total: number }>();
 
@@ -137,6 +140,9 @@ export class ModelLoad {
     b.tokens[Math.floor(now / 1000) % 60]! += tokens;
     b.total += tokens;
   }
+
+  /** Stops background work (a shared load hands over what it has not sent). */
+  async close(): Promise<void> {}
 
   /** Utilisation of capacity (tokens per minute) over the last 60 s: 0..1+. */
   utilisation(modelId: string, capacityTokensPerMin: number, now = Date.now()): number {
