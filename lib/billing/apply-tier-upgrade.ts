@@ -49,8 +49,9 @@ export async function changeTier(
     select: { tier: true, spendLimitMicros: true, creditBalanceMicros: true, monthlySpendMicros: true, spendPeriod: true },
   });
   const monthly = isSamePeriod(account.spendPeriod, now) ? account.monthlySpendMicros : 0n;
-  const oldCap = account.tier === "tier0" ? null : tierCap(account.tier, account.creditBalanceMicros, monthly);
-  const followsCap = account.spendLimitMicros !== null && oldCap !== null && account.spendLimitMicros === oldCap;
+  // A limit at (or, for Tier 0 whose cap is spend + credits, above) the old cap follows the new one.
+  const oldCap = tierCap(account.tier, account.creditBalanceMicros, monthly);
+  const followsCap = account.spendLimitMicros !== null && oldCap !== null && account.spendLimitMicros >= oldCap;
   await tx.account.update({
     where: { id: accountId },
     data: { tier: to, ...(followsCap ? { spendLimitMicros: null } : {}) },

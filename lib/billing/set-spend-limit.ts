@@ -9,7 +9,7 @@ import { MICROS_PER_CENT, usdString, type Micros } from "../money";
 import { lockAccount } from "./lock-account";
 import { revokeAccountLeases } from "./spend-lease";
 import { syncSuspension } from "./suspension";
-import { effectiveSpendLimit, tierCap } from "./tiers";
+import { effectiveSpendLimit, tierCap, tierRule } from "./tiers";
 import { isSamePeriod } from "./period";
 
 export type SetSpendLimitResult =
@@ -24,17 +24,35 @@ export type SetSpendLimitResult =
 /** For unlimited accounts the owner may still set a limit; this bounds the number stored. */
 export const UNLIMITED_MAX = 100_000_000n * 1_000_000n;
 
-/** The value check, pure: 0 ≤ value ≤ cap (or UNLIMITED_MAX), whole cents. */
-export function checkSpendLimit(value: unknown, tier: Tier, cap: Micros | null): SetSpendLimitResult {
+/**
+ * The value check, pure: 0 ≤ value ≤ the tier's cap (UNLIMITED_MAX without one), whole cents.
+ * `tier` null: the tier is not known yet (checked again under the account's lock): only the value's
+ * form is checked, so that a refusal for its size names the account's own bound.
+ */
+export function checkSpendLimit(value: unknown, tier: Tier | null, cap: Micros | null): SetSpendLimitResult {
   if (typeof value !== "bigint") return { ok: false, reason: "invalid_amount", message: "value must be an amount in micro-USD (BigInt)" };
   if (value < 0n) return { ok: false, reason: "negative", message: "value must be at least 0" };
   if (value % MICROS_PER_CENT !== 0n) return { ok: false, reason: "not_whole_cents", message: "value must be a whole number of cents" };
-  const max = cap ?? UNLIMITED_MAX;
-  if (value > max) {
-    return { ok: false, reason: "above_cap", message: `value must be between 0 and ${usdString(max)} (the ${tier} cap)`, maxMicros: cap };
+  if (tier !== null && cap !== null && value > cap) {
+    return {
+      ok: false,
+      reason: "above_cap",
+      message: `value must be between 0 and ${usdString(cap)} (the ${tierRule(tier).label} cap)`,
+      maxMicros: cap,
+    };
   }
-  // Tier 0's cap is its credits, which move on every charge: an owner limit there is always explicit.
-  return { ok: true, spendLimitMicros: value, followsCap: cap !== null && value === cap && tier !== "tier0" };
+  if (tier !== null && value > UNLIMITED_MAX) {
+    return {
+      ok: false,
+      reason: "above_cap",
+      message: `value must be at most ${usdString(UNLIMITED_MAX)} (the largest limit Headroom stores)`,
+      maxMicros: null,
+    };
+  }
+  // At the cap, the limit follows the cap — Tier 0's too: its cap (this month's spend + credits)
+  // does not move as credits are spent, only when credits are bought or the tier goes up, and an
+  // owner who saved "the cap" expects it to follow then (SPEC §3).
+  return { ok: true, spendLimitMicros: value, followsCap: cap !== null && value === cap };
 }
 
 export async function setSpendLimit(
@@ -43,7 +61,7 @@ export async function setSpendLimit(
   actorId: string | null,
   now = new Date(),
 ): Promise<SetSpendLimitResult> {
-  const early = checkSpendLimit(value, "tier1", UNLIMITED_MAX);
+  const early = checkSpendLimit(value, null, null);
   if (!early.ok) return early;
   return db().$transaction(async (tx) => {
     if (!(await lockAccount(tx, accountId))) return { ok: false as const, reason: "no_account" as const, message: "account not found" };

@@ -57,6 +57,51 @@ describe("credit purchases and tiers", () => {
     expect((await callRoute(accountRoute.GET, { apiKey: atCap.apiKey })).body).toMatchObject({ tier: "tier3", spendLimitUsd: "5000.00" });
   });
 
+  it("a trial's limit saved at its cap (spend + credits) follows the cap when a card makes it Tier 1; one set below stays", async () => {
+    const atCap = await createAccountFixture({ tier: "tier0", creditsMicros: usd(1) });
+    await chargeUsage(atCap.accountId, 250_000n, new Date());
+    // The console's editor is pre-filled with the cap: the owner just presses Save.
+    expect(await setSpendLimit(atCap.accountId, usd(1), atCap.ownerId)).toMatchObject({ ok: true, followsCap: true });
+    await chargeUsage(atCap.accountId, 250_000n, new Date()); // spending moves credits to spend: the cap stays $1
+    expect((await callRoute(accountRoute.GET, { apiKey: atCap.apiKey })).body).toMatchObject({ tier: "tier0", spendLimitUsd: "1.00" });
+    await recordPaymentMethod({
+      accountId: atCap.accountId,
+      stripePaymentMethodId: "pm_test_at_cap",
+      brand: "visa",
+      last4: "4242",
+      expMonth: 12,
+      expYear: 2031,
+    });
+    expect((await callRoute(accountRoute.GET, { apiKey: atCap.apiKey })).body).toMatchObject({ tier: "tier1", spendLimitUsd: "50.00" });
+
+    const below = await createAccountFixture({ tier: "tier0", creditsMicros: usd(1) });
+    expect(await setSpendLimit(below.accountId, 500_000n, below.ownerId)).toMatchObject({ ok: true, followsCap: false });
+    await recordPaymentMethod({
+      accountId: below.accountId,
+      stripePaymentMethodId: "pm_test_below",
+      brand: "visa",
+      last4: "4242",
+      expMonth: 12,
+      expYear: 2031,
+    });
+    expect((await callRoute(accountRoute.GET, { apiKey: below.apiKey })).body).toMatchObject({ tier: "tier1", spendLimitUsd: "0.50" });
+  });
+
+  it("a limit above the cap is refused naming the account's own cap; above any storable limit, that bound", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    expect(await setSpendLimit(acct.accountId, usd(999_999_999), acct.ownerId)).toMatchObject({
+      ok: false,
+      reason: "above_cap",
+      message: "value must be between 0 and 50.00 (the Tier 1 cap)",
+    });
+    const unlimited = await createAccountFixture({ tier: "unlimited" });
+    expect(await setSpendLimit(unlimited.accountId, usd(100_000_000) + 10_000n, unlimited.ownerId)).toMatchObject({
+      ok: false,
+      reason: "above_cap",
+      message: "value must be at most 100000000.00 (the largest limit Headroom stores)",
+    });
+  });
+
   it("an upgrade lifts spend_limit_reached at once", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
     const now = new Date();

@@ -106,7 +106,7 @@ describe("quotas and the spend limit (with the saved login)", () => {
     const { code, stdout, stderr } = await headroom(["update", "quota", "monthly-spend-usd", "--value", "5000"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/^error: value must be between 0 and 50\.00 \(the tier1 cap\) \(request id req_\w+\)\n$/);
+    expect(stderr).toMatch(/^error: value must be between 0 and 50\.00 \(the Tier 1 cap\) \(request id req_\w+\)\n$/);
     const json = await headroom(["update", "quota", "monthly-spend-usd", "--value", "5000", "-o", "json"]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
