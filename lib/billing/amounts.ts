@@ -1,5 +1,6 @@
 // Input checks for money given to billing verbs (pure). Verbs are called from routes, webhooks and
-// jobs; each re-checks its amounts here so a bad value is refused before anything is written.
+// jobs; each re-checks its amounts here so a bad value is refused before anything is written. Also
+// the one rule for an amount too small to charge to a card (tooSmallToCharge).
 import { MICROS_PER_CENT, MICROS_PER_USD, usd, usdString, type Micros } from "../money";
 
 export interface AmountRules {
@@ -38,4 +39,14 @@ export function checkKey(value: unknown, field: string): { ok: true } | { ok: fa
     return { ok: false, reason: "invalid_key", message: `${field}: must be a non-empty string of at most 255 printable characters` };
   }
   return { ok: true };
+}
+
+/**
+ * More than nothing but less than half a cent: Stripe charges whole cents, and the invoice sender
+ * rounds half up (lib/payments/cents.ts roundToCents), so it would ask for 0 — it never sends an
+ * invoice whose amount due is this small. Such a balance is paid from credits or waived instead
+ * (pay-invoices-from-credits.ts, waive-sub-cent-invoices.ts).
+ */
+export function tooSmallToCharge(micros: Micros): boolean {
+  return micros > 0n && micros < MICROS_PER_CENT / 2n;
 }

@@ -1,7 +1,8 @@
 // Credits are granted exactly once per natural key (the Stripe Checkout session id, the auto
 // top-up attempt key…), only after the payment succeeded (SPEC §4). One transaction: the credit
-// entry (a purchase is historical spend, a promotion is not), then open/failed invoices are paid
-// from the new balance oldest first, then the tier upgrade, then suspension is re-derived — so
+// entry (a purchase is historical spend, a promotion is not), then open/failed invoices (and drafts
+// under half a cent, which Stripe cannot charge) are paid from the new balance oldest first
+// (pay-invoices-from-credits.ts), then the tier upgrade, then suspension is re-derived — so
 // buying credits lifts `no_payment_method`, `payment_failed` (when every failed invoice is paid)
 // and, through a tier upgrade, `spend_limit_reached`, at once.
 import { db } from "../db";

@@ -8,8 +8,16 @@
 // same money a second time. An invoice the balance cannot cover is skipped (a newer, smaller one
 // may still be paid). A draft (month close, not yet sent to Stripe) may be paid in part: Stripe is
 // then asked for total − paidMicros only.
+//
+// New credits also pay a draft whose amount due is under half a cent (tooSmallToCharge): the sender
+// never sends one (Stripe would be asked for 0 cents), so it is in no Stripe invoice that could
+// collect it too, and credits are the only way it can be paid. Month close waives such remainders
+// (waive-sub-cent-invoices.ts); this settles any draft left from before that, as soon as credits
+// come. Other drafts are left to the sender: paying one while it is being sent would change the
+// amount under a Stripe invoice already created for the old one.
 import { notify } from "../alerts/notify";
 import { minBig, usdString } from "../money";
+import { tooSmallToCharge } from "./amounts";
 import { invoiceTransition, OPEN_BALANCE_STATES } from "./invoice-states";
 import type { Tx } from "./lock-account";
 import { periodLabel } from "./period";
@@ -35,11 +43,16 @@ export async function payInvoicesFromCredits(
   at: Date,
   onlyInvoiceId?: string,
 ): Promise<InvoicePaidFromCredits[]> {
-  const invoices = await tx.invoice.findMany({
-    where: onlyInvoiceId ? { id: onlyInvoiceId, accountId } : { accountId, status: { in: [...OPEN_BALANCE_STATES] } },
+  const candidates = await tx.invoice.findMany({
+    where: onlyInvoiceId
+      ? { id: onlyInvoiceId, accountId }
+      : { accountId, OR: [{ status: { in: [...OPEN_BALANCE_STATES] } }, { status: "draft", stripeInvoiceId: null }] },
     orderBy: [{ period: "asc" }, { createdAt: "asc" }],
     select: { id: true, period: true, status: true, totalMicros: true, paidMicros: true, stripeInvoiceId: true },
   });
+  const invoices = onlyInvoiceId
+    ? candidates
+    : candidates.filter((i) => i.status !== "draft" || tooSmallToCharge(i.totalMicros - i.paidMicros));
   const paid: InvoicePaidFromCredits[] = [];
   for (const invoice of invoices) {
     const { creditBalanceMicros: balance } = await tx.account.findUniqueOrThrow({
