@@ -5,9 +5,10 @@ import type { Prisma } from "../db/generated/client";
 import { notify } from "../alerts/notify";
 import { usdString, type Micros } from "../money";
 import type { AutoTopUpDecision } from "./auto-top-up-due";
-import { db } from "../db";
+import { inTransaction } from "../db";
 import { creditLedgerKey, grantCredits } from "./grant-credits";
 import type { Tx } from "./lock-account";
+import { upsertPurchasePayment } from "./upsert-purchase-payment";
 
 export const ATTEMPT_JOB = "auto-top-up-attempt";
 /** An open attempt this old is presumed dead (its instance stopped, or its charge got no answer). */
@@ -16,6 +17,10 @@ export const STALE_AFTER_MS = 10 * 60_000;
 export const UNCONFIRMED_MESSAGE =
   "the payment service did not confirm the charge; if it went through, the credits are added when it reports it";
 
+/**
+ * `reference`: the payment service's id of the charge (Stripe: the PaymentIntent id). The grant
+ * records the purchase's payment under it, so the purchase can be refunded without its webhook.
+ */
 export type ChargeResult = { ok: true; reference?: string } | { ok: false; message: string };
 /** Charge the account's saved payment method; must be idempotent on `idempotencyKey`. */
 export type ChargeFn = (accountId: string, amountMicros: Micros, idempotencyKey: string) => Promise<ChargeResult>;
@@ -98,24 +103,47 @@ export async function settleIfGranted(tx: Tx, accountId: string, a: Attempt, now
   return true;
 }
 
-/** Grant an attempt's credits under its key and close it as succeeded, with the owner's "credits added". */
+/**
+ * Grant an attempt's credits under its key, record the purchase's payment, and close the attempt as
+ * succeeded with the owner's "credits added" — all in one transaction.
+ *
+ * The payment row (`reference`: the charge's PaymentIntent) is written here, not left to
+ * `payment_intent.succeeded`: until a row exists the purchase is not listed, cannot be refunded
+ * through the operator route, and a Dashboard refund's `charge.refunded` is answered "retry" — for
+ * ever, if the webhook is lost. The webhook writes the same row (same id, from the purchase key), so
+ * whichever comes second changes nothing (upsert-purchase-payment.ts). Without a reference (a payment
+ * service that gives none) there is nothing a refund could use, and the webhook records it.
+ */
 export async function grantAttempt(
   accountId: string,
   a: { id: string; key: string },
   amountMicros: Micros,
+  reference: string | undefined,
   result: Prisma.InputJsonObject,
   now: Date,
 ): Promise<void> {
-  const granted = await grantCredits({
-    accountId,
-    amountMicros,
-    idempotencyKey: attemptPurchaseKey(a.key),
-    kind: "credit_purchase",
-    description: `Auto top-up ($${usdString(amountMicros)})`,
-    at: now,
-  });
-  if (!granted.ok) throw new Error(`auto top-up grant refused: ${granted.message}`);
-  await db().$transaction(async (tx) => {
+  const purchaseKey = attemptPurchaseKey(a.key);
+  await inTransaction(async (tx) => {
+    // grantCredits joins this transaction (lib/db inTransaction).
+    const granted = await grantCredits({
+      accountId,
+      amountMicros,
+      idempotencyKey: purchaseKey,
+      kind: "credit_purchase",
+      description: `Auto top-up ($${usdString(amountMicros)})`,
+      at: now,
+    });
+    if (!granted.ok) throw new Error(`auto top-up grant refused: ${granted.message}`);
+    if (reference) {
+      await upsertPurchasePayment(tx, {
+        purchaseKey,
+        accountId,
+        purpose: "auto_top_up",
+        status: "succeeded",
+        amountMicros,
+        paymentIntentId: reference,
+      });
+    }
     await tx.jobRun.update({ where: { id: a.id }, data: { status: "succeeded", finishedAt: now, result } });
     await notifyToppedUp(tx, accountId, a.key, amountMicros);
   });

@@ -93,6 +93,7 @@ export async function runAutoTopUp(accountId: string, payments: TopUpPayments, n
     accountId,
     { id: claim.jobRunId, key: claim.key },
     claim.amountMicros,
+    result.reference,
     { amountMicros: claim.amountMicros.toString(), reference: result.reference ?? null },
     now,
   );

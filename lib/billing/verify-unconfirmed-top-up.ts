@@ -48,6 +48,7 @@ export async function verifyUnconfirmedTopUp(accountId: string, a: Attempt, find
     accountId,
     a,
     found.amountMicros,
+    found.reference,
     { ...info.stored, unconfirmed: false, lookedUp: "charged", reference: found.reference },
     now,
   );
