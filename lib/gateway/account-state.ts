@@ -2,6 +2,7 @@
 // the API within 1 s on every instance (SPEC §5) without a database read per request.
 import { db } from "../db";
 import type { SuspensionReasonCode } from "../db/generated/enums";
+import { spendLimitLapsed } from "../billing/spend-limit-lapsed";
 
 export interface AccountState {
   status: "active" | "suspended";
@@ -35,10 +36,24 @@ export class AccountStateCache {
   private async load(accountId: string): Promise<AccountState> {
     const account = await db().account.findUnique({
       where: { id: accountId },
-      select: { status: true, suspensionReasons: { where: { liftedAt: null }, select: { reason: true } } },
+      select: {
+        status: true,
+        tier: true,
+        spendLimitMicros: true,
+        creditBalanceMicros: true,
+        monthlySpendMicros: true,
+        spendPeriod: true,
+        suspensionReasons: { where: { liftedAt: null }, select: { reason: true, setAt: true } },
+      },
     });
     if (!account) return { status: "suspended", reasons: ["manual"] };
-    const reasons = account.suspensionReasons.map((r) => r.reason).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    // A new month lifts spend_limit_reached at once, not when the month-close job reaches this account.
+    const now = new Date(this.now());
+    const reasons = account.suspensionReasons
+      .filter((r) => r.reason !== "spend_limit_reached" || !spendLimitLapsed(account, r.setAt, now))
+      .map((r) => r.reason)
+      .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    if (reasons.length < account.suspensionReasons.length && reasons.length === 0) return { status: "active", reasons };
     return { status: account.status, reasons };
   }
 }

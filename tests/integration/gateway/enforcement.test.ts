@@ -8,6 +8,10 @@ import { gateway } from "@/lib/gateway/context";
 import { limitKey } from "@/lib/limits";
 import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
+import { setSpendLimit } from "@/lib/billing/set-spend-limit";
+import * as accountRoute from "@/app/api/v1/account/route";
+import { callRoute } from "../../helpers/routes";
+import { chargeUsage } from "../billing/helpers";
 
 setupTestDatabase();
 const server = setupGatewayServer("fast-path");
@@ -240,5 +244,34 @@ describe("priority under saturation", () => {
     expect(over.slice(0, 7).every((r) => r.headers.get("x-ratelimit-over-limit") === "yes")).toBe(true);
     // Shed requests cost nothing: the burst and the seven served.
     expect(await db().usageRecord.count({ where: { accountId: greedy.accountId } })).toBe(8);
+  });
+});
+
+describe("a new month", () => {
+  it("lifts spend_limit_reached at once: served, and the account API says active, before the month-close job runs", async () => {
+    const model = await createModelFixture();
+    const acct = await createAccountFixture({ tier: "tier1" });
+    expect(await setSpendLimit(acct.accountId, usd(5), acct.ownerId)).toMatchObject({ ok: true });
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 20, 12));
+    await db().account.update({ where: { id: acct.accountId }, data: { spendPeriod: lastMonth } }); // an account of last month
+    await chargeUsage(acct.accountId, usd(5), lastMonth); // reached last month, and re-derived then
+    const reasons = await db().suspensionReason.findMany({ where: { accountId: acct.accountId, liftedAt: null } });
+    expect(reasons.map((r) => r.reason)).toEqual(["spend_limit_reached"]);
+
+    expect((await chat(acct.apiKey, { model: model.name })).status).toBe(200);
+    const summary = (await callRoute(accountRoute.GET, { apiKey: acct.apiKey })).body;
+    expect(summary).toMatchObject({ status: "active", suspensionReasons: [], monthlySpendUsd: expect.any(String) });
+
+    // A limit that the new month's spend has reached too still holds (the guard and the reason agree).
+    const zero = await createAccountFixture({ tier: "tier1" });
+    await db().account.update({ where: { id: zero.accountId }, data: { spendPeriod: lastMonth } });
+    expect(await setSpendLimit(zero.accountId, 0n, zero.ownerId, lastMonth)).toMatchObject({ ok: true });
+    expect(await db().suspensionReason.count({ where: { accountId: zero.accountId, liftedAt: null, reason: "spend_limit_reached" } })).toBe(
+      1,
+    );
+    const refused = await chat(zero.apiKey, { model: model.name });
+    expect(refused.status).toBe(402);
+    expect(refused.body.error.code).toBe("spend_limit_reached");
   });
 });
