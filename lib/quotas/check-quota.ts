@@ -31,3 +31,22 @@ export async function checkQuota(tx: Tx, accountId: string, quota: CountQuotaNam
     message: quotaExceededMessage(quota, value, used, requested),
   };
 }
+
+/**
+ * Would `requested` fit under the quota with nothing else in use? For sizing something that holds
+ * nothing yet (a stopped deployment): beyond this it could never start.
+ */
+export async function checkQuotaAlone(tx: Tx, accountId: string, quota: CountQuotaName, requested: number): Promise<Refusal | null> {
+  const value = (await quotaValues(tx, accountId))[quota];
+  if (requested <= value) return null;
+  const used = (await countQuotaUsage(tx, accountId))[quota];
+  return {
+    ok: false,
+    reason: "quota_exceeded",
+    quota,
+    value,
+    usage: used,
+    requested,
+    message: `${quota} quota exceeded: ${value} allowed, so a deployment of ${requested} could never start. Request an increase with POST /api/v1/quota-requests.`,
+  };
+}

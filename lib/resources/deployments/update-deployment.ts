@@ -4,7 +4,7 @@
 // the old size, so every minute is billed at the GPU count it actually ran with; the final
 // partial minute of a run is not charged.
 import type { Prisma } from "../../db/generated/client";
-import { checkQuota } from "../../quotas/check-quota";
+import { checkQuota, checkQuotaAlone } from "../../quotas/check-quota";
 import { GPU_QUOTA } from "../../quotas/definitions";
 import { lockActiveAccount, resourceTransaction } from "../../quotas/lock-account";
 import { conflict, notFound, type Outcome } from "../../quotas/outcome";
@@ -54,7 +54,13 @@ export function updateDeployment(
       const refused = suspended ?? (await checkQuota(tx, accountId, GPU_QUOTA[row.gpuType], gpuCount - row.gpuCount));
       if (refused) return refused;
     }
-    // A stopped deployment just changes size (it holds no GPUs until started).
+    // A stopped deployment holds no GPUs until started, so it may be resized while others use the
+    // quota — but not past the quota itself (SPEC §8: scaling past a quota fails): a size that could
+    // never start is refused now, not at start.
+    if (!live && gpuCount > row.gpuCount) {
+      const refused = await checkQuotaAlone(tx, accountId, GPU_QUOTA[row.gpuType], gpuCount);
+      if (refused) return refused;
+    }
     if (live) await meterAccountDeployments(tx, accountId, now, { enforceLimit: true });
     await tx.deployment.update({ where: { id }, data: { gpuCount } });
     await tx.auditLog.create({

@@ -145,6 +145,22 @@ describe("deployments and the GPU quotas", () => {
     expect((await patch({ gpuCount: 0 })).body.error.param).toBe("gpuCount");
   });
 
+  it("a stopped deployment may be resized while others hold the GPUs, but not past the quota itself (422)", async () => {
+    const acct = await createAccountFixture();
+    const d = await create(acct.apiKey, { model: "hr-small-8b", gpuType: "H100", gpuCount: 2 });
+    const patch = (body: unknown) =>
+      callRoute(deploymentRoute.PATCH, { method: "PATCH", apiKey: acct.apiKey, params: { id: d.body.id }, body });
+    expect((await patch({ action: "stop" })).body.state).toBe("stopped");
+    expect((await create(acct.apiKey, { model: "hr-small-8b", gpuType: "H100", gpuCount: 7 })).status).toBe(201);
+    // 8 fits the quota (it starts once the other one stops); 1000 never could.
+    expect((await patch({ gpuCount: 8 })).body).toMatchObject({ gpuCount: 8, state: "stopped" });
+    const huge = await patch({ gpuCount: 1000 });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error).toMatchObject({ code: "quota_exceeded" });
+    expect(huge.body.error.message).toContain("h100-gpus quota exceeded: 8 allowed, so a deployment of 1000 could never start");
+    expect((await patch({ gpuCount: 1 })).body).toMatchObject({ gpuCount: 1 });
+  });
+
   it("rejects unknown models and GPU types with 400 naming the field", async () => {
     const acct = await createAccountFixture();
     const unknown = await create(acct.apiKey, { model: "nope", gpuType: "A100", gpuCount: 1 });
