@@ -80,7 +80,7 @@ export async function acceptInvitation(
       accountId: found.accountId,
       kind: "member_joined",
       title: `${found.email} joined as ${membership.role === "owner" ? "an owner" : "a member"}`,
-      body: `${found.email} accepted the invitation${found.invitedBy ? ` from ${found.invitedBy}` : ""} and now has access to ${found.accountName}.`,
+      body: `${found.email} accepted the invitation${found.invitedBy ? ` from ${found.invitedBy}` : ""} and now has access to ${found.accountName.replace(/\.$/, "")}.`,
       dedupeKey: `member_joined:${found.id}`,
     });
     return { ok: true, accountId: found.accountId, role: membership.role, userId, created };

@@ -3,11 +3,14 @@ import { z } from "zod";
 import { usdCentsInput } from "../quotas/schemas";
 import { TIER_LADDER } from "./tiers";
 
+const USD_WHOLE = 'a whole number of US dollars, e.g. "20"';
+
 /** Whole dollars as a decimal string or number ("20", "20.00", 20). */
 export const usdWholeDollarsInput = z
-  .union([z.string(), z.number()])
+  // Missing, null or not a string/number: say so and what is expected (zod's own is "Invalid input").
+  .union([z.string(), z.number()], { error: (issue) => `${issue.input === undefined ? "required," : "must be"} ${USD_WHOLE}` })
   .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
-  .refine((v) => /^\d{1,9}(\.0{1,2})?$/.test(v), { message: 'must be a whole number of US dollars, e.g. "20"' });
+  .refine((v) => /^\d{1,9}(\.0{1,2})?$/.test(v), { message: `must be ${USD_WHOLE}` });
 
 export const autoTopUpSchema = z.object({
   enabled: z.boolean(),

@@ -23,15 +23,35 @@ export function errorResponse(err: unknown, requestId: string, headers: Record<s
   return json(appError.body(requestId), appError.status, { ...headers, ...appError.extra.headers, "x-request-id": requestId });
 }
 
-/** Read and validate a JSON body. The first problem is named in the message ("value: …"). */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+/**
+ * Read and validate a JSON body. The first problem is named in the message ("value: …"). With
+ * `optional` (a body whose every field is optional or defaulted), no body or an empty one, whatever
+ * its Content-Type, reads as `{}` so the schema's defaults apply.
+ */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, opts: { optional?: boolean } = {}): Promise<z.infer<S>> {
+  if (!opts.optional) assertJsonType(req); // before reading: a form post is refused unread
+  const text = await readBody(req);
+  if (opts.optional) {
+    if (text.trim() === "") return parseWith(schema, {});
+    assertJsonType(req);
+  }
+  return parseJsonText(text, schema);
+}
+
+function assertJsonType(req: Request): void {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
   }
+}
+
+async function readBody(req: Request): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await readLimited(req);
+  return readLimited(req);
+}
+
+function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -79,11 +99,15 @@ export function sanitizeJson(value: unknown): unknown {
   return value;
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+/**
+ * Validate with a schema; the first problem is named ("value: …") and is the error's `param`. `at`
+ * names a value parsed on its own, e.g. a query parameter: parseWith(schema, raw, "status").
+ */
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, at?: string): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const param = issue.path.map(String).join(".");
+  const param = [...(at ? [at] : []), ...issue.path.map(String)].join(".");
   throw badRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
 }
 

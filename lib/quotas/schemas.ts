@@ -2,13 +2,14 @@
 import { z } from "zod";
 import { COUNT_QUOTA_NAMES, MAX_QUOTA_VALUE, type CountQuotaName } from "./definitions";
 
+const USD_CENTS = 'a non-negative amount in USD with at most two decimals, e.g. "200" or "49.99"';
+
 /** A USD amount as the API takes it: a decimal string or number with at most two decimals. */
 export const usdCentsInput = z
-  .union([z.string(), z.number()])
+  // Missing, null or not a string/number: say so and what is expected (zod's own is "Invalid input").
+  .union([z.string(), z.number()], { error: (issue) => `${issue.input === undefined ? "required," : "must be"} ${USD_CENTS}` })
   .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
-  .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v), {
-    message: 'must be a non-negative amount in USD with at most two decimals, e.g. "200" or "49.99"',
-  });
+  .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v), { message: `must be ${USD_CENTS}` });
 
 export const updateSpendLimitSchema = z.object({ value: usdCentsInput });
 

@@ -263,6 +263,21 @@ export const ROUTES: Record<string, RouteEntry> = {
     body: () => ({ reason: "no" }),
   },
 
+  // /api/v1 and /api/operator paths without a route of their own: 404 in the §7 shape to anyone (the
+  // path is wrong whoever asks; lib/http/fallbacks.ts). HEAD is Next's, from GET.
+  "GET /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "POST /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "PUT /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "PATCH /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "DELETE /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "OPTIONS /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "GET /api/operator/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "POST /api/operator/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "PUT /api/operator/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "PATCH /api/operator/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "DELETE /api/operator/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "OPTIONS /api/operator/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+
   // The enforcing API: API keys only (a session cookie is not a credential here).
   "POST /v1/chat/completions": { access: "gateway", ok: 200, body: () => chat },
   "GET /v1/chat/completions": { access: "gateway", ok: 405 },
@@ -292,6 +307,20 @@ export const ROUTES: Record<string, RouteEntry> = {
   "PATCH /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
   "DELETE /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
 };
+
+// Every other method of an /api/v1 or /api/operator route file (lib/http/fallbacks.ts otherMethods):
+// 405 in the §7 shape with an Allow header, to anyone (the method is wrong whoever asks, and says
+// nothing the route list does not); OPTIONS 204 with the same Allow; HEAD is Next's, from GET, where
+// there is a GET. Derived from the entries above: a method given a real handler needs its own entry.
+const FALLBACK_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+for (const pattern of new Set(Object.keys(ROUTES).map((key) => key.split(" ")[1]!))) {
+  if (!/^\/api\/(v1|operator)\//.test(pattern) || pattern.includes("...")) continue;
+  const own = FALLBACK_METHODS.filter((method) => ROUTES[`${method} ${pattern}`]);
+  for (const method of FALLBACK_METHODS) {
+    if (own.includes(method) || (method === "HEAD" && own.includes("GET"))) continue;
+    ROUTES[`${method} ${pattern}`] = { access: "public", ok: method === "OPTIONS" ? 204 : 405 };
+  }
+}
 
 export interface PageEntry {
   access: "public" | "member" | "owner" | "operator";

@@ -6,6 +6,7 @@ import { getAutoTopUp, setAutoTopUp, type AutoTopUpView } from "@/lib/billing/au
 import type { AutoTopUpSettings } from "@/lib/billing/auto-top-up-due";
 import { autoTopUpSchema } from "@/lib/billing/schemas";
 import { parseUsd, usdString } from "@/lib/money";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 function view(s: AutoTopUpSettings & Partial<Pick<AutoTopUpView, "toppedUpThisMonthMicros">>) {
   return {
@@ -38,3 +39,6 @@ export const PUT = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, PUT });
+export { other as POST, other as PATCH, other as DELETE, other as OPTIONS };

@@ -5,6 +5,7 @@ import { orThrow } from "@/lib/quotas/outcome";
 import { createDeployment } from "@/lib/resources/deployments/create-deployment";
 import { listDeployments } from "@/lib/resources/deployments/list-deployments";
 import { createDeploymentSchema } from "@/lib/resources/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ caller }) => json({ deployments: await listDeployments(caller.accountId) }));
 
@@ -16,3 +17,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, POST });
+export { other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

@@ -5,6 +5,7 @@ import { orThrow } from "@/lib/quotas/outcome";
 import { createFineTuningJob } from "@/lib/resources/fine-tuning/create-fine-tuning-job";
 import { listFineTuningJobs } from "@/lib/resources/fine-tuning/list-fine-tuning-jobs";
 import { createFineTuningJobSchema } from "@/lib/resources/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ caller }) => json({ fineTuningJobs: await listFineTuningJobs(caller.accountId) }));
 
@@ -16,3 +17,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, POST });
+export { other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

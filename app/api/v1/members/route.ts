@@ -8,6 +8,7 @@ import { AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { consoleBaseUrl } from "@/lib/payments/checkout";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ caller }) => json(await listMembers(caller.accountId, caller.userId)));
 
@@ -23,3 +24,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, POST });
+export { other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

@@ -5,6 +5,7 @@ import { orThrow } from "@/lib/quotas/outcome";
 import { createCustomModel } from "@/lib/resources/custom-models/create-custom-model";
 import { listCustomModels } from "@/lib/resources/custom-models/list-custom-models";
 import { createCustomModelSchema } from "@/lib/resources/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ caller }) => json({ models: await listCustomModels(caller.accountId) }));
 
@@ -16,3 +17,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, POST });
+export { other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

@@ -3,6 +3,7 @@ import { badRequest } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { listNotifications } from "@/lib/alerts/list-notifications";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ req, caller }) => {
   const url = new URL(req.url);
@@ -18,3 +19,6 @@ export const GET = withAccount(async ({ req, caller }) => {
   if (beforeId !== undefined && !before) throw badRequest("beforeId: send it with before (that notification's createdAt)", "beforeId");
   return json({ notifications: await listNotifications(caller.accountId, { limit, before, beforeId }) });
 });
+
+const other = otherMethods({ GET });
+export { other as POST, other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

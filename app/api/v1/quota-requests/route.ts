@@ -5,6 +5,7 @@ import { orThrow } from "@/lib/quotas/outcome";
 import { createQuotaRequest } from "@/lib/quotas/requests/create-quota-request";
 import { listQuotaRequests } from "@/lib/quotas/requests/list-quota-requests";
 import { createQuotaRequestSchema } from "@/lib/quotas/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ caller }) => json({ quotaRequests: await listQuotaRequests(caller.accountId) }));
 
@@ -16,3 +17,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, POST });
+export { other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

@@ -8,6 +8,7 @@ import { getJob, JobInputError, listJobs } from "@/lib/jobs/jobs";
 import { jobTime } from "@/lib/jobs/job-time";
 import { runJobNow } from "@/lib/jobs/runner";
 import { runJobSchema } from "@/lib/billing/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params }) => {
   const job = getJob(params.job ?? "");
@@ -19,8 +20,7 @@ export const POST = withOperator(async ({ req, params }) => {
         .join(", ")}.`,
     );
   }
-  const hasBody = req.headers.get("content-type") !== null || req.headers.get("content-length") !== null;
-  const input = hasBody ? await readJson(req, runJobSchema) : {};
+  const input = await readJson(req, runJobSchema, { optional: true });
   const at = jobTime(input.at);
   const outcome = await runJobNow(job.name, () => job.run({ at, period: input.period, accountId: input.accountId, repair: input.repair }));
   if (!outcome.ran) throw new AppError("conflict", "The job is already running.");
@@ -32,3 +32,6 @@ export const POST = withOperator(async ({ req, params }) => {
   }
   return json({ job: job.name, jobRunId: outcome.jobRunId, at: at.toISOString(), result: outcome.result });
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

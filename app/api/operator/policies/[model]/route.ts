@@ -6,6 +6,7 @@ import { json, readJson } from "@/lib/http/json";
 import { withOperator } from "@/lib/http/wrappers";
 import { putPolicySchema } from "@/lib/limits/policy-input";
 import { setPolicy } from "@/lib/limits/policy-store";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const PUT = withOperator(async ({ req, params, caller }) => {
   const { policy } = await readJson(req, putPolicySchema);
@@ -14,3 +15,6 @@ export const PUT = withOperator(async ({ req, params, caller }) => {
   gateway().catalog.invalidate();
   return json({ ...result.policy, previous: result.previous });
 });
+
+const other = otherMethods({ PUT });
+export { other as GET, other as POST, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { revokeApiKey } from "@/lib/keys/revoke-api-key";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const DELETE = withAccount(async ({ params, caller }) => {
   const result = await revokeApiKey(caller.accountId, params.id ?? "", caller);
@@ -10,3 +11,6 @@ export const DELETE = withAccount(async ({ params, caller }) => {
   if (!result.ok) throw new AppError("forbidden", "Members can revoke only the keys they created.");
   return json({ id: params.id, revoked: true });
 });
+
+const other = otherMethods({ DELETE });
+export { other as GET, other as POST, other as PUT, other as PATCH, other as HEAD, other as OPTIONS };

@@ -6,6 +6,7 @@ import { withAccount } from "@/lib/http/wrappers";
 import { consoleBaseUrl, createCreditsCheckout } from "@/lib/payments/checkout";
 import { withStripeErrors } from "@/lib/payments/errors";
 import { creditCheckoutSchema } from "@/lib/payments/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withAccount(
   async ({ req, caller }) => {
@@ -22,3 +23,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

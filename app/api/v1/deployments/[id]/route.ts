@@ -5,6 +5,7 @@ import { orThrow } from "@/lib/quotas/outcome";
 import { getDeployment } from "@/lib/resources/deployments/list-deployments";
 import { deleteDeployment, updateDeployment } from "@/lib/resources/deployments/update-deployment";
 import { updateDeploymentSchema } from "@/lib/resources/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withAccount(async ({ params, caller }) =>
   json(orThrow(await getDeployment(caller.accountId, params.id ?? "")).deployment),
@@ -22,3 +23,6 @@ export const DELETE = withAccount(
   async ({ params, caller }) => json(orThrow(await deleteDeployment(caller.accountId, params.id ?? "", caller.userId)).deployment),
   { role: "owner" },
 );
+
+const other = otherMethods({ GET, PATCH, DELETE });
+export { other as POST, other as PUT, other as OPTIONS };

@@ -4,17 +4,19 @@ import { setMemberRoleSchema } from "@/lib/accounts/schemas";
 import { AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
+import { otherMethods } from "@/lib/http/fallbacks";
 
-function refused(result: Extract<MembershipChange, { ok: false }>): AppError {
+/** `param` names the body's field where there is one (PATCH's role; DELETE has no body). */
+function refused(result: Extract<MembershipChange, { ok: false }>, param?: "role"): AppError {
   if (result.reason === "not_member") return new AppError("not_found", result.message);
-  return new AppError("conflict", result.message, { param: "role" });
+  return new AppError("conflict", result.message, { param });
 }
 
 export const PATCH = withAccount(
   async ({ req, params, caller }) => {
     const { role } = await readJson(req, setMemberRoleSchema);
     const result = await setMemberRole(caller.accountId, params.userId ?? "", role, caller.userId);
-    if (!result.ok) throw refused(result);
+    if (!result.ok) throw refused(result, "role");
     return json({ member: { userId: params.userId, role: result.role } });
   },
   { role: "owner" },
@@ -29,3 +31,6 @@ export const DELETE = withAccount(async ({ params, caller }) => {
   if (!result.ok) throw refused(result);
   return json({ userId, removed: true, revokedApiKeys: result.revokedKeys });
 });
+
+const other = otherMethods({ PATCH, DELETE });
+export { other as GET, other as POST, other as PUT, other as HEAD, other as OPTIONS };

@@ -3,6 +3,7 @@ import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { deleteCustomModel } from "@/lib/resources/custom-models/delete-custom-model";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const DELETE = withAccount(
   async ({ params, caller }) => {
@@ -11,3 +12,6 @@ export const DELETE = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ DELETE });
+export { other as GET, other as POST, other as PUT, other as PATCH, other as HEAD, other as OPTIONS };

@@ -8,6 +8,7 @@ import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { deletePaymentMethod } from "@/lib/payments/delete-payment-method";
 import { withStripeErrors } from "@/lib/payments/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const DELETE = withAccount(
   async ({ params, caller }) => {
@@ -26,3 +27,6 @@ export const DELETE = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ DELETE });
+export { other as GET, other as POST, other as PUT, other as PATCH, other as HEAD, other as OPTIONS };

@@ -5,6 +5,7 @@ import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { consoleBaseUrl, createSetupCheckout } from "@/lib/payments/checkout";
 import { withStripeErrors } from "@/lib/payments/errors";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withAccount(
   async ({ req, caller }) => {
@@ -16,3 +17,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

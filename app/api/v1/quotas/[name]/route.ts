@@ -7,6 +7,7 @@ import { parseUsd } from "@/lib/money";
 import { QUOTA_NAMES } from "@/lib/quotas/definitions";
 import { listQuotas } from "@/lib/quotas/list-quotas";
 import { updateSpendLimitSchema } from "@/lib/quotas/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const PATCH = withAccount(
   async ({ req, params, caller }) => {
@@ -24,3 +25,6 @@ export const PATCH = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ PATCH });
+export { other as GET, other as POST, other as PUT, other as DELETE, other as HEAD, other as OPTIONS };

@@ -11,6 +11,7 @@ import { usdString } from "@/lib/money";
 import { withStripeErrors } from "@/lib/payments/errors";
 import { refundCreditPurchase } from "@/lib/payments/refund-purchase";
 import { idempotencyKeyHeader, refundPurchaseSchema } from "@/lib/payments/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params, caller }) => {
   const key = idempotencyKeyHeader.safeParse(req.headers.get("idempotency-key"));
@@ -33,3 +34,6 @@ export const POST = withOperator(async ({ req, params, caller }) => {
   }
   return json({ refundId: result.refundId, purchaseId, amountUsd: usdString(result.amountMicros), status: result.status }, 201);
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

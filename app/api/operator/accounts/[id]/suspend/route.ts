@@ -4,6 +4,7 @@ import { json, readJson } from "@/lib/http/json";
 import { withOperator } from "@/lib/http/wrappers";
 import { suspendAccount } from "@/lib/billing/suspend-account";
 import { suspendSchema } from "@/lib/billing/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params, caller }) => {
   const { reason } = await readJson(req, suspendSchema);
@@ -12,3 +13,6 @@ export const POST = withOperator(async ({ req, params, caller }) => {
   if (!result.ok) throw badRequest(result.message, "reason");
   return json({ id: params.id, status: result.status, alreadySuspended: result.alreadySuspended });
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

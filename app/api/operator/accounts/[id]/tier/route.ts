@@ -5,6 +5,7 @@ import { withOperator } from "@/lib/http/wrappers";
 import type { Tier } from "@/lib/db/generated/enums";
 import { setTier } from "@/lib/billing/set-tier";
 import { setTierSchema } from "@/lib/billing/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params, caller }) => {
   const { tier, note } = await readJson(req, setTierSchema);
@@ -13,3 +14,6 @@ export const POST = withOperator(async ({ req, params, caller }) => {
   if (!result.ok) throw badRequest(result.message, "tier");
   return json({ id: params.id, tier: result.to, previousTier: result.from, status: result.status });
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

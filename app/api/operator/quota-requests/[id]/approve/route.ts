@@ -4,9 +4,13 @@ import { withOperator } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { approveQuotaRequest } from "@/lib/quotas/requests/approve-quota-request";
 import { approveQuotaRequestSchema } from "@/lib/quotas/schemas";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params, caller }) => {
   // The body is optional ({note}); an empty POST approves.
-  const { note } = req.headers.get("content-type") ? await readJson(req, approveQuotaRequestSchema) : {};
+  const { note } = await readJson(req, approveQuotaRequestSchema, { optional: true });
   return json(orThrow(await approveQuotaRequest(params.id ?? "", caller.userId, note ?? null)).request);
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

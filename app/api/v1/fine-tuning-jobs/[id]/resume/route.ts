@@ -3,8 +3,12 @@ import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { resumeFineTuningJob } from "@/lib/resources/fine-tuning/resume-fine-tuning-job";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withAccount(
   async ({ params, caller }) => json(orThrow(await resumeFineTuningJob(caller.accountId, params.id ?? "", caller.userId)).job),
   { role: "owner" },
 );
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

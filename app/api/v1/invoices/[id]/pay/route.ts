@@ -4,6 +4,7 @@ import { AppError } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { invoicePaymentUrl } from "@/lib/billing/invoice-payment-url";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withAccount(
   async ({ params, caller }) => {
@@ -13,3 +14,6 @@ export const POST = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

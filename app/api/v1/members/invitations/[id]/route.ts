@@ -3,6 +3,7 @@ import { revokeInvitation } from "@/lib/accounts/revoke-invitation";
 import { AppError } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const DELETE = withAccount(
   async ({ params, caller }) => {
@@ -13,3 +14,6 @@ export const DELETE = withAccount(
   },
   { role: "owner" },
 );
+
+const other = otherMethods({ DELETE });
+export { other as GET, other as POST, other as PUT, other as PATCH, other as HEAD, other as OPTIONS };

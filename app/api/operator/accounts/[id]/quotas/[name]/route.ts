@@ -7,6 +7,7 @@ import { listQuotas } from "@/lib/quotas/list-quotas";
 import { orThrow } from "@/lib/quotas/outcome";
 import { setQuotaValueSchema } from "@/lib/quotas/schemas";
 import { setQuotaValue } from "@/lib/quotas/set-quota-value";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const PUT = withOperator(async ({ req, params, caller }) => {
   const name = params.name ?? "";
@@ -23,3 +24,6 @@ export const PUT = withOperator(async ({ req, params, caller }) => {
   orThrow(await setQuotaValue(params.id ?? "", quota.name, value, caller.userId));
   return json((await listQuotas(params.id ?? "")).find((q) => q.name === quota.name));
 });
+
+const other = otherMethods({ PUT });
+export { other as GET, other as POST, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };
