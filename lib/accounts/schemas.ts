@@ -1,6 +1,6 @@
 // Member and invitation input, shared by the routes and the console.
 import { z } from "zod";
-import { emailSchema, passwordSchema } from "../auth/schemas";
+import { emailSchema, passwordSchema, signupSchema } from "../auth/schemas";
 
 const roleSchema = z.enum(["owner", "member"], { error: 'role must be "owner" or "member"' });
 
@@ -28,3 +28,6 @@ export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
 
 /** POST /api/session/account: which of the user's accounts the console shows. */
 export const selectAccountSchema = z.object({ accountId: z.string({ error: "accountId is required" }).min(1).max(64) });
+
+/** POST /api/session/accounts: a user with no account opens one (the name as at sign-up). */
+export const createOwnAccountSchema = z.object({ accountName: signupSchema.shape.accountName });

@@ -1,13 +1,10 @@
 // POST /api/auth/signup's verb: a user (owner) + an account on Tier 0 with $1 of promotional
 // credit, which is not historical spend (SPEC §13, §3).
 import { db } from "../db";
-import { usd } from "../money";
-import { postLedgerEntry } from "../billing/post-ledger-entry";
+import { openAccount } from "../accounts/open-account";
 import { hashPassword } from "./password";
 import { type SignupInput } from "./schemas";
 import { isLoginThrottled, isSignupThrottled, recordLoginAttempt } from "./login-throttle";
-
-export const SIGNUP_PROMO_CREDIT = usd(1);
 
 export type SignupResult = { ok: true; userId: string; accountId: string } | { ok: false; reason: "email_taken" };
 
@@ -30,17 +27,7 @@ export async function signUp(input: SignupInput): Promise<SignupResult> {
   try {
     return await db().$transaction(async (tx) => {
       const user = await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } });
-      const account = await tx.account.create({ data: { name: input.accountName }, select: { id: true } });
-      await tx.membership.create({ data: { userId: user.id, accountId: account.id, role: "owner" } });
-      await postLedgerEntry(tx, {
-        accountId: account.id,
-        kind: "promotional_credit",
-        amountMicros: SIGNUP_PROMO_CREDIT,
-        idempotencyKey: `promo:signup:${account.id}`,
-        description: "Welcome credit",
-      });
-      await tx.auditLog.create({ data: { accountId: account.id, actorId: user.id, action: "account.created" } });
-      return { ok: true as const, userId: user.id, accountId: account.id };
+      return { ok: true as const, userId: user.id, accountId: await openAccount(tx, user.id, input.accountName) };
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") return { ok: false, reason: "email_taken" };

@@ -70,7 +70,18 @@ export function withAccount(handler: Handler<Caller>, opts: { role?: "owner" | "
       ctx,
       async (r) => {
         const caller = r.headers.get("authorization") ? await callerFromApiKey(r.headers.get("authorization")) : await callerFromSession(r);
-        if (!caller) throw new AppError("invalid_api_key", "Not signed in: sign in or send `Authorization: Bearer <api key>`.");
+        if (!caller) {
+          // Signed in, but a member of no account (they left it, or were removed): not a sign-in problem.
+          const user = r.headers.get("authorization") ? null : await sessionUser(r);
+          if (user)
+            throw new AppError(
+              "forbidden",
+              user.isOperator
+                ? `Signed in as ${user.email}, an operator who is not a member of any account: operators act on accounts through /api/operator.`
+                : `Signed in as ${user.email}, who is not a member of any account: accept an invitation, or open an account of your own (POST /api/session/accounts).`,
+            );
+          throw new AppError("invalid_api_key", "Not signed in: sign in or send `Authorization: Bearer <api key>`.");
+        }
         if (caller.via === "session") assertSameOrigin(r);
         assertRole(caller, opts.role ?? "member");
         return caller;

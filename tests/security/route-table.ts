@@ -154,6 +154,8 @@ export const ROUTES: Record<string, RouteEntry> = {
     expectSession: { member: 403, otherOwner: 403, owner: 403, operator: 403 },
   },
   "GET /api/session/accounts": { access: "user", ok: 200 },
+  // Every user of the world belongs to an account: opening another is refused (409) to all of them.
+  "POST /api/session/accounts": { access: "user", ok: 409, body: () => ({ accountName: "Another" }) },
   "POST /api/session/account": {
     access: "user",
     ok: 200,
@@ -341,6 +343,8 @@ const NO_SUCH = "cm_no_such_resource_000000";
 export const PAGES: Record<string, PageEntry> = {
   "/signin": { access: "public" },
   "/signup": { access: "public" },
+  // For a signed-in user who belongs to no account; everyone else is sent on (to /, /operator, /signin).
+  "/no-account": { access: "member", expect: { owner: 307, member: 307, otherOwner: 307, operator: 307 } },
   "/": { access: "member" },
   "/api-keys": { access: "member" },
   "/billing": { access: "member" },

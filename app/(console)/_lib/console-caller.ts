@@ -1,5 +1,6 @@
 // The signed-in caller of a console page, resolved once per request (layout and page share it).
-// A signed-in operator without an account of their own belongs in the operator console.
+// A signed-in operator without an account of their own belongs in the operator console; any other
+// signed-in user without one, on /no-account.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
@@ -11,7 +12,8 @@ export const consoleCaller = cache(async (): Promise<Caller> => {
   const caller = await callerFromSession(req);
   if (caller) return caller;
   const user = await sessionUser(req);
-  redirect(user?.isOperator ? "/operator" : "/signin");
+  // Signed in but in no account (left it, or removed): /no-account says so; sign-in would loop.
+  redirect(user ? (user.isOperator ? "/operator" : "/no-account") : "/signin");
 });
 
 /** Owners (and operators acting on an account) may change billing settings; members only look. */

@@ -314,3 +314,39 @@ describe("a user in several accounts", () => {
     expect((await callRoute(accountsRoute.GET, { apiKey: other.apiKey })).status).toBe(401);
   });
 });
+
+describe("a user who belongs to no account any more", () => {
+  it("is told so (403 naming them, not 401 'not signed in'), and may open an account of their own, once", async () => {
+    const acct = await createAccountFixture();
+    const member = await addMemberFixture(acct.accountId);
+    expect(
+      (await callRoute(memberRoute.DELETE, { method: "DELETE", apiKey: member.apiKey, params: { userId: member.userId } })).status,
+    ).toBe(200);
+    const headers = await browser(member.userId);
+    const account = await callRoute(accountRoute.GET, { headers });
+    expect(account.status).toBe(403);
+    expect(account.body.error).toMatchObject({ code: "forbidden" });
+    expect(account.body.error.message).toMatch(
+      /^Signed in as .*, who is not a member of any account: accept an invitation, or open an account/,
+    );
+
+    const bad = await callRoute(accountsRoute.POST, { method: "POST", headers, body: { accountName: "" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe("accountName");
+    const opened = await callRoute(accountsRoute.POST, { method: "POST", headers, body: { accountName: "Back Again Ltd" } });
+    expect(opened.status).toBe(201);
+    expect(opened.headers.get("set-cookie")).toMatch(new RegExp(`^headroom-account=${opened.body.accountId};`));
+    const own = await callRoute(accountRoute.GET, { headers });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ id: opened.body.accountId, name: "Back Again Ltd", tier: "tier0", creditBalanceUsd: "1.00" });
+    // One's own account is enough: a second is refused (the welcome credit is one per person).
+    const again = await callRoute(accountsRoute.POST, { method: "POST", headers, body: { accountName: "Another" } });
+    expect(again.status).toBe(409);
+    const owner = await callRoute(accountsRoute.POST, {
+      method: "POST",
+      headers: await browser(acct.ownerId),
+      body: { accountName: "Spare" },
+    });
+    expect(owner.status).toBe(409);
+  });
+});
