@@ -6,15 +6,23 @@ import path from "node:path";
 import next from "next";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./lib/http/client-ip";
 import { log } from "./lib/log";
+import { createHttpDrain, type DrainResult } from "./lib/runtime/http-drain";
 
 export interface FastPath {
-  (req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Settles when the request's work is done, its usage metered included (the drain waits for it). */
+  (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void>;
 }
 
 export interface StartedServer {
   server: http.Server;
   url: string;
-  close: () => Promise<void>;
+  /** True from the start of close(): the instance is shutting down (GET /api/health answers 503). */
+  draining: () => boolean;
+  /**
+   * Drain: stop listening, answer what is in flight with `Connection: close`, close each socket as
+   * it goes idle; after `deadlineMs`, destroy the connections still open (lib/runtime/http-drain.ts).
+   */
+  close: (deadlineMs: number) => Promise<DrainResult>;
 }
 
 export async function startHttpServer(opts: {
@@ -33,18 +41,22 @@ export async function startHttpServer(opts: {
   });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => {
+  const server = http.createServer();
+  server.keepAliveTimeout = 65_000;
+  const drain = createHttpDrain(server);
+  const route = (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> => {
     if (opts.fastPath && req.url?.startsWith("/v1/")) return opts.fastPath(req, res);
     // The caller's address for the console's throttles, worked out here (routes cannot see the
     // socket); a value the client sent in this header is overwritten.
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], opts.trustedProxies ?? 0);
-    handle(req, res).catch((err: unknown) => {
+    return handle(req, res).catch((err: unknown) => {
       log.error("unhandled request error", { url: req.url, error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "Internal error", type: "server_error", code: "internal_error" } }));
     });
-  });
-  server.keepAliveTimeout = 65_000;
+  };
+  // Every request is tracked for the drain on shutdown; one arriving during it may be answered there.
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => drain.serve(req, res, () => route(req, res)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.hostname ?? "0.0.0.0", () => resolve());
@@ -54,10 +66,7 @@ export async function startHttpServer(opts: {
   return {
     server,
     url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    draining: () => drain.draining,
+    close: (deadlineMs) => drain.drain(deadlineMs),
   };
 }

@@ -56,6 +56,12 @@ const schema = z.object({
   /** Longest a finished /v1 response waits for its usage to be committed before answering 503 (database down). */
   HEADROOM_METER_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /**
+   * Longest a shutdown (SIGTERM) waits for in-flight requests before cutting them (lib/runtime/
+   * http-drain.ts). 25 s, plus up to 2 s for cut requests to record their usage, fits in
+   * Kubernetes' default 30 s grace period with time left to flush the meter.
+   */
+  HEADROOM_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /**
    * While Redis (REDIS_URL) is unreachable: `refuse` answers /v1 calls 503 service_unavailable
    * (SPEC §7); `local` keeps serving under per-instance limits until it answers again.
    */

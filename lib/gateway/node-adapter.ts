@@ -67,12 +67,16 @@ class NodeGatewayRequest implements GatewayRequest {
   }
 }
 
-export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): void {
+/**
+ * Settles when the request's work is done — after the response, and for a stream cut short after
+ * its usage is recorded (a graceful shutdown waits for that: lib/runtime/http-drain.ts).
+ */
+export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const input = new NodeGatewayRequest(req);
   res.on("close", () => {
     if (!res.writableFinished) input.clientGone();
   });
-  void (async () => {
+  return (async () => {
     const result = await handleGateway(input);
     if (!result.stream) {
       // A refused oversized upload may still be arriving: close the connection after answering, so

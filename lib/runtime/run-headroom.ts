@@ -10,6 +10,7 @@ import { nodeGatewayHandler } from "../gateway/node-adapter";
 import { startPayments } from "../payments/runtime";
 import { ensureDemoCard } from "../payments/demo-card";
 import { startJobSchedulerThread } from "../jobs/scheduler-thread";
+import { registerHealthCheck } from "../health";
 
 export interface RunOptions {
   root: string;
@@ -54,6 +55,11 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     dev: opts.dev ?? false,
     trustedProxies: config.HEADROOM_TRUSTED_PROXIES,
   });
+  // While draining, GET /api/health answers 503, so a load balancer probing over a kept-alive
+  // socket takes the instance out (new connections are refused by then).
+  registerHealthCheck("serving", async () => {
+    if (http.draining()) throw new Error("shutting down: draining in-flight requests");
+  });
 
   const lines = [
     "",
@@ -75,9 +81,15 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal });
-    // Stop accepting, let in-flight requests finish, flush the meter, then close the database.
-    await http.close();
+    const deadlineMs = config.HEADROOM_DRAIN_TIMEOUT_MS;
+    log.info("shutting down", { signal, deadlineMs });
+    // Stop accepting, let in-flight requests finish (up to the deadline), flush the meter, then
+    // close the database.
+    const started = Date.now();
+    const { cut, unsettled } = await http.close(deadlineMs);
+    if (cut > 0) log.warn("drain deadline reached: in-flight requests cut", { cut, deadlineMs });
+    else log.info("drained", { ms: Date.now() - started });
+    if (unsettled > 0) log.warn("shutting down with request handlers still running; their usage may not be metered", { unsettled });
     await scheduler.stop();
     await payments.close();
     await closeGateway();
