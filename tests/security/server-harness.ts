@@ -51,7 +51,8 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "headroom-sec-"));
   let out = "";
   // lock: false when the caller already holds the build lock (a shared lock would wait for it forever).
-  const argv = [...(opts.lock === false ? [] : ["flock", "-s", BUILD_LOCK]), "npx", "tsx", "scripts/start.ts"];
+  // As `npm start` runs it: node with tsx's loader, no tsx parent relaying signals (it would SIGKILL a busy server).
+  const argv = [...(opts.lock === false ? [] : ["flock", "-s", BUILD_LOCK]), process.execPath, "--import", "tsx", "scripts/start.ts"];
   const proc: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     detached: true,
