@@ -69,9 +69,23 @@ const delay = (ms: number) =>
 
 export function createHttpDrain(server: Server): HttpDrain {
   const open = new Set<ServerResponse>();
-  const working = new Set<Promise<void>>();
+  /** Handlers not settled yet; `idle` is told when the count reaches zero. */
+  let working = 0;
+  let idle: (() => void) | null = null;
   let draining = false;
   let drained: Promise<DrainResult> | undefined;
+
+  // Shared listeners, not a closure per request: this runs for every request the server takes.
+  function closed(this: ServerResponse): void {
+    open.delete(this);
+    // Its socket is idle now (unless a pipelined request waits on it): close it at once rather
+    // than wait for the client's next request or the keep-alive timeout.
+    if (draining) server.closeIdleConnections();
+  }
+  const settled = (): void => {
+    working--;
+    if (working === 0) idle?.();
+  };
 
   const serve = (req: IncomingMessage, res: ServerResponse, handler: Handler): void => {
     if (draining) {
@@ -79,26 +93,18 @@ export function createHttpDrain(server: Server): HttpDrain {
       closeAfter(res);
     }
     open.add(res);
-    res.once("close", () => {
-      open.delete(res);
-      // Its socket is idle now (unless a pipelined request waits on it): close it at once rather
-      // than wait for the client's next request or the keep-alive timeout.
-      if (draining) server.closeIdleConnections();
-    });
+    res.once("close", closed);
     const work = handler();
     if (!work) return;
     // The handler catches its own errors; this only watches for the end.
-    const done = work.then(
-      () => void working.delete(done),
-      () => void working.delete(done),
-    );
-    working.add(done);
+    working++;
+    work.then(settled, settled);
   };
 
   /** Every connection closed and every handler settled, including those that start meanwhile. */
-  const quiet = async (closed: Promise<void>): Promise<"quiet"> => {
-    await closed;
-    while (working.size > 0) await Promise.all(working);
+  const quiet = async (sockets: Promise<void>): Promise<"quiet"> => {
+    await sockets;
+    if (working > 0) await new Promise<void>((resolve) => (idle = resolve));
     return "quiet";
   };
 
@@ -108,12 +114,13 @@ export function createHttpDrain(server: Server): HttpDrain {
     // socket that the "close" listener above then closes.
     for (const res of open) closeAfter(res);
     // close() stops listening and closes the idle sockets; its callback runs once none are left.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ((await Promise.race([quiet(closed), delay(deadlineMs)])) === "quiet") return { cut: 0, unsettled: 0 };
+    const sockets = new Promise<void>((resolve) => server.close(() => resolve()));
+    const done = quiet(sockets);
+    if ((await Promise.race([done, delay(deadlineMs)])) === "quiet") return { cut: 0, unsettled: 0 };
     const cut = open.size;
     server.closeAllConnections();
-    await Promise.race([quiet(closed), delay(CUT_SETTLE_MS)]);
-    return { cut, unsettled: working.size };
+    await Promise.race([done, delay(CUT_SETTLE_MS)]);
+    return { cut, unsettled: working };
   };
 
   return {
