@@ -10,7 +10,7 @@ import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { dateTime, timeAgo } from "@/components/account/format";
 import { errorsFromApi, errorsFromIssues, type FormErrors } from "@/components/console/form-errors";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey, type ApiKey, type CreatedApiKey } from "./hooks/use-api-keys";
@@ -109,44 +109,45 @@ export function ApiKeysView({ initial, isOwner }: { initial: ApiKey[]; isOwner: 
         {keys.length === 0 ? (
           <p className="text-sm text-slate-600">No keys yet.</p>
         ) : (
-          <Table label="API keys">
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Key</Th>
-                <Th>Created</Th>
-                <Th>Last used</Th>
-                <Th>Status</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id} data-testid={`api-key-${k.id}`} className={k.revokedAt ? "text-slate-400" : undefined}>
-                  <Td className="font-medium">{k.name}</Td>
-                  <Td className="font-mono text-xs">{k.prefix}…</Td>
-                  <Td>{dateTime(k.createdAt)}</Td>
-                  <Td title={k.lastUsedAt ? dateTime(k.lastUsedAt) : undefined}>{timeAgo(k.lastUsedAt)}</Td>
-                  <Td>{k.revokedAt ? <Badge>revoked</Badge> : <Badge tone="success">active</Badge>}</Td>
-                  <Td className="text-right">
-                    {!k.revokedAt && (
-                      <Button
-                        type="button"
-                        variant="secondary"
-                        className="px-2.5 py-1"
-                        onClick={() => setRevoking(k)}
-                        aria-label={`Revoke key ${k.name}`}
-                      >
-                        Revoke
-                      </Button>
-                    )}
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <Table
+            label="API keys"
+            rows={keys}
+            rowKey={(k) => k.id}
+            rowProps={(k) => ({ "data-testid": `api-key-${k.id}`, className: k.revokedAt ? "text-slate-400" : undefined })}
+            columns={[
+              { id: "name", header: "Name", kind: "title", className: "font-medium", cell: (k) => k.name },
+              { id: "key", header: "Key", className: "font-mono text-xs", cell: (k) => `${k.prefix}…` },
+              { id: "created", header: "Created", cell: (k) => dateTime(k.createdAt) },
+              {
+                id: "last-used",
+                header: "Last used",
+                cell: (k) => timeAgo(k.lastUsedAt),
+                valueProps: (k) => ({ title: k.lastUsedAt ? dateTime(k.lastUsedAt) : undefined }),
+              },
+              {
+                id: "status",
+                header: "Status",
+                cell: (k) => (k.revokedAt ? <Badge>revoked</Badge> : <Badge tone="success">active</Badge>),
+              },
+              {
+                id: "actions",
+                header: "Actions",
+                kind: "actions",
+                cell: (k) =>
+                  !k.revokedAt && (
+                    <Button
+                      type="button"
+                      variant="secondary"
+                      className="px-2.5 py-1"
+                      onClick={() => setRevoking(k)}
+                      aria-label={`Revoke key ${k.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  ),
+              },
+            ]}
+          />
         )}
         {!isOwner && <p className="mt-3 text-xs text-slate-500">As a member you can revoke only the keys you created.</p>}
       </Card>

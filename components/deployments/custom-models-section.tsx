@@ -11,7 +11,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { SelectField } from "@/components/ui/select-field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { Alert } from "@/components/ui/alert";
 import { dateTime } from "@/components/account/format";
 import { errorsFromApi, errorsFromIssues, type FormErrors } from "@/components/console/form-errors";
@@ -164,46 +164,50 @@ export function CustomModelsSection({
           {models.length === 0 ? (
             <p className="text-sm text-slate-600">No custom models yet.</p>
           ) : (
-            <Table label="Custom models and LoRAs">
-              <thead>
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Kind</Th>
-                  <Th>Base model</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </thead>
-              <tbody>
-                {models.map((m) => (
-                  <tr key={m.id} data-testid={`custom-model-${m.name}`}>
-                    <Td>
+            <Table
+              label="Custom models and LoRAs"
+              rows={models}
+              rowKey={(m) => m.id}
+              rowProps={(m) => ({ "data-testid": `custom-model-${m.name}` })}
+              columns={[
+                {
+                  id: "name",
+                  header: "Name",
+                  kind: "title",
+                  cell: (m) => (
+                    <>
                       <span className="font-mono text-xs font-medium">{m.name}</span>
                       <span className="block text-xs text-slate-500">
                         Created <time dateTime={m.createdAt}>{dateTime(m.createdAt)}</time>
                       </span>
-                    </Td>
-                    <Td>
-                      <Badge tone={m.kind === "lora" ? "info" : "neutral"}>{MODEL_KIND[m.kind] ?? m.kind}</Badge>
-                    </Td>
-                    <Td className="font-mono text-xs">{m.baseModel ?? "—"}</Td>
-                    <Td className="text-right">
-                      <Button
-                        type="button"
-                        variant="secondary"
-                        className="px-2.5 py-1"
-                        onClick={() => setDeleting(m)}
-                        disabled={!canManage}
-                        aria-label={`Delete ${m.name}`}
-                      >
-                        Delete
-                      </Button>
-                    </Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+                    </>
+                  ),
+                },
+                {
+                  id: "kind",
+                  header: "Kind",
+                  cell: (m) => <Badge tone={m.kind === "lora" ? "info" : "neutral"}>{MODEL_KIND[m.kind] ?? m.kind}</Badge>,
+                },
+                { id: "base-model", header: "Base model", className: "font-mono text-xs", cell: (m) => m.baseModel ?? "—" },
+                {
+                  id: "actions",
+                  header: "Actions",
+                  kind: "actions",
+                  cell: (m) => (
+                    <Button
+                      type="button"
+                      variant="secondary"
+                      className="px-2.5 py-1"
+                      onClick={() => setDeleting(m)}
+                      disabled={!canManage}
+                      aria-label={`Delete ${m.name}`}
+                    >
+                      Delete
+                    </Button>
+                  ),
+                },
+              ]}
+            />
           )}
         </div>
       </Card>

@@ -15,7 +15,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { SelectField } from "@/components/ui/select-field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { dateTime } from "@/components/account/format";
 import { errorsFromApi, errorsFromIssues, type FormErrors } from "@/components/console/form-errors";
 import { useQuotas, type Quota } from "@/components/quotas/hooks/use-quotas";
@@ -222,85 +222,108 @@ export function DeploymentsSection({
           {deployments.length === 0 ? (
             <p className="text-sm text-slate-600">No deployments yet.</p>
           ) : (
-            <Table label="Deployments">
-              <thead>
-                <tr>
-                  <Th>Model</Th>
-                  <Th>GPUs</Th>
-                  <Th>State</Th>
-                  <Th>Run</Th>
-                  <Th className="text-right">Per minute</Th>
-                  <Th className="text-right">Charged</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </thead>
-              <tbody>
-                {deployments.map((d) => {
-                  const state = DEPLOYMENT_STATE[d.state] ?? { label: d.state, tone: "neutral" as const };
-                  const live = d.state !== "stopped";
-                  const label = `${d.model} (${gpuLabel(d.gpuCount, d.gpuType)})`;
-                  return (
-                    <tr key={d.id} data-testid={`deployment-${d.id}`} data-state={d.state}>
-                      <Td>
-                        <span className="font-mono text-xs font-medium">{d.model}</span>
-                        <span className="block text-xs text-slate-500">
-                          Created <time dateTime={d.createdAt}>{dateTime(d.createdAt)}</time>
-                        </span>
-                      </Td>
-                      <Td className="whitespace-nowrap">
-                        <span data-testid="gpu-count">{d.gpuCount}</span> × {d.gpuType}
-                      </Td>
-                      <Td>
-                        <Badge tone={state.tone} data-testid="state">
-                          {state.label}
-                        </Badge>
-                      </Td>
-                      <Td className="max-w-48 min-w-36 text-xs whitespace-normal text-slate-600">{deploymentTiming(d, dateTime)}</Td>
-                      <Td className="text-right">{exactUsd(d.pricePerMinuteUsd)}</Td>
-                      <Td className="text-right" data-testid="charged">
-                        {exactUsd(d.chargedUsd)}
-                      </Td>
-                      <Td className="text-right whitespace-nowrap">
-                        <div className="inline-flex gap-1.5">
-                          <Button
-                            type="button"
-                            variant="secondary"
-                            className="w-16 px-2.5 py-1"
-                            disabled={!canManage || busyId === d.id}
-                            onClick={() => startOrStop(d, live ? "stop" : "start")}
-                            aria-label={`${live ? "Stop" : "Start"} ${label}`}
-                          >
-                            {live ? "Stop" : "Start"}
-                          </Button>
-                          <Button
-                            type="button"
-                            variant="secondary"
-                            className="px-2.5 py-1"
-                            disabled={!canManage}
-                            onClick={() => openScale(d)}
-                            aria-label={`Scale ${label}`}
-                          >
-                            Scale
-                          </Button>
-                          <Button
-                            type="button"
-                            variant="secondary"
-                            className="px-2.5 py-1"
-                            disabled={!canManage}
-                            onClick={() => setDeleting(d)}
-                            aria-label={`Delete ${label}`}
-                          >
-                            Delete
-                          </Button>
-                        </div>
-                      </Td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </Table>
+            <Table
+              label="Deployments"
+              width="wide"
+              rows={deployments}
+              rowKey={(d) => d.id}
+              rowProps={(d) => ({ "data-testid": `deployment-${d.id}`, "data-state": d.state })}
+              columns={[
+                {
+                  id: "model",
+                  header: "Model",
+                  kind: "title",
+                  cell: (d) => (
+                    <>
+                      <span className="font-mono text-xs font-medium">{d.model}</span>
+                      <span className="block text-xs text-slate-500">
+                        Created <time dateTime={d.createdAt}>{dateTime(d.createdAt)}</time>
+                      </span>
+                    </>
+                  ),
+                },
+                {
+                  id: "gpus",
+                  header: "GPUs",
+                  className: "whitespace-nowrap",
+                  cell: (d) => (
+                    <>
+                      <span data-testid="gpu-count">{d.gpuCount}</span> × {d.gpuType}
+                    </>
+                  ),
+                },
+                {
+                  id: "state",
+                  header: "State",
+                  cell: (d) => {
+                    const state = DEPLOYMENT_STATE[d.state] ?? { label: d.state, tone: "neutral" as const };
+                    return (
+                      <Badge tone={state.tone} data-testid="state">
+                        {state.label}
+                      </Badge>
+                    );
+                  },
+                },
+                {
+                  id: "run",
+                  header: "Run",
+                  wrap: "narrow",
+                  className: "text-xs text-slate-600",
+                  cell: (d) => deploymentTiming(d, dateTime),
+                },
+                { id: "per-minute", header: "Per minute", align: "right", cell: (d) => exactUsd(d.pricePerMinuteUsd) },
+                {
+                  id: "charged",
+                  header: "Charged",
+                  align: "right",
+                  cell: (d) => exactUsd(d.chargedUsd),
+                  valueProps: () => ({ "data-testid": "charged" }),
+                },
+                {
+                  id: "actions",
+                  header: "Actions",
+                  kind: "actions",
+                  cell: (d) => {
+                    const live = d.state !== "stopped";
+                    const label = `${d.model} (${gpuLabel(d.gpuCount, d.gpuType)})`;
+                    return (
+                      <div className="inline-flex gap-1.5">
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          className="w-16 px-2.5 py-1"
+                          disabled={!canManage || busyId === d.id}
+                          onClick={() => startOrStop(d, live ? "stop" : "start")}
+                          aria-label={`${live ? "Stop" : "Start"} ${label}`}
+                        >
+                          {live ? "Stop" : "Start"}
+                        </Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          className="px-2.5 py-1"
+                          disabled={!canManage}
+                          onClick={() => openScale(d)}
+                          aria-label={`Scale ${label}`}
+                        >
+                          Scale
+                        </Button>
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          className="px-2.5 py-1"
+                          disabled={!canManage}
+                          onClick={() => setDeleting(d)}
+                          aria-label={`Delete ${label}`}
+                        >
+                          Delete
+                        </Button>
+                      </div>
+                    );
+                  },
+                },
+              ]}
+            />
           )}
         </div>
       </Card>

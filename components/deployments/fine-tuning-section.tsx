@@ -15,7 +15,7 @@ import { Field } from "@/components/ui/field";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { SelectField } from "@/components/ui/select-field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { dateTime } from "@/components/account/format";
 import { errorsFromApi, errorsFromIssues, type FormErrors } from "@/components/console/form-errors";
 import { FINE_TUNING_STATE, compactTokens, exactUsd, isQuotaExceeded, tokenCount, wholeNumberInput } from "./format";
@@ -152,57 +152,92 @@ export function FineTuningSection({
           {jobs.length === 0 ? (
             <p className="text-sm text-slate-600">No fine-tuning jobs yet.</p>
           ) : (
-            <Table label="Fine-tuning jobs">
-              <thead>
-                <tr>
-                  <Th>Base model</Th>
-                  <Th>Status</Th>
-                  <Th className="w-36">Progress</Th>
-                  <Th className="text-right">Training tokens</Th>
-                  <Th className="text-right">Cost</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => {
-                  const state = FINE_TUNING_STATE[j.state] ?? { label: j.state, tone: "neutral" as const };
-                  return (
-                    <tr key={j.id} data-testid={`fine-tuning-job-${j.id}`} data-state={j.state}>
-                      <Td>
-                        <span className="font-mono text-xs font-medium">{j.baseModel}</span>
-                        {j.outputModel && <span className="block font-mono text-xs text-slate-500">→ {j.outputModel}</span>}
-                        <span className="block text-xs text-slate-500">
-                          Created <time dateTime={j.createdAt}>{dateTime(j.createdAt)}</time>
-                        </span>
-                      </Td>
-                      <Td className="max-w-48 whitespace-normal">
+            <Table
+              label="Fine-tuning jobs"
+              width="wide"
+              rows={jobs}
+              rowKey={(j) => j.id}
+              rowProps={(j) => ({ "data-testid": `fine-tuning-job-${j.id}`, "data-state": j.state })}
+              columns={[
+                {
+                  id: "base-model",
+                  header: "Base model",
+                  kind: "title",
+                  cell: (j) => (
+                    <>
+                      <span className="font-mono text-xs font-medium">{j.baseModel}</span>
+                      {j.outputModel && <span className="block font-mono text-xs text-slate-500">→ {j.outputModel}</span>}
+                      <span className="block text-xs text-slate-500">
+                        Created <time dateTime={j.createdAt}>{dateTime(j.createdAt)}</time>
+                      </span>
+                    </>
+                  ),
+                },
+                {
+                  id: "status",
+                  header: "Status",
+                  wrap: "narrow",
+                  cell: (j) => {
+                    const state = FINE_TUNING_STATE[j.state] ?? { label: j.state, tone: "neutral" as const };
+                    return (
+                      <>
                         <Badge tone={state.tone} data-testid="state">
                           {state.label}
                         </Badge>
                         {j.reason && <span className="mt-0.5 block text-xs text-slate-500">{j.reason}</span>}
-                      </Td>
-                      <Td>
-                        <ProgressBar percent={j.progressPct} label={`Progress of the ${j.baseModel} job`} tone="indigo" />
-                        <span className="mt-0.5 block text-xs text-slate-500 tabular-nums">{j.progressPct} %</span>
-                      </Td>
-                      <Td className="text-right" title={`${tokenCount(j.trainedTokens)} of ${tokenCount(j.totalTokens)}`}>
-                        {compactTokens(j.trainedTokens)} / {compactTokens(j.totalTokens)}
-                        <span className="block text-xs text-slate-500">
-                          {compactTokens(j.datasetTokens)} × {j.epochs} {j.epochs === 1 ? "epoch" : "epochs"}
-                        </span>
-                      </Td>
-                      <Td className="text-right" data-testid="cost">
-                        {exactUsd(j.chargedUsd)}
-                        <span className="block text-xs text-slate-500">of ~{exactUsd(j.estimatedCostUsd)}</span>
-                      </Td>
-                      <Td className="text-right whitespace-nowrap">
+                      </>
+                    );
+                  },
+                },
+                {
+                  id: "progress",
+                  header: "Progress",
+                  className: "w-36 max-w-full",
+                  cell: (j) => (
+                    <>
+                      <ProgressBar percent={j.progressPct} label={`Progress of the ${j.baseModel} job`} tone="indigo" />
+                      <span className="mt-0.5 block text-xs text-slate-500 tabular-nums">{j.progressPct} %</span>
+                    </>
+                  ),
+                },
+                {
+                  id: "training-tokens",
+                  header: "Training tokens",
+                  align: "right",
+                  cell: (j) => (
+                    <>
+                      {compactTokens(j.trainedTokens)} / {compactTokens(j.totalTokens)}
+                      <span className="block text-xs text-slate-500">
+                        {compactTokens(j.datasetTokens)} × {j.epochs} {j.epochs === 1 ? "epoch" : "epochs"}
+                      </span>
+                    </>
+                  ),
+                  valueProps: (j) => ({ title: `${tokenCount(j.trainedTokens)} of ${tokenCount(j.totalTokens)}` }),
+                },
+                {
+                  id: "cost",
+                  header: "Cost",
+                  align: "right",
+                  cell: (j) => (
+                    <>
+                      {exactUsd(j.chargedUsd)}
+                      <span className="block text-xs text-slate-500">of ~{exactUsd(j.estimatedCostUsd)}</span>
+                    </>
+                  ),
+                  valueProps: () => ({ "data-testid": "cost" }),
+                },
+                {
+                  id: "actions",
+                  header: "Actions",
+                  kind: "actions",
+                  cell: (j) =>
+                    (j.state === "paused" || !FINAL.has(j.state)) && (
+                      <div className="inline-flex gap-1.5">
                         {j.state === "paused" && (
                           <Button
                             type="button"
                             variant="secondary"
-                            className="mr-1.5 px-2.5 py-1"
+                            className="px-2.5 py-1"
                             disabled={!canManage || act.isPending}
                             onClick={() => run(j, "resume")}
                             aria-label={`Resume the ${j.baseModel} job`}
@@ -222,12 +257,11 @@ export function FineTuningSection({
                             Cancel
                           </Button>
                         )}
-                      </Td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </Table>
+                      </div>
+                    ),
+                },
+              ]}
+            />
           )}
         </div>
       </Card>

@@ -4,7 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { dateTime, money } from "@/components/account/format";
 import { INVOICE_STATUS, isPayable } from "./format";
 import { useInvoice, type InvoiceDetail } from "./hooks/use-invoices";
@@ -61,36 +61,30 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
         {inv.lines.length === 0 ? (
           <p className="text-sm text-slate-600">No line items.</p>
         ) : (
-          <Table label="Line items">
-            <thead>
-              <tr>
-                <Th>Item</Th>
-                <Th>For</Th>
-                <Th className="text-right">Quantity</Th>
-                <Th className="text-right">Amount</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {inv.lines.map((l, i) => (
-                <tr key={`${l.subject}-${i}`}>
-                  <Td>{l.description}</Td>
-                  <Td className="font-mono text-xs">{l.subject}</Td>
-                  <Td className="text-right">
-                    {Number(l.quantity).toLocaleString("en-US")} {l.unit}
-                  </Td>
-                  <Td className="text-right">{money(l.amountUsd)}</Td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <Td className="font-semibold" colSpan={3}>
-                  Total
-                </Td>
-                <Td className="text-right font-semibold">{money(inv.totalUsd)}</Td>
-              </tr>
-            </tfoot>
-          </Table>
+          <Table
+            label="Line items"
+            width="wide"
+            rows={inv.lines}
+            rowKey={(l, i) => `${l.subject}-${i}`}
+            columns={[
+              { id: "item", header: "Item", kind: "title", cell: (l) => l.description },
+              { id: "for", header: "For", className: "font-mono text-xs", cell: (l) => l.subject },
+              {
+                id: "quantity",
+                header: "Quantity",
+                align: "right",
+                cell: (l) => `${Number(l.quantity).toLocaleString("en-US")} ${l.unit}`,
+              },
+              {
+                id: "amount",
+                header: "Amount",
+                align: "right",
+                cell: (l) => money(l.amountUsd),
+                valueProps: () => ({ "data-testid": "line-amount" }),
+              },
+            ]}
+            footer={{ label: "Total", values: { amount: <span data-testid="invoice-total">{money(inv.totalUsd)}</span> } }}
+          />
         )}
       </Card>
     </div>

@@ -5,7 +5,7 @@ import Link from "next/link";
 import type { QuotaView } from "@/lib/quotas/list-quotas";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { REASON_LABEL, TIER_LABEL, dateTime, money } from "@/components/account/format";
 import { INVOICE_STATUS } from "@/components/invoices/format";
 import { SetTierForm, SuspensionForms } from "./account-actions";
@@ -94,28 +94,24 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
           {a.invoices.length === 0 ? (
             <p className="text-sm text-slate-600">None.</p>
           ) : (
-            <Table label="Invoices">
-              <thead>
-                <tr>
-                  <Th>Period</Th>
-                  <Th>Status</Th>
-                  <Th className="text-right">Total</Th>
-                  <Th className="text-right">Due</Th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.invoices.map((i) => (
-                  <tr key={i.id}>
-                    <Td>{i.period}</Td>
-                    <Td>
-                      <Badge tone={INVOICE_STATUS[i.status]?.tone ?? "neutral"}>{INVOICE_STATUS[i.status]?.label ?? i.status}</Badge>
-                    </Td>
-                    <Td className="text-right">{money(i.totalUsd)}</Td>
-                    <Td className="text-right">{money(i.amountDueUsd)}</Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <Table
+              label="Invoices"
+              width="narrow"
+              rows={a.invoices}
+              rowKey={(i) => i.id}
+              columns={[
+                { id: "period", header: "Period", kind: "title", cell: (i) => i.period },
+                {
+                  id: "status",
+                  header: "Status",
+                  cell: (i) => (
+                    <Badge tone={INVOICE_STATUS[i.status]?.tone ?? "neutral"}>{INVOICE_STATUS[i.status]?.label ?? i.status}</Badge>
+                  ),
+                },
+                { id: "total", header: "Total", align: "right", cell: (i) => money(i.totalUsd) },
+                { id: "due", header: "Due", align: "right", cell: (i) => money(i.amountDueUsd) },
+              ]}
+            />
           )}
         </Card>
       </div>
@@ -124,26 +120,17 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
         {a.suspensionHistory.length === 0 ? (
           <p className="text-sm text-slate-600">Never suspended.</p>
         ) : (
-          <Table label="Suspension history">
-            <thead>
-              <tr>
-                <Th>Reason</Th>
-                <Th>Set</Th>
-                <Th>Lifted</Th>
-                <Th>Note</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.suspensionHistory.map((h, i) => (
-                <tr key={`${h.reason}-${h.setAt}-${i}`}>
-                  <Td>{REASON_LABEL[h.reason] ?? h.reason}</Td>
-                  <Td>{dateTime(h.setAt)}</Td>
-                  <Td>{h.liftedAt ? dateTime(h.liftedAt) : <Badge tone="danger">in force</Badge>}</Td>
-                  <Td className="max-w-xs whitespace-normal">{h.liftNote ?? h.detail}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <Table
+            label="Suspension history"
+            rows={a.suspensionHistory}
+            rowKey={(h, i) => `${h.reason}-${h.setAt}-${i}`}
+            columns={[
+              { id: "reason", header: "Reason", kind: "title", cell: (h) => REASON_LABEL[h.reason] ?? h.reason },
+              { id: "set", header: "Set", cell: (h) => dateTime(h.setAt) },
+              { id: "lifted", header: "Lifted", cell: (h) => (h.liftedAt ? dateTime(h.liftedAt) : <Badge tone="danger">in force</Badge>) },
+              { id: "note", header: "Note", wrap: "wide", cell: (h) => h.liftNote ?? h.detail },
+            ]}
+          />
         )}
       </Card>
 

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { TIER_LABEL, money } from "@/components/account/format";
 import { useAccountSearch, type OperatorAccount } from "./hooks/use-operator-accounts";
 
@@ -47,35 +47,36 @@ export function AccountSearch({ initialQuery, initial }: { initialQuery: string;
         {accounts.length === 0 ? (
           <p className="text-sm text-slate-600">{search.isFetching ? "Searching…" : "No accounts match."}</p>
         ) : (
-          <Table label="Accounts">
-            <thead>
-              <tr>
-                <Th>Account</Th>
-                <Th>Owners</Th>
-                <Th>Tier</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Spend this month</Th>
-                <Th className="text-right">Credits</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.map((a) => (
-                <tr key={a.id} data-testid={`account-${a.id}`}>
-                  <Td>
+          <Table
+            label="Accounts"
+            rows={accounts}
+            rowKey={(a) => a.id}
+            rowProps={(a) => ({ "data-testid": `account-${a.id}` })}
+            columns={[
+              {
+                id: "account",
+                header: "Account",
+                kind: "title",
+                cell: (a) => (
+                  <>
                     <Link href={`/operator/accounts/${a.id}`} className="font-medium text-indigo-700 hover:underline">
                       {a.name}
                     </Link>
                     <span className="block font-mono text-xs text-slate-500">{a.id}</span>
-                  </Td>
-                  <Td className="text-xs">{a.ownerEmails.join(", ") || "—"}</Td>
-                  <Td>{TIER_LABEL[a.tier] ?? a.tier}</Td>
-                  <Td>{a.status === "active" ? <Badge tone="success">active</Badge> : <Badge tone="danger">suspended</Badge>}</Td>
-                  <Td className="text-right">{money(a.monthlySpendUsd)}</Td>
-                  <Td className="text-right">{money(a.creditBalanceUsd)}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+                  </>
+                ),
+              },
+              { id: "owners", header: "Owners", className: "text-xs", cell: (a) => a.ownerEmails.join(", ") || "—" },
+              { id: "tier", header: "Tier", cell: (a) => TIER_LABEL[a.tier] ?? a.tier },
+              {
+                id: "status",
+                header: "Status",
+                cell: (a) => (a.status === "active" ? <Badge tone="success">active</Badge> : <Badge tone="danger">suspended</Badge>),
+              },
+              { id: "spend", header: "Spend this month", align: "right", cell: (a) => money(a.monthlySpendUsd) },
+              { id: "credits", header: "Credits", align: "right", cell: (a) => money(a.creditBalanceUsd) },
+            ]}
+          />
         )}
       </Card>
     </div>

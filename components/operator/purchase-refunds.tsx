@@ -11,7 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { TextareaField } from "@/components/ui/textarea-field";
 import { dateTime, money } from "@/components/account/format";
 import { errorsFromApi, errorsFromIssues, type FormErrors } from "@/components/console/form-errors";
@@ -75,50 +75,52 @@ export function PurchaseRefunds({ accountId }: { accountId: string }) {
       {purchases.isError && <Alert tone="error">{purchases.error.message}</Alert>}
       {rows && rows.length === 0 && <p className="text-sm text-slate-600">No credit purchases.</p>}
       {rows && rows.length > 0 && (
-        <Table label="Credit purchases">
-          <thead>
-            <tr>
-              <Th>Bought</Th>
-              <Th>How</Th>
-              <Th>Status</Th>
-              <Th className="text-right">Amount</Th>
-              <Th className="text-right">Refunded</Th>
-              <Th className="text-right">Refundable</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((p) => (
-              <tr key={p.id} data-testid={`purchase-${p.id}`}>
-                <Td>{dateTime(p.createdAt)}</Td>
-                <Td>{PURPOSE_LABEL[p.purpose]}</Td>
-                <Td>
-                  <Badge tone={STATUS[p.status]?.tone ?? "neutral"}>{STATUS[p.status]?.label ?? p.status}</Badge>
-                </Td>
-                <Td className="text-right tabular-nums">{money(p.amountUsd)}</Td>
-                <Td className="text-right tabular-nums" data-testid="refunded">
-                  {money(p.refundedUsd)}
-                </Td>
-                <Td className="text-right tabular-nums" data-testid="refundable">
-                  {money(p.refundableUsd)}
-                </Td>
-                <Td className="text-right">
-                  <Button
-                    type="button"
-                    variant="secondary"
-                    onClick={() => open(p)}
-                    disabled={/^0(\.0+)?$/.test(p.refundableUsd)}
-                    aria-label={`Refund the ${money(p.amountUsd)} purchase of ${dateTime(p.createdAt)}`}
-                  >
-                    Refund
-                  </Button>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <Table
+          label="Credit purchases"
+          rows={rows}
+          rowKey={(p) => p.id}
+          rowProps={(p) => ({ "data-testid": `purchase-${p.id}` })}
+          columns={[
+            { id: "bought", header: "Bought", kind: "title", cell: (p) => dateTime(p.createdAt) },
+            { id: "how", header: "How", cell: (p) => PURPOSE_LABEL[p.purpose] },
+            {
+              id: "status",
+              header: "Status",
+              cell: (p) => <Badge tone={STATUS[p.status]?.tone ?? "neutral"}>{STATUS[p.status]?.label ?? p.status}</Badge>,
+            },
+            { id: "amount", header: "Amount", align: "right", cell: (p) => money(p.amountUsd) },
+            {
+              id: "refunded",
+              header: "Refunded",
+              align: "right",
+              cell: (p) => money(p.refundedUsd),
+              valueProps: () => ({ "data-testid": "refunded" }),
+            },
+            {
+              id: "refundable",
+              header: "Refundable",
+              align: "right",
+              cell: (p) => money(p.refundableUsd),
+              valueProps: () => ({ "data-testid": "refundable" }),
+            },
+            {
+              id: "actions",
+              header: "Actions",
+              kind: "actions",
+              cell: (p) => (
+                <Button
+                  type="button"
+                  variant="secondary"
+                  onClick={() => open(p)}
+                  disabled={/^0(\.0+)?$/.test(p.refundableUsd)}
+                  aria-label={`Refund the ${money(p.amountUsd)} purchase of ${dateTime(p.createdAt)}`}
+                >
+                  Refund
+                </Button>
+              ),
+            },
+          ]}
+        />
       )}
       {done && <Alert tone="success">{done}</Alert>}
 

@@ -6,15 +6,17 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { dateTime, money, spendPercent } from "@/components/account/format";
 import { QUOTA_LABEL, countPercent } from "./format";
-import { spendQuota, useQuotas, type Quota } from "./hooks/use-quotas";
+import { spendQuota, useQuotas, type Quota, type SpendQuota } from "./hooks/use-quotas";
 import { useQuotaRequests, type QuotaRequest } from "./hooks/use-quota-requests";
 import { QuotaRequestForm } from "./quota-request-form";
 import { SpendLimitEditor } from "./spend-limit-editor";
 
 const STATUS_TONE = { pending: "warning", approved: "success", denied: "danger" } as const;
+
+const isSpend = (q: Quota): q is SpendQuota => q.name === "monthly-spend-usd";
 
 export function QuotasView({
   initialQuotas,
@@ -31,7 +33,7 @@ export function QuotasView({
   const requests = useQuotaRequests({ initialData: { quotaRequests: initialRequests } }).data?.quotaRequests ?? initialRequests;
   const [requestQuota, setRequestQuota] = useState("deployed-models");
   const spend = spendQuota(quotas);
-  const counts = quotas.filter((q) => q.name !== "monthly-spend-usd") as Extract<Quota, { value: number }>[];
+  const counts = quotas.filter((q) => !isSpend(q)) as Extract<Quota, { value: number }>[];
   const currentValues = Object.fromEntries(counts.map((q) => [q.name, q.value]));
 
   function askFor(name: string) {
@@ -42,62 +44,72 @@ export function QuotasView({
   return (
     <div className="space-y-6">
       <Card title="All quotas">
-        <Table label="Quotas">
-          <thead>
-            <tr>
-              <Th>Quota</Th>
-              <Th className="text-right">Used</Th>
-              <Th className="text-right">Value</Th>
-              <Th className="w-40">Usage</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {spend && (
-              <tr data-testid="quota-monthly-spend-usd">
-                <Td>
-                  <span className="font-medium">{QUOTA_LABEL["monthly-spend-usd"]!.label}</span>
-                  <span className="block font-mono text-xs text-slate-500">monthly-spend-usd</span>
-                </Td>
-                <Td className="text-right">{money(spend.usage)}</Td>
-                <Td className="text-right" data-testid="quota-value">
-                  {spend.value === null ? "No limit" : money(spend.value)}
-                  {spend.max !== null && <span className="block text-xs text-slate-500">cap {money(spend.max)}</span>}
-                </Td>
-                <Td>
-                  <ProgressBar percent={spendPercent(spend.usage, spend.value)} label="Monthly spend against the limit" />
-                </Td>
-                <Td className="text-right">
+        <Table
+          label="Quotas"
+          rows={spend ? [spend, ...counts] : counts}
+          rowKey={(q) => q.name}
+          rowProps={(q) => ({ "data-testid": `quota-${q.name}` })}
+          columns={[
+            {
+              id: "quota",
+              header: "Quota",
+              kind: "title",
+              cell: (q) => (
+                <>
+                  <span className="font-medium">{QUOTA_LABEL[q.name]?.label ?? q.name}</span>
+                  <span className="block font-mono text-xs text-slate-500">{q.name}</span>
+                </>
+              ),
+            },
+            {
+              id: "used",
+              header: "Used",
+              align: "right",
+              cell: (q) => (isSpend(q) ? money(q.usage) : q.usage.toLocaleString("en-US")),
+            },
+            {
+              id: "value",
+              header: "Value",
+              align: "right",
+              cell: (q) =>
+                isSpend(q) ? (
+                  <>
+                    {q.value === null ? "No limit" : money(q.value)}
+                    {q.max !== null && <span className="block text-xs text-slate-500">cap {money(q.max)}</span>}
+                  </>
+                ) : (
+                  q.value.toLocaleString("en-US")
+                ),
+              valueProps: () => ({ "data-testid": "quota-value" }),
+            },
+            {
+              id: "usage",
+              header: "Usage",
+              className: "w-40 max-w-full",
+              cell: (q) =>
+                isSpend(q) ? (
+                  <ProgressBar percent={spendPercent(q.usage, q.value)} label="Monthly spend against the limit" />
+                ) : (
+                  <ProgressBar percent={countPercent(q.usage, q.value)} label={`${QUOTA_LABEL[q.name]?.label ?? q.name} used`} />
+                ),
+            },
+            {
+              id: "actions",
+              header: "Actions",
+              kind: "actions",
+              cell: (q) =>
+                isSpend(q) ? (
                   <a href="#spend-limit" className="text-sm font-medium text-indigo-700 hover:underline">
                     {canManage ? "Edit" : "View"}
                   </a>
-                </Td>
-              </tr>
-            )}
-            {counts.map((q) => (
-              <tr key={q.name} data-testid={`quota-${q.name}`}>
-                <Td>
-                  <span className="font-medium">{QUOTA_LABEL[q.name]?.label ?? q.name}</span>
-                  <span className="block font-mono text-xs text-slate-500">{q.name}</span>
-                </Td>
-                <Td className="text-right">{q.usage.toLocaleString("en-US")}</Td>
-                <Td className="text-right" data-testid="quota-value">
-                  {q.value.toLocaleString("en-US")}
-                </Td>
-                <Td>
-                  <ProgressBar percent={countPercent(q.usage, q.value)} label={`${QUOTA_LABEL[q.name]?.label ?? q.name} used`} />
-                </Td>
-                <Td className="text-right">
+                ) : (
                   <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => askFor(q.name)} disabled={!canManage}>
                     Request increase
                   </Button>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+                ),
+            },
+          ]}
+        />
       </Card>
 
       <section id="spend-limit" className="scroll-mt-6">
@@ -117,32 +129,20 @@ export function QuotasView({
         {requests.length === 0 ? (
           <p className="text-sm text-slate-600">No requests yet.</p>
         ) : (
-          <Table label="Quota requests">
-            <thead>
-              <tr>
-                <Th>Quota</Th>
-                <Th className="text-right">Requested</Th>
-                <Th>Status</Th>
-                <Th>Reason</Th>
-                <Th>Answer</Th>
-                <Th>Sent</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr key={r.id} data-testid={`quota-request-${r.id}`}>
-                  <Td className="font-mono text-xs">{r.quota}</Td>
-                  <Td className="text-right">{r.value.toLocaleString("en-US")}</Td>
-                  <Td>
-                    <Badge tone={STATUS_TONE[r.status]}>{r.status}</Badge>
-                  </Td>
-                  <Td className="max-w-xs truncate whitespace-normal">{r.reason}</Td>
-                  <Td className="max-w-xs whitespace-normal text-slate-600">{r.decisionNote ?? "—"}</Td>
-                  <Td>{dateTime(r.createdAt)}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <Table
+            label="Quota requests"
+            rows={requests}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ "data-testid": `quota-request-${r.id}` })}
+            columns={[
+              { id: "quota", header: "Quota", kind: "title", className: "font-mono text-xs", cell: (r) => r.quota },
+              { id: "requested", header: "Requested", align: "right", cell: (r) => r.value.toLocaleString("en-US") },
+              { id: "status", header: "Status", cell: (r) => <Badge tone={STATUS_TONE[r.status]}>{r.status}</Badge> },
+              { id: "reason", header: "Reason", wrap: "wide", cell: (r) => r.reason },
+              { id: "answer", header: "Answer", wrap: "wide", className: "text-slate-600", cell: (r) => r.decisionNote ?? "—" },
+              { id: "sent", header: "Sent", cell: (r) => dateTime(r.createdAt) },
+            ]}
+          />
         )}
       </Card>
     </div>

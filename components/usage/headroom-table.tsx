@@ -1,7 +1,7 @@
 "use client";
 // Current limits and what is left of them, per model: the numbers of the x-ratelimit-* headers.
 import { Badge } from "@/components/ui/badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import type { RateLimit } from "./hooks/use-rate-limits";
 import { remainingPercent } from "./transform";
 
@@ -28,44 +28,51 @@ export function HeadroomTable({
   onSelect: (model: string) => void;
 }) {
   return (
-    <Table label="Current rate limits and remaining headroom per model">
-      <thead>
-        <tr>
-          <Th>Model</Th>
-          <Th>Requests left / RPM</Th>
-          <Th>Prompt tokens left / ITPM</Th>
-          <Th>Generated tokens left / OTPM</Th>
-          <Th>State</Th>
-          <Th>Sustained min</Th>
-        </tr>
-      </thead>
-      <tbody>
-        {rateLimits.map((r) => (
-          <tr key={r.model} data-testid={`headroom-${r.model}`} className={r.model === selected ? "bg-indigo-50/50" : undefined}>
-            <Td>
-              <button
-                type="button"
-                className="font-mono text-xs text-indigo-700 hover:underline aria-pressed:font-semibold"
-                aria-pressed={r.model === selected}
-                onClick={() => onSelect(r.model)}
-              >
-                {r.model}
-              </button>
-            </Td>
-            <Td data-testid="limit-requests">
-              <Cell remaining={r.remaining.requests} limit={r.limits.requests} />
-            </Td>
-            <Td>
-              <Cell remaining={r.remaining.tokensPrompt} limit={r.limits.tokensPrompt} />
-            </Td>
-            <Td>
-              <Cell remaining={r.remaining.tokensGenerated} limit={r.limits.tokensGenerated} />
-            </Td>
-            <Td>{r.overLimit ? <Badge tone="warning">over limit</Badge> : <Badge tone="success">in limit</Badge>}</Td>
-            <Td>{r.sustainedMinutes.toLocaleString("en-US")}</Td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <Table
+      label="Current rate limits and remaining headroom per model"
+      width="wide"
+      rows={rateLimits}
+      rowKey={(r) => r.model}
+      rowProps={(r) => ({ "data-testid": `headroom-${r.model}`, className: r.model === selected ? "bg-indigo-50/50" : undefined })}
+      columns={[
+        {
+          id: "model",
+          header: "Model",
+          kind: "title",
+          cell: (r) => (
+            <button
+              type="button"
+              className="font-mono text-xs text-indigo-700 hover:underline aria-pressed:font-semibold"
+              aria-pressed={r.model === selected}
+              onClick={() => onSelect(r.model)}
+            >
+              {r.model}
+            </button>
+          ),
+        },
+        {
+          id: "requests",
+          header: "Requests left / RPM",
+          cell: (r) => <Cell remaining={r.remaining.requests} limit={r.limits.requests} />,
+          valueProps: () => ({ "data-testid": "limit-requests" }),
+        },
+        {
+          id: "prompt",
+          header: "Prompt tokens left / ITPM",
+          cell: (r) => <Cell remaining={r.remaining.tokensPrompt} limit={r.limits.tokensPrompt} />,
+        },
+        {
+          id: "generated",
+          header: "Generated tokens left / OTPM",
+          cell: (r) => <Cell remaining={r.remaining.tokensGenerated} limit={r.limits.tokensGenerated} />,
+        },
+        {
+          id: "state",
+          header: "State",
+          cell: (r) => (r.overLimit ? <Badge tone="warning">over limit</Badge> : <Badge tone="success">in limit</Badge>),
+        },
+        { id: "sustained", header: "Sustained min", cell: (r) => r.sustainedMinutes.toLocaleString("en-US") },
+      ]}
+    />
   );
 }

@@ -5,7 +5,7 @@ import { useMemo, useState } from "react";
 import { Card } from "@/components/ui/card";
 import { Segmented } from "@/components/ui/segmented";
 import { SelectField } from "@/components/ui/select-field";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import type { UsageSeries } from "@/lib/usage/usage-series";
 import { CountsChart } from "./counts-chart";
 import { HeadroomTable } from "./headroom-table";
@@ -113,41 +113,26 @@ export function UsageDashboard({
         <details className="rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
           <summary className="cursor-pointer font-medium text-slate-700">Chart data as a table</summary>
           <div className="mt-3">
-            <Table label={`Usage of ${model ?? "the model"} per ${bucketLabel}`}>
-              <thead>
-                <tr>
-                  <Th>Time</Th>
-                  <Th>RPM used</Th>
-                  <Th>RPM limit</Th>
-                  <Th>ITPM used / limit</Th>
-                  <Th>OTPM used / limit</Th>
-                  <Th>Over limit</Th>
-                  <Th>429</Th>
-                  <Th>402</Th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...rows].reverse().map((r) => (
-                  <tr key={r.t}>
-                    <Td>
-                      {formatTick(r.t, spanMinutes)}
-                      {r.partial ? " (so far)" : ""}
-                    </Td>
-                    <Td>{r.requests}</Td>
-                    <Td>{r.limitRequests ?? "—"}</Td>
-                    <Td>
-                      {r.tokensPrompt} / {r.limitTokensPrompt ?? "—"}
-                    </Td>
-                    <Td>
-                      {r.tokensGenerated} / {r.limitTokensGenerated ?? "—"}
-                    </Td>
-                    <Td>{r.overLimit}</Td>
-                    <Td>{r.rejected429}</Td>
-                    <Td>{r.rejected402}</Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <Table
+              label={`Usage of ${model ?? "the model"} per ${bucketLabel}`}
+              rows={[...rows].reverse()}
+              rowKey={(r) => String(r.t)}
+              columns={[
+                {
+                  id: "time",
+                  header: "Time",
+                  kind: "title",
+                  cell: (r) => `${formatTick(r.t, spanMinutes)}${r.partial ? " (so far)" : ""}`,
+                },
+                { id: "rpm", header: "RPM used", cell: (r) => r.requests },
+                { id: "rpm-limit", header: "RPM limit", cell: (r) => r.limitRequests ?? "—" },
+                { id: "itpm", header: "ITPM used / limit", cell: (r) => `${r.tokensPrompt} / ${r.limitTokensPrompt ?? "—"}` },
+                { id: "otpm", header: "OTPM used / limit", cell: (r) => `${r.tokensGenerated} / ${r.limitTokensGenerated ?? "—"}` },
+                { id: "over-limit", header: "Over limit", cell: (r) => r.overLimit },
+                { id: "429", header: "429", cell: (r) => r.rejected429 },
+                { id: "402", header: "402", cell: (r) => r.rejected402 },
+              ]}
+            />
           </div>
         </details>
         {usage.isError && <p className="text-sm text-red-700">Could not refresh the usage data; retrying.</p>}

@@ -1,0 +1,141 @@
+// Tables on a phone (SPEC §9: works at phone width, keyboard accessible): at 390 px each row of a
+// table is a card, so an invoice's amounts and total and an API key's Revoke button are on screen
+// without scrolling sideways — inside the table as well as on the page.
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { OPERATOR, signIn } from "./fixtures/console";
+
+const PHONE = { width: 390, height: 844 };
+
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const res = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    { method, path, body },
+  );
+}
+
+/** A new account with a card on file (the emulator's hosted Checkout), so usage past its credits is invoiced. */
+async function signUpWithCard(page: Page): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Account name").fill("Phone Tables Ltd");
+  await page.getByLabel("E-mail").fill(`phone-tables-${Date.now()}@example.com`);
+  await page.getByLabel("Password").fill("correct-horse-battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Phone Tables Ltd" })).toBeVisible();
+  await page.goto("/billing");
+  await page.getByRole("button", { name: "Add card" }).click();
+  await expect(page).toHaveURL(/\/c\/pay\/cs_/);
+  await page.getByLabel("Card number").fill("4242424242424242");
+  await page.getByLabel("Expiration (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByLabel("Name on card").fill("Ada Lovelace");
+  await page.getByRole("button", { name: /Save card/ }).click();
+  await page.waitForURL(/\/billing/);
+  await expect(page.getByTestId("checkout-result")).toContainText("Card added");
+}
+
+/** The table's frame does not scroll sideways: every column is within the width of the screen. */
+async function expectNoSidewaysScroll(table: Locator): Promise<void> {
+  const frame = await table.evaluate((el) => ({ scroll: el.parentElement!.scrollWidth, client: el.parentElement!.clientWidth }));
+  expect(frame.scroll, "the table scrolls sideways").toBeLessThanOrEqual(frame.client);
+  const page = await table.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(page, "the page scrolls sideways").toBeLessThanOrEqual(0);
+}
+
+/** Visible, and inside the screen's width as laid out (no sideways scroll could bring it there). */
+async function expectOnScreen(locator: Locator): Promise<void> {
+  await expect(locator).toBeVisible();
+  const box = (await locator.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+}
+
+test("at 390 px an invoice's amounts and total and an API key's Revoke button are on screen, reachable by keyboard", async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUpWithCard(page);
+  const key = await api(page, "POST", "/api/v1/api-keys", { name: "phone key" });
+  expect(key.status).toBe(201);
+
+  // Usage past the $1 welcome credit: two whole minutes of 8×H100 + 8×A100 ($0.86 a minute).
+  const startedAt = Date.now();
+  const deploymentIds: string[] = [];
+  for (const gpuType of ["H100", "A100"]) {
+    const created = await api(page, "POST", "/api/v1/deployments", { model: "hr-small-8b", gpuType, gpuCount: 8 });
+    expect(created.status).toBe(201);
+    deploymentIds.push(created.body.id);
+  }
+
+  // Meanwhile, the API keys page: the key's card shows its status and its Revoke button.
+  await page.setViewportSize(PHONE);
+  await page.goto("/api-keys");
+  const keys = page.getByRole("table", { name: "API keys" });
+  await expectNoSidewaysScroll(keys);
+  const row = keys.getByRole("row", { name: /phone key/ });
+  await expectOnScreen(row.getByText("active"));
+  const revoke = row.getByRole("button", { name: "Revoke key phone key" });
+  await expectOnScreen(revoke);
+  await page.screenshot({ path: testInfo.outputPath("api-keys-390.png"), fullPage: true });
+  await revoke.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  await expect(revoke).toBeVisible();
+
+  // Two whole GPU-minutes after the deployments became ready (30 s start-up, aligned to the minute).
+  const ready = Math.ceil((startedAt + 30_000) / 60_000) * 60_000;
+  const wait = ready + 2 * 60_000 + 2_000 - Date.now();
+  if (wait > 0) await page.waitForTimeout(wait);
+  for (const id of deploymentIds) expect((await api(page, "PATCH", `/api/v1/deployments/${id}`, { action: "stop" })).status).toBe(200);
+  const accountId: string = (await api(page, "GET", "/api/v1/account")).body.id;
+
+  const now = new Date();
+  const period = now.toISOString().slice(0, 7);
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 0, 5)).toISOString();
+  const operatorContext = await browser.newContext();
+  const operator = await operatorContext.newPage();
+  await signIn(operator, OPERATOR);
+  const closed = await api(operator, "POST", "/api/operator/jobs/month-close", { at, period, accountId });
+  expect(closed.status).toBe(200);
+  expect(closed.body.result.invoices).toEqual([expect.objectContaining({ accountId })]);
+  await operatorContext.close();
+
+  const invoice = (await api(page, "GET", "/api/v1/invoices")).body.invoices[0];
+  const detail = (await api(page, "GET", `/api/v1/invoices/${invoice.id}`)).body;
+  expect(detail.lines.length).toBeGreaterThan(0);
+  expect(Number(detail.totalUsd)).toBeGreaterThan(0);
+  await page.goto("/invoices");
+  await expectNoSidewaysScroll(page.getByRole("table", { name: "Invoices" }));
+  await page.getByRole("link", { name: period }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Invoice ${period}` })).toBeVisible();
+
+  const lines = page.getByRole("table", { name: "Line items" });
+  await expectNoSidewaysScroll(lines);
+  const amounts = lines.getByTestId("line-amount");
+  await expect(amounts).toHaveCount(detail.lines.length);
+  for (let i = 0; i < detail.lines.length; i++) {
+    await expect(amounts.nth(i)).toHaveText(/^\$[\d,]+\.\d\d$/);
+    await expectOnScreen(amounts.nth(i));
+  }
+  // Each value is labelled in its card, the amount included.
+  await expectOnScreen(lines.getByRole("row").nth(0).getByText("Amount", { exact: true }));
+  const total = lines.getByTestId("invoice-total");
+  await expect(total).toHaveText(/^\$[\d,]+\.\d\d$/);
+  await expectOnScreen(total);
+  await page.screenshot({ path: testInfo.outputPath("invoice-detail-390.png"), fullPage: true });
+
+  // At desktop width the same page is a table with its header row.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(lines.getByRole("columnheader", { name: "Amount" })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("invoice-detail-desktop.png"), fullPage: true });
+  await context.close();
+});
