@@ -6,11 +6,10 @@ import path from "node:path";
 import next from "next";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./lib/http/client-ip";
 import { log } from "./lib/log";
-import { createHttpDrain, type DrainResult } from "./lib/runtime/http-drain";
+import { createHttpDrain, type DrainResult, type InFlightWork } from "./lib/runtime/http-drain";
 
 export interface FastPath {
-  /** Settles when the request's work is done, its usage metered included (the drain waits for it). */
-  (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void>;
+  (req: http.IncomingMessage, res: http.ServerResponse): void;
 }
 
 export interface StartedServer {
@@ -30,6 +29,8 @@ export async function startHttpServer(opts: {
   hostname?: string;
   dev?: boolean;
   fastPath?: FastPath;
+  /** The fast path's own count of requests in flight, which a graceful shutdown waits for. */
+  fastPathWork?: InFlightWork;
   /** Proxies in front of this server whose X-Forwarded-For entries are trusted (HEADROOM_TRUSTED_PROXIES). */
   trustedProxies?: number;
 }): Promise<StartedServer> {
@@ -43,20 +44,23 @@ export async function startHttpServer(opts: {
   const handle = app.getRequestHandler();
   const server = http.createServer();
   server.keepAliveTimeout = 65_000;
-  const drain = createHttpDrain(server);
-  const route = (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> => {
+  const drain = createHttpDrain(server, opts.fastPathWork ?? { inFlight: 0, draining: false, idle: null });
+  const route = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (opts.fastPath && req.url?.startsWith("/v1/")) return opts.fastPath(req, res);
     // The caller's address for the console's throttles, worked out here (routes cannot see the
     // socket); a value the client sent in this header is overwritten.
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], opts.trustedProxies ?? 0);
-    return handle(req, res).catch((err: unknown) => {
+    handle(req, res).catch((err: unknown) => {
       log.error("unhandled request error", { url: req.url, error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "Internal error", type: "server_error", code: "internal_error" } }));
     });
   };
-  // Every request is tracked for the drain on shutdown; one arriving during it may be answered there.
-  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => drain.serve(req, res, () => route(req, res)));
+  // During a shutdown's drain a request may be answered there instead (lib/runtime/http-drain.ts).
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (drain.draining && drain.answeredLate(req, res)) return;
+    route(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.hostname ?? "0.0.0.0", () => resolve());

@@ -68,25 +68,40 @@ class NodeGatewayRequest implements GatewayRequest {
 }
 
 /**
- * Settles when the request's work is done — after the response, and for a stream cut short after
- * its usage is recorded (a graceful shutdown waits for that: lib/runtime/http-drain.ts).
+ * The fast path's requests in flight, and whether the server is draining (shutting down): a graceful
+ * shutdown (lib/runtime/http-drain.ts) waits until no request's work is left — a stream cut short
+ * included, once its usage is recorded — and while draining every answer says `Connection: close`.
+ * A counter kept inside each request's own async function: tracking requests from outside (a set,
+ * a listener, a promise reaction per request) measurably raised the GC's work and cost ~15 µs of
+ * CPU per request at peak.
  */
-export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export const fastPathWork = {
+  inFlight: 0,
+  draining: false,
+  idle: null as (() => void) | null,
+};
+
+export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): void {
   const input = new NodeGatewayRequest(req);
   res.on("close", () => {
     if (!res.writableFinished) input.clientGone();
   });
-  return (async () => {
+  fastPathWork.inFlight++;
+  void respond(input, res);
+}
+
+async function respond(input: NodeGatewayRequest, res: ServerResponse): Promise<void> {
+  try {
     const result = await handleGateway(input);
     if (!result.stream) {
       // A refused oversized upload may still be arriving: close the connection after answering, so
-      // the client cannot keep streaming bytes into a socket we only drain.
-      const close = result.status === 413 ? { connection: "close" } : {};
+      // the client cannot keep streaming bytes into a socket we only drain. Shutting down: the same.
+      const close = result.status === 413 || fastPathWork.draining ? { connection: "close" } : {};
       res.writeHead(result.status, { ...result.headers, ...close, "content-length": Buffer.byteLength(result.body ?? "") });
       res.end(result.body);
       return;
     }
-    res.writeHead(result.status, result.headers);
+    res.writeHead(result.status, fastPathWork.draining ? { ...result.headers, connection: "close" } : result.headers);
     res.flushHeaders();
     const stream = result.stream;
     try {
@@ -98,10 +113,12 @@ export function nodeGatewayHandler(req: IncomingMessage, res: ServerResponse): P
       if (input.gone) await stream.return(undefined);
       res.end();
     }
-  })().catch(() => {
+  } catch {
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
     res.end();
-  });
+  } finally {
+    if (--fastPathWork.inFlight === 0) fastPathWork.idle?.();
+  }
 }
 
 /** The socket took the buffered chunks, or closed; the listeners go either way (a long stream waits often). */

@@ -6,7 +6,7 @@ import { seedDemo, DEMO_EMAIL, OPERATOR_EMAIL } from "../seed/seed-demo";
 import { errorSummary, log } from "../log";
 import { startHttpServer } from "../../server";
 import { closeGateway, initGateway } from "../gateway/context";
-import { nodeGatewayHandler } from "../gateway/node-adapter";
+import { fastPathWork, nodeGatewayHandler } from "../gateway/node-adapter";
 import { startPayments } from "../payments/runtime";
 import { ensureDemoCard } from "../payments/demo-card";
 import { startJobSchedulerThread } from "../jobs/scheduler-thread";
@@ -52,6 +52,7 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
   const http = await startHttpServer({
     port: opts.port,
     fastPath: nodeGatewayHandler,
+    fastPathWork,
     dev: opts.dev ?? false,
     trustedProxies: config.HEADROOM_TRUSTED_PROXIES,
   });
