@@ -4,24 +4,9 @@
 // a suspension's 402 shown as the API words it, and the notifications page listing what happened.
 // Members see the lists with the forms disabled. Screenshots at desktop and 375 px.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { addMember, DEMO, signIn, signOut } from "./fixtures/console";
+import { addMember, api, DEMO, signIn, signOut } from "./fixtures/console";
 
 test.describe.configure({ mode: "serial" });
-
-/** Call the JSON API from the page, as the console does (session cookie, same origin). */
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const res = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    },
-    { method, path, body },
-  );
-}
 
 async function noHorizontalScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -3,6 +3,7 @@
 // its invoice → suspension → paying the invoice on the hosted invoice page lifts it, an operator
 // refunding part of a purchase, and removing a card on the billing page.
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { api } from "./fixtures/console";
 
 const PASSWORD = "correct-horse-battery";
 
@@ -25,21 +26,6 @@ async function signIn(page: Page, email: string, password: string): Promise<void
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/signin/);
-}
-
-/** Call the JSON API from the page, as the console does (session cookie, same origin). */
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const res = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    },
-    { method, path, body },
-  );
 }
 
 /** Fill the emulator's hosted card form (Checkout or invoice page) and submit it. */

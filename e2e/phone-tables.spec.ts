@@ -2,23 +2,9 @@
 // table is a card, so an invoice's amounts and total and an API key's Revoke button are on screen
 // without scrolling sideways — inside the table as well as on the page.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { OPERATOR, signIn } from "./fixtures/console";
+import { api, OPERATOR, signIn } from "./fixtures/console";
 
 const PHONE = { width: 390, height: 844 };
-
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const res = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    },
-    { method, path, body },
-  );
-}
 
 /** A new account with a card on file (the emulator's hosted Checkout), so usage past its credits is invoiced. */
 async function signUpWithCard(page: Page): Promise<void> {
