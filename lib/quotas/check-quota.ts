@@ -21,15 +21,11 @@ export async function checkQuota(tx: Tx, accountId: string, quota: CountQuotaNam
   const value = values[quota];
   const used = usage[quota];
   if (used + requested <= value) return null;
-  return {
-    ok: false,
-    reason: "quota_exceeded",
-    quota,
-    value,
-    usage: used,
-    requested,
-    message: quotaExceededMessage(quota, value, used, requested),
-  };
+  return exceeded(quota, value, used, requested, quotaExceededMessage(quota, value, used, requested));
+}
+
+function exceeded(quota: CountQuotaName, value: number, usage: number, requested: number, message: string): Refusal {
+  return { ok: false, reason: "quota_exceeded", quota, value, usage, requested, message };
 }
 
 /**
@@ -40,13 +36,11 @@ export async function checkQuotaAlone(tx: Tx, accountId: string, quota: CountQuo
   const value = (await quotaValues(tx, accountId))[quota];
   if (requested <= value) return null;
   const used = (await countQuotaUsage(tx, accountId))[quota];
-  return {
-    ok: false,
-    reason: "quota_exceeded",
+  return exceeded(
     quota,
     value,
-    usage: used,
+    used,
     requested,
-    message: `${quota} quota exceeded: ${value} allowed, so a deployment of ${requested} could never start. Request an increase with POST /api/v1/quota-requests.`,
-  };
+    `${quota} quota exceeded: ${value} allowed, so a deployment of ${requested} could never start. Request an increase with POST /api/v1/quota-requests.`,
+  );
 }
