@@ -28,7 +28,7 @@ import { invoiceItemRoutes } from "./resources/invoice-items";
 import { invoiceRoutes } from "./resources/invoices";
 import { paymentIntentRoutes } from "./resources/payment-intents";
 import { paymentMethodRoutes } from "./resources/payment-methods";
-import { refundRoutes } from "./resources/refunds";
+import { refundRoutes, settlePendingRefunds } from "./resources/refunds";
 import { setupIntentRoutes } from "./resources/setup-intents";
 import { WebhookDispatcher, type DeliveryFilter } from "./webhooks/dispatcher";
 import { generateWebhookSecret } from "./webhooks/signature";
@@ -157,9 +157,10 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const runDueWork = () => {
     const expiredCheckoutSessions = expireDueCheckoutSessions(emu);
     const { finalized, attempted } = advanceInvoices(emu);
+    const settledRefunds = settlePendingRefunds(emu);
     const pruned = pruneOldEvents(state, clock.now());
-    if (expiredCheckoutSessions + finalized + attempted + pruned > 0) persistence.markDirty();
-    return { expiredCheckoutSessions, finalizedInvoices: finalized, attemptedInvoices: attempted };
+    if (expiredCheckoutSessions + finalized + attempted + settledRefunds + pruned > 0) persistence.markDirty();
+    return { expiredCheckoutSessions, finalizedInvoices: finalized, attemptedInvoices: attempted, settledRefunds };
   };
 
   const control: ControlDeps = {

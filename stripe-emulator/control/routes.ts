@@ -20,6 +20,8 @@ export interface AdvanceResult {
   expiredCheckoutSessions: number;
   finalizedInvoices: number;
   attemptedInvoices: number;
+  /** Pending refunds that succeeded (refund.updated sent). */
+  settledRefunds: number;
 }
 
 export interface ControlDeps {

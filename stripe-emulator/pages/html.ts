@@ -181,6 +181,7 @@ export function testCardsHelp(): Raw {
       <li><code>4242 4242 4242 4242</code> — succeeds</li>
       <li><code>4000 0000 0000 0341</code> — can be saved, but every charge is declined</li>
       <li><code>4000 0000 0000 0002</code> — declined</li>
+      <li><code>4000 0000 0000 7726</code> — charged; its refunds are pending for a minute</li>
       <li><code>4000 0000 0000 9995</code> — declined, insufficient funds</li>
     </ul>
     <p class="muted">Any future expiry date (e.g. 12 / 34) and any 3-digit CVC (4 digits for American Express).</p>

@@ -11,6 +11,8 @@ export interface TestCard {
   onSetup: CardDecline | null;
   /** Outcome of every charge; null = succeeds. */
   onCharge: CardDecline | null;
+  /** Refunds of its charges start `pending` and succeed a minute later (Stripe's 4000000000007726). */
+  pendingRefunds?: boolean;
 }
 
 const DECLINED: CardDecline = { code: "card_declined", declineCode: "generic_decline", message: "Your card was declined." };
@@ -58,6 +60,7 @@ export const TEST_CARDS: readonly TestCard[] = [
   card("4000000000000069", "visa", DECLINES.expired),
   card("4000000000000127", "visa", DECLINES.incorrectCvc),
   card("4000000000000119", "visa", DECLINES.processing),
+  { ...card("4000000000007726", "visa"), pendingRefunds: true },
 ];
 
 /** Suffixes of `pm_card_<x>` and `tok_<x>`. */
@@ -75,6 +78,7 @@ const SHORTCUTS: Record<string, string> = {
   chargeDeclinedExpiredCard: "4000000000000069",
   chargeDeclinedIncorrectCvc: "4000000000000127",
   chargeDeclinedProcessingError: "4000000000000119",
+  refundPending: "4000000000007726",
 };
 
 export function testCardByNumber(number: string): TestCard | undefined {

@@ -1,5 +1,8 @@
 // /v1/refunds — refund a charge (or a PaymentIntent's charge), fully or partly:
-// `charge.refunded` (with the charge's new `amount_refunded`) and `refund.created`.
+// `charge.refunded` (with the charge's new `amount_refunded`) and `refund.created`. A refund of a
+// card that refunds slowly (4000000000007726) starts `pending` and succeeds a minute of emulator
+// time later (settlePendingRefunds, run with the emulator's due work): `refund.updated` and
+// `charge.refund.updated`, as Stripe sends them.
 import type Stripe from "stripe";
 import { previousAttributes } from "../core/diff";
 import { invalidRequest } from "../core/errors";
@@ -11,6 +14,8 @@ import { snapshot } from "../core/state";
 import type { ApiHandler, Route } from "../http/router";
 import { noSuch } from "../core/errors";
 import { idOf, requireCharge, requirePaymentIntent } from "../core/lookup";
+import { NO_REQUEST, type Emulator } from "../core/emulator";
+import { testCardOf } from "../payments/payment-methods";
 
 const REASONS = ["duplicate", "fraudulent", "requested_by_customer"] as const;
 
@@ -74,7 +79,7 @@ const create: ApiHandler = (emu, req) => {
     reason: p.enumOf("reason", REASONS) ?? null,
     receipt_number: null,
     source_transfer_reversal: null,
-    status: "succeeded",
+    status: refundsSlowly(emu, charge) ? "pending" : "succeeded",
     transfer_reversal: null,
   };
   emu.state.refunds[refund.id] = refund;
@@ -85,6 +90,30 @@ const create: ApiHandler = (emu, req) => {
   emu.emit("refund.created", refund, req.origin);
   return refund;
 };
+
+/** How long a pending refund stays pending (emulator seconds). */
+const PENDING_REFUND_SECONDS = 60;
+
+function refundsSlowly(emu: Emulator, charge: Stripe.Charge): boolean {
+  const pmId = typeof charge.payment_method === "string" ? charge.payment_method : null;
+  const pm = pmId ? emu.state.paymentMethods[pmId] : undefined;
+  return pm ? testCardOf(emu, pm)?.pendingRefunds === true : false;
+}
+
+/** Pending refunds a minute old succeed; returns how many did. */
+export function settlePendingRefunds(emu: Emulator): number {
+  let settled = 0;
+  for (const refund of Object.values(emu.state.refunds)) {
+    if (refund.status !== "pending" || emu.clock.now() - refund.created < PENDING_REFUND_SECONDS) continue;
+    const before = snapshot(refund);
+    refund.status = "succeeded";
+    const changed = previousAttributes(before, refund);
+    emu.emit("refund.updated", refund, NO_REQUEST, changed);
+    emu.emit("charge.refund.updated", refund, NO_REQUEST, changed);
+    settled++;
+  }
+  return settled;
+}
 
 const retrieve: ApiHandler = (emu, req) => {
   const id = req.pathParams.id ?? "";

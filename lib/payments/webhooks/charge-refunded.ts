@@ -1,68 +1,11 @@
 // charge.refunded: money for a credit purchase went back to the card → the credits are taken back
-// through refundCredits, once per Stripe refund id (a charge refunded twice in parts sends this
-// event twice, each listing every refund so far). Refunds of invoice payments are left to operators.
+// (apply-refunds.ts), once per Stripe refund id; a charge refunded twice in parts sends this event
+// twice, each listing every refund so far. A refund still pending is applied by its refund.updated.
 import type Stripe from "stripe";
-import { db } from "../../db";
-import { refundCredits } from "../../billing/refund-credits";
-import { log } from "../../log";
-import { centsOf } from "../cents";
-import { PURPOSE_METADATA_KEY } from "../checkout";
-import { purchaseKeyOf } from "../payment-rows";
-import { stripe } from "../stripe-client";
-import { idOf, type WebhookHandler } from "./types";
+import { applyRefunds, refundsOf } from "./apply-refunds";
+import type { WebhookHandler } from "./types";
 
 export const chargeRefunded: WebhookHandler<"charge.refunded", Stripe.Refund[]> = {
-  // The charge in the event does not list its refunds (Stripe stopped embedding them): fetch them first.
-  async prepare(event) {
-    const refunds: Stripe.Refund[] = [];
-    for await (const refund of stripe().refunds.list({ charge: event.data.object.id, limit: 100 })) refunds.push(refund);
-    return refunds;
-  },
-
-  async apply(event, refunds) {
-    const charge = event.data.object;
-    const paymentIntentId = idOf(charge.payment_intent);
-    const payment = paymentIntentId
-      ? await db().payment.findUnique({ where: { stripePaymentIntentId: paymentIntentId }, select: { id: true, accountId: true } })
-      : null;
-    const purchaseKey = payment ? purchaseKeyOf(payment.id) : null;
-    if (!payment || !purchaseKey) {
-      const purpose = charge.metadata?.[PURPOSE_METADATA_KEY];
-      // A credit purchase whose completion we have not processed yet: let Stripe retry after it.
-      if (purpose === "credits" || purpose === "auto_top_up")
-        return { result: "retry", accountId: null, note: "purchase not recorded yet" };
-      return { result: "ignored", accountId: null, note: "not a credit purchase" };
-    }
-    let applied = 0;
-    let duplicates = 0;
-    for (const refund of refunds) {
-      if (refund.status !== "succeeded") continue;
-      const result = await refundCredits({
-        accountId: payment.accountId,
-        purchaseKey,
-        refundId: refund.id,
-        amountMicros: centsOf(refund.amount),
-      });
-      if (result.ok) {
-        if (result.refunded) applied++;
-        else duplicates++;
-      } else if (result.reason === "unknown_purchase") {
-        return { result: "retry", accountId: payment.accountId, note: result.message };
-      } else {
-        log.error("refund could not be applied to credits", { refundId: refund.id, accountId: payment.accountId, message: result.message });
-      }
-    }
-    // Refunds only grow: a late event with a smaller total never lowers what we recorded.
-    const refundedMicros = centsOf(charge.amount_refunded);
-    await db().$executeRaw`
-      UPDATE "Payment" SET "refundedMicros" = GREATEST("refundedMicros", ${refundedMicros}),
-        "status" = CASE WHEN GREATEST("refundedMicros", ${refundedMicros}) >= "amountMicros" THEN 'refunded'::"PaymentStatus" ELSE "status" END,
-        "updatedAt" = now()
-      WHERE "id" = ${payment.id}`;
-    return {
-      result: applied > 0 ? "applied" : duplicates > 0 ? "duplicate" : "ignored",
-      accountId: payment.accountId,
-      note: `${applied} refund(s) applied, ${duplicates} already applied`,
-    };
-  },
+  prepare: (event) => refundsOf(event.data.object.id),
+  apply: (event, refunds) => applyRefunds(event.data.object, refunds),
 };

@@ -11,6 +11,7 @@ import { paymentIntentPaymentFailed } from "./payment-intent-payment-failed";
 import { paymentIntentSucceeded } from "./payment-intent-succeeded";
 import { paymentMethodAttached } from "./payment-method-attached";
 import { paymentMethodDetached } from "./payment-method-detached";
+import { chargeRefundUpdated, refundUpdated } from "./refund-updated";
 import { setupIntentSucceeded } from "./setup-intent-succeeded";
 import type { HandledEventType, WebhookHandlers } from "./types";
 
@@ -25,6 +26,8 @@ export const WEBHOOK_HANDLERS: WebhookHandlers = {
   "invoice.payment_failed": invoicePaymentFailed,
   "invoice.voided": invoiceVoided,
   "charge.refunded": chargeRefunded,
+  "refund.updated": refundUpdated,
+  "charge.refund.updated": chargeRefundUpdated,
   "payment_intent.succeeded": paymentIntentSucceeded,
   "payment_intent.payment_failed": paymentIntentPaymentFailed,
 };

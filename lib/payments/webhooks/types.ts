@@ -12,6 +12,8 @@ export type HandledEventType =
   | "invoice.payment_failed"
   | "invoice.voided"
   | "charge.refunded"
+  | "refund.updated"
+  | "charge.refund.updated"
   | "payment_intent.succeeded"
   | "payment_intent.payment_failed";
 

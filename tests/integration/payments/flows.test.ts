@@ -7,7 +7,7 @@ import { setupTestDatabase } from "../../helpers/test-db";
 import { addMemberFixture, createAccountFixture } from "../../helpers/fixtures";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
-import { usd } from "@/lib/money";
+import { parseUsd, usd } from "@/lib/money";
 import { closeMonth } from "@/lib/billing/close-month";
 import { runAutoTopUp, type TopUpPayments } from "@/lib/billing/run-auto-top-up";
 import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
@@ -658,6 +658,40 @@ describe("refunds", () => {
       reason: "fully_refunded",
     });
     expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, kind: "refund" } })).toBe(2);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
+  });
+});
+
+describe("a refund that is pending at first", () => {
+  it("takes the credits back only once it succeeds (refund.updated), once, though two events say so", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const bought = await buyCredits(acct.apiKey, 40, "4000000000007726"); // its refunds are pending for a minute
+    const before = await account(acct.apiKey);
+    const refund = await refundCreditPurchase({ accountId: acct.accountId, purchaseKey: bought.sessionId, amountMicros: usd(15) });
+    expect(refund).toMatchObject({ ok: true, status: "pending" });
+    await h.settle();
+    // charge.refunded came, but the money has not gone back yet (a pending refund may still fail).
+    expect(await account(acct.apiKey)).toMatchObject({
+      creditBalanceUsd: before.creditBalanceUsd,
+      historicalSpendUsd: before.historicalSpendUsd,
+    });
+    expect(await db().payment.findFirstOrThrow({ where: { accountId: acct.accountId } })).toMatchObject({ refundedMicros: 0n });
+
+    // A minute later it succeeds: refund.updated and charge.refund.updated.
+    expect(h.emulator.advance(61)).toMatchObject({ settledRefunds: 1 });
+    await h.settle();
+    const types = h.answers.slice(-2).map((a) => [a.type, a.status]);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        ["refund.updated", 200],
+        ["charge.refund.updated", 200],
+      ]),
+    );
+    const after = await account(acct.apiKey);
+    expect(parseUsd(after.creditBalanceUsd)).toBe(parseUsd(before.creditBalanceUsd) - usd(15));
+    expect(parseUsd(after.historicalSpendUsd)).toBe(parseUsd(before.historicalSpendUsd) - usd(15));
+    expect(await db().payment.findFirstOrThrow({ where: { accountId: acct.accountId } })).toMatchObject({ refundedMicros: usd(15) });
+    expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, kind: "refund" } })).toBe(1);
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
   });
 });
