@@ -93,6 +93,17 @@ describe("operator accounts", () => {
     expect((await post(unsuspendRoute.POST, acct.accountId, { note: "again" })).status).toBe(409);
     const history = await db().suspensionReason.findFirstOrThrow({ where: { accountId: acct.accountId, reason: "manual" } });
     expect([history.setBy, history.liftedBy, history.liftNote]).toEqual([operator.ownerId, operator.ownerId, "resolved"]);
+    // Still suspended (the limit): no "active again" notice.
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "account_reactivated" } })).toBe(0);
+  });
+
+  it("lifting the last reason, a manual one, tells the owner the account is active again", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await post(suspendRoute.POST, acct.accountId, { reason: "Checking a chargeback" });
+    const lifted = await post(unsuspendRoute.POST, acct.accountId, { note: "cleared" });
+    expect(lifted.body).toMatchObject({ status: "active", remainingReasons: [] });
+    const notes = await db().notification.findMany({ where: { accountId: acct.accountId, kind: "account_reactivated" } });
+    expect(notes).toEqual([expect.objectContaining({ title: "Account active again" })]);
   });
 });
 
