@@ -42,6 +42,9 @@ export default defineConfig({
       HEADROOM_DATA_DIR: dataDir,
       HEADROOM_DEMO_API_KEY: "hr_e2eDemoKey000000000000000000000000000000",
       HEADROOM_LOG_LEVEL: "warn",
+      // Every spec signs up from 127.0.0.1: more than the default 5 accounts an hour per address
+      // (the throttle itself is tested in tests/integration).
+      HEADROOM_SIGNUPS_PER_IP_PER_HOUR: "100",
       DATABASE_URL: "",
       REDIS_URL: "",
     },
