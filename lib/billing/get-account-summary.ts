@@ -2,7 +2,7 @@
 import { db } from "../db";
 import type { SuspensionReasonCode, Tier } from "../db/generated/enums";
 import { usdString } from "../money";
-import { spendLimitLapsed } from "./spend-limit-lapsed";
+import { reasonsInForce } from "./spend-limit-lapsed";
 import { effectiveSpendLimit, nextTier } from "./tiers";
 import { isSamePeriod, nextMonthStart } from "./period";
 
@@ -44,14 +44,13 @@ export async function getAccountSummary(accountId: string, now = new Date()): Pr
   const limit = effectiveSpendLimit(account.tier, account.spendLimitMicros, account.creditBalanceMicros, monthly);
   const next = nextTier(account.tier);
   // As the gateway sees it: a new month has lifted spend_limit_reached even before the month-close job re-derives it.
-  const reasons = account.suspensionReasons.filter((r) => r.reason !== "spend_limit_reached" || !spendLimitLapsed(account, r.setAt, now));
-  const lapsed = reasons.length < account.suspensionReasons.length;
+  const held = reasonsInForce(account, now);
   return {
     id: account.id,
     name: account.name,
     tier: account.tier,
-    status: reasons.length === 0 && lapsed ? "active" : account.status,
-    suspensionReasons: reasons.map((r) => ({ reason: r.reason, detail: r.detail, since: r.setAt.toISOString() })),
+    status: held.status,
+    suspensionReasons: held.reasons.map((r) => ({ reason: r.reason, detail: r.detail, since: r.setAt.toISOString() })),
     spendLimitUsd: limit === null ? null : usdString(limit),
     spendLimitCustom: account.spendLimitMicros !== null,
     monthlySpendUsd: usdString(monthly),

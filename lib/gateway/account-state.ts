@@ -2,7 +2,7 @@
 // the API within 1 s on every instance (SPEC §5) without a database read per request.
 import { db } from "../db";
 import type { SuspensionReasonCode } from "../db/generated/enums";
-import { spendLimitLapsed } from "../billing/spend-limit-lapsed";
+import { reasonsInForce } from "../billing/spend-limit-lapsed";
 
 export interface AccountState {
   status: "active" | "suspended";
@@ -48,12 +48,8 @@ export class AccountStateCache {
     });
     if (!account) return { status: "suspended", reasons: ["manual"] };
     // A new month lifts spend_limit_reached at once, not when the month-close job reaches this account.
-    const now = new Date(this.now());
-    const reasons = account.suspensionReasons
-      .filter((r) => r.reason !== "spend_limit_reached" || !spendLimitLapsed(account, r.setAt, now))
-      .map((r) => r.reason)
-      .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
-    if (reasons.length < account.suspensionReasons.length && reasons.length === 0) return { status: "active", reasons };
-    return { status: account.status, reasons };
+    const held = reasonsInForce(account, new Date(this.now()));
+    const reasons = held.reasons.map((r) => r.reason).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    return { status: held.status, reasons };
   }
 }
