@@ -356,6 +356,7 @@ async function inference(
     leaseId: reservation.leaseId,
     limits: admission.limits,
     started: Date.now(),
+    loadCounted: 0,
     release,
     spend,
     generation: new Generation(
@@ -458,6 +459,8 @@ interface Serving {
   leaseId: string;
   limits: Cost;
   started: number;
+  /** Tokens already added to the model's load (a stream counts as it runs). */
+  loadCounted: number;
   release: () => void;
   spend: SpendHold;
   generation: GenerationInput;
@@ -485,7 +488,9 @@ async function finish(
     });
     costMicros = s.spend.maxCost;
   }
-  s.ctx.load.add(s.model.id, usage.promptTokens + usage.completionTokens);
+  // What a stream has not yet added as it ran (all of it for a plain response).
+  const uncounted = usage.promptTokens + usage.completionTokens - s.loadCounted;
+  if (uncounted > 0) s.ctx.load.add(s.model.id, uncounted);
   let charged = costMicros;
   try {
     await s.ctx.meter.record(
@@ -569,7 +574,13 @@ async function* streamResponse(
     try {
       for await (const e of events) {
         if (e.type === "delta") {
-          completionTokens += e.tokens || countTokens(e.text);
+          const tokens = e.tokens || countTokens(e.text);
+          completionTokens += tokens;
+          // The capacity gate (SPEC §6) sees a long stream's work as it happens, not when it ends:
+          // its prompt with the first token, then each token.
+          const load = s.loadCounted === 0 ? s.promptTokens + tokens : tokens;
+          s.ctx.load.add(s.model.id, load);
+          s.loadCounted += load;
           if (s.kind === "chat" && !started.has(e.index)) {
             started.add(e.index);
             yield chunk(e.index, { role: "assistant", content: "" }, null);

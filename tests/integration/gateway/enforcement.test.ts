@@ -245,6 +245,32 @@ describe("priority under saturation", () => {
     // Shed requests cost nothing: the burst and the seven served.
     expect(await db().usageRecord.count({ where: { accountId: greedy.accountId } })).toBe(8);
   });
+
+  it("counts a stream's tokens toward the model's load as they are generated, and each token once", async () => {
+    // 20 tokens at 10 a second: two seconds of work the capacity gate must see while it runs.
+    const model = await createModelFixture({ baseRpm: 60, capRpm: 60, tokensPerSecond: 10, firstTokenMs: 0 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const capacity = 1_000_000;
+    const load = () => gateway().load.utilisation(model.id, capacity) * capacity;
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${acct.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: model.name, messages: [{ role: "user", content: "hello there" }], max_tokens: 20, stream: true }),
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes('"content":"') || text.split('"content":"').length < 4) text += decoder.decode((await reader.read()).value);
+    const midway = load();
+    while (!(await reader.read()).done);
+    const usage = await db().usageRecord.findFirstOrThrow({ where: { accountId: acct.accountId } });
+    expect(usage.completionTokens).toBe(20);
+    // Midway: the prompt and the tokens sent so far, not nothing (as when a stream counted at its end).
+    expect(midway).toBeGreaterThan(usage.promptTokens);
+    expect(midway).toBeLessThan(usage.promptTokens + usage.completionTokens);
+    expect(load()).toBe(usage.promptTokens + usage.completionTokens);
+  });
 });
 
 describe("a new month", () => {
