@@ -21,7 +21,7 @@ import { MeterUnavailableError, type RecordOptions } from "./meter";
 import { rateLimitHeaders } from "./headers";
 import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf } from "./openai-shapes";
 import { chatCompletionSchema, completionSchema, type InferenceKind } from "./schemas";
-import { chatPromptText, completionPrompts, countChatPromptTokens } from "./tokens";
+import { chatPromptSteps, chatPromptText, completionPromptSteps, countWithBreaks } from "./tokens";
 import type { GatewayRequest, GatewayResult } from "./types";
 
 /** /v1 request bodies above this are refused with 413 before parsing. */
@@ -233,12 +233,19 @@ async function inference(
   const promptLimit = model.contextWindow - (askedMax ?? 1);
   // A legacy completion may carry several prompts, each answered with n choices: the request's
   // prompt tokens are theirs together, and each must fit the context window on its own.
-  const prompts = parsed.kind === "chat" ? null : completionPrompts(parsed.body.prompt, promptLimit);
+  // A large prompt is counted in slices, letting other requests run between them (countWithBreaks).
+  let prompts: { text: string; tokens: number }[] | null = null;
   let promptTokens = 0;
   let longest = 0;
-  if (parsed.kind === "chat") promptTokens = longest = countChatPromptTokens(parsed.body, promptLimit);
-  else
-    for (const p of prompts!) {
+  if (parsed.kind === "chat") {
+    const counted = countWithBreaks(chatPromptSteps(parsed.body, promptLimit));
+    promptTokens = longest = typeof counted === "number" ? counted : await counted;
+  } else {
+    const counted = countWithBreaks(completionPromptSteps(parsed.body.prompt, promptLimit));
+    prompts = Array.isArray(counted) ? counted : await counted;
+  }
+  if (prompts)
+    for (const p of prompts) {
       promptTokens += p.tokens;
       if (p.tokens > longest) longest = p.tokens;
     }

@@ -36,12 +36,26 @@ function pieceEnd(text: string, from: number, to: number): number {
   return to;
 }
 
+/**
+ * Counting as steps: each generator below yields after every piece it counted (at most ~8 KB of
+ * text, a fraction of a millisecond), so a caller may let other requests run between pieces
+ * (countWithBreaks); `run` takes one to its end without stopping.
+ */
+export type CountingSteps<T> = Generator<void, T, void>;
+
+export function run<T>(steps: CountingSteps<T>): T {
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
 /** Adds the tokens of text[from, to) to `total`, piece by piece, stopping once past `limit`. */
-function countSpan(text: string, from: number, to: number, total: number, limit: number): number {
+function* countSpan(text: string, from: number, to: number, total: number, limit: number): CountingSteps<number> {
   for (let i = from; i < to && total <= limit;) {
     const end = pieceEnd(text, i, to);
     total += countTokens(text.slice(i, end));
     i = end;
+    yield;
   }
   return total;
 }
@@ -52,23 +66,27 @@ function countSpan(text: string, from: number, to: number, total: number, limit:
  * 1 MB body took a second): the result is then some number above `limit`, not the count.
  */
 export function countTextTokens(text: string, limit = Infinity): number {
-  if (text.length < MAX_RUN) return countTokens(text);
+  return text.length < MAX_RUN ? countTokens(text) : run(countTextSteps(text, limit));
+}
+
+function* countTextSteps(text: string, limit: number): CountingSteps<number> {
   let total = 0;
   let last = 0;
   for (const m of text.matchAll(LONG_RUN)) {
-    total = countSpan(text, last, m.index, total, limit);
-    const run = m[0];
-    for (let i = 0; i < run.length && total <= limit;) {
-      let end = Math.min(i + MAX_RUN, run.length);
+    total = yield* countSpan(text, last, m.index, total, limit);
+    const word = m[0];
+    for (let i = 0; i < word.length && total <= limit;) {
+      let end = Math.min(i + MAX_RUN, word.length);
       // Never cut a surrogate pair in two.
-      if (end < run.length && /[\uD800-\uDBFF]/.test(run[end - 1]!)) end -= 1;
-      total += countTokens(run.slice(i, end));
+      if (end < word.length && /[\uD800-\uDBFF]/.test(word[end - 1]!)) end -= 1;
+      total += countTokens(word.slice(i, end));
       i = end;
+      if (i % PIECE < MAX_RUN) yield;
     }
     if (total > limit) return total;
-    last = m.index + run.length;
+    last = m.index + word.length;
   }
-  return countSpan(text, last, text.length, total, limit);
+  return yield* countSpan(text, last, text.length, total, limit);
 }
 
 /**
@@ -107,11 +125,31 @@ export class TokenCountCache {
 
   /** With a `limit` (see countTextTokens), a count that stopped past it is returned but not kept. */
   count(text: string, counter: (text: string, limit: number) => number, limit = Infinity): number {
-    if (text.length < this.minChars || text.length > this.maxChars / 8) return counter(text, limit);
+    if (!this.holds(text)) return counter(text, limit);
     const hit = this.current.get(text);
     if (hit !== undefined) return hit;
     const n = this.previous.get(text) ?? counter(text, limit);
-    if (n > limit) return n;
+    this.keep(text, n, limit);
+    return n;
+  }
+
+  /** count(text, countTextTokens, limit) as counting steps (see CountingSteps). */
+  *countSteps(text: string, limit = Infinity): CountingSteps<number> {
+    if (!this.holds(text)) return yield* countTextSteps(text, limit);
+    const hit = this.current.get(text);
+    if (hit !== undefined) return hit;
+    const n = this.previous.get(text) ?? (yield* countTextSteps(text, limit));
+    this.keep(text, n, limit);
+    return n;
+  }
+
+  private holds(text: string): boolean {
+    return text.length >= this.minChars && text.length <= this.maxChars / 8;
+  }
+
+  /** Keeps a count not in the current generation (a count that stopped past its limit is not kept). */
+  private keep(text: string, n: number, limit: number): void {
+    if (n > limit) return;
     if (this.currentChars + text.length > this.maxChars || this.current.size >= this.maxEntries) {
       this.previous = this.current;
       this.previousChars = this.currentChars;
@@ -120,7 +158,6 @@ export class TokenCountCache {
     }
     this.current.set(text, n);
     this.currentChars += text.length;
-    return n;
   }
 }
 
@@ -172,15 +209,23 @@ function extrasText(holder: Record<string, unknown>, fields: readonly string[]):
  * number above `limit`.
  */
 export function countChatPromptTokens(request: Pick<ChatCompletionRequest, "messages">, limit = Infinity): number {
+  return run(chatPromptSteps(request, limit));
+}
+
+/** countChatPromptTokens as counting steps (see CountingSteps). */
+export function* chatPromptSteps(request: Pick<ChatCompletionRequest, "messages">, limit = Infinity): CountingSteps<number> {
   let total = PER_REPLY;
   const extras = extrasText(request as Record<string, unknown>, REQUEST_EXTRAS);
-  if (extras) total += countMessageText(extras, limit - total);
+  if (extras) total += yield* cache.countSteps(extras, limit - total);
   for (const m of request.messages) {
     if (total > limit) return total;
-    total += PER_MESSAGE + countRole(m.role) + countMessageText(contentText(m.content), limit - total);
+    const text = contentText(m.content);
+    // A short text is counted at once (no steps to take: the common case, kept cheap).
+    const tokens = text.length < MAX_RUN ? countMessageText(text, limit - total) : yield* cache.countSteps(text, limit - total);
+    total += PER_MESSAGE + countRole(m.role) + tokens;
     if (m.name) total += 1 + countTextTokens(m.name);
     const calls = extrasText(m, MESSAGE_EXTRAS);
-    if (calls) total += countMessageText(calls, limit - total);
+    if (calls) total += yield* cache.countSteps(calls, limit - total);
   }
   return total;
 }
@@ -190,10 +235,49 @@ export function countChatPromptTokens(request: Pick<ChatCompletionRequest, "mess
  * each one's text, for the simulated model, and its token count (stopping once past `limit`).
  */
 export function completionPrompts(prompt: CompletionRequest["prompt"], limit = Infinity): { text: string; tokens: number }[] {
-  if (typeof prompt === "string") return [{ text: prompt, tokens: countMessageText(prompt, limit) }];
-  if (prompt.every((p) => typeof p === "string")) return prompt.map((text) => ({ text, tokens: countMessageText(text, limit) }));
-  if (prompt.every((p) => typeof p === "number")) return [{ text: decodeIds(prompt), tokens: prompt.length }];
+  return run(completionPromptSteps(prompt, limit));
+}
+
+/** completionPrompts as counting steps (see CountingSteps). */
+export function* completionPromptSteps(
+  prompt: CompletionRequest["prompt"],
+  limit = Infinity,
+): CountingSteps<{ text: string; tokens: number }[]> {
+  if (typeof prompt === "string") return [{ text: prompt, tokens: yield* cache.countSteps(prompt, limit) }];
+  if (prompt.every((p) => typeof p === "string")) {
+    const counted: { text: string; tokens: number }[] = [];
+    for (const text of prompt as string[]) counted.push({ text, tokens: yield* cache.countSteps(text, limit) });
+    return counted;
+  }
+  if (prompt.every((p) => typeof p === "number")) return [{ text: decodeIds(prompt as number[]), tokens: prompt.length }];
   return (prompt as number[][]).map((ids) => ({ text: decodeIds(ids), tokens: ids.length }));
+}
+
+/**
+ * Takes counting steps until done, letting other work run every SLICE_MS: a prompt of a few hundred
+ * kilobytes takes tens of milliseconds to count, and counted in one go it held up every other
+ * request on the gateway for as long. Synchronous (no promise) when the counting ends within one
+ * slice, as it does for all but large prompts.
+ */
+export function countWithBreaks<T>(steps: CountingSteps<T>): T | Promise<T> {
+  const until = performance.now() + SLICE_MS;
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    if (performance.now() > until) return countLater(steps);
+  }
+}
+
+const SLICE_MS = 2;
+
+async function countLater<T>(steps: CountingSteps<T>): Promise<T> {
+  for (;;) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const until = performance.now() + SLICE_MS;
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      if (performance.now() > until) break;
+    }
+  }
 }
 
 /** Token ids as text; an id the vocabulary lacks (it has gaps) is the client's error, named. */

@@ -4,7 +4,14 @@
 import { countTokens } from "gpt-tokenizer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countChatPromptTokens, countTextTokens, TokenCountCache } from "@/lib/gateway/tokens";
+import {
+  chatPromptSteps,
+  completionPromptSteps,
+  countChatPromptTokens,
+  countTextTokens,
+  countWithBreaks,
+  TokenCountCache,
+} from "@/lib/gateway/tokens";
 
 /** Text made of words, numbers, punctuation, runs of spaces and line breaks, some of it not English. */
 const prose = (minLength: number) =>
@@ -108,5 +115,35 @@ describe("countChatPromptTokens", () => {
     const counted = countChatPromptTokens({ messages: [{ role: "user", content: long }] }, 4_000);
     expect(counted).toBeGreaterThan(4_000);
     expect(counted).toBeLessThan(4_000 + 3_000);
+  });
+});
+
+describe("countWithBreaks", () => {
+  it("counts a small prompt at once, without a promise", () => {
+    const request = { messages: [{ role: "user" as const, content: "hello there" }] };
+    expect(countWithBreaks(chatPromptSteps(request))).toBe(countChatPromptTokens(request));
+  });
+
+  it("lets other work run while it counts a large prompt, and counts it exactly as in one go", async () => {
+    const request = { messages: [{ role: "user" as const, content: "the quick brown fox jumps over the lazy dog ".repeat(20_000) }] };
+    const exact = countChatPromptTokens(request);
+    let ranMeanwhile = 0;
+    const other = setInterval(() => ranMeanwhile++, 0);
+    const counting = countWithBreaks(chatPromptSteps(request)); // 880 KB: too large to be cached
+    expect(counting).toBeInstanceOf(Promise);
+    const counted = await counting;
+    clearInterval(other);
+    expect(counted).toBe(exact);
+    expect(ranMeanwhile).toBeGreaterThan(0);
+  });
+
+  it("counts a legacy completion's prompts in slices too", async () => {
+    const long = "lorem ipsum dolor sit amet ".repeat(30_000);
+    const counting = countWithBreaks(completionPromptSteps([long, "short"]));
+    expect(counting).toBeInstanceOf(Promise);
+    expect(await counting).toEqual([
+      { text: long, tokens: countTokens(long) },
+      { text: "short", tokens: countTokens("short") },
+    ]);
   });
 });
