@@ -22,6 +22,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
     };
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape") return;
+      e.preventDefault(); // handled: the phone menu around the switcher stays open
       setOpen(false);
       buttonRef.current?.focus();
     };
@@ -34,7 +35,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
   }, [open]);
 
   return (
-    <div ref={rootRef} className="relative flex min-w-0 items-baseline justify-end gap-2 md:justify-start">
+    <div ref={rootRef} className="relative flex min-w-0 items-baseline gap-2">
       <p className="truncate font-medium text-slate-800" data-testid="account-name">
         {accountName}
       </p>
@@ -46,7 +47,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
           aria-controls={menuId}
           aria-label="Switch account"
           onClick={() => setOpen((o) => !o)}
-          className="shrink-0 rounded font-medium text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+          className="-m-1 shrink-0 rounded p-1 font-medium text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
         >
           Switch
         </button>
@@ -54,7 +55,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
       {open && (
         <div
           id={menuId}
-          className="absolute top-full right-0 z-20 mt-1 w-64 max-w-[calc(100vw-2rem)] md:w-full rounded-md bg-white p-1 text-left shadow-lg ring-1 ring-slate-200 md:right-auto md:left-0"
+          className="absolute top-full left-0 z-20 mt-1 w-64 max-w-[calc(100vw-2rem)] rounded-md bg-white p-1 text-left shadow-lg ring-1 ring-slate-200 md:w-full"
         >
           <p className="px-2 py-1 text-xs font-semibold text-slate-500">Your accounts</p>
           <ul aria-label="Your accounts">
@@ -66,7 +67,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
                   aria-current={a.current ? "true" : undefined}
                   disabled={select.isPending}
                   onClick={() => (a.current ? setOpen(false) : select.mutate(a.accountId, { onSuccess: () => setOpen(false) }))}
-                  className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60 aria-[current=true]:bg-indigo-50 aria-[current=true]:font-medium aria-[current=true]:text-indigo-700"
+                  className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-2.5 text-left md:py-1.5 text-sm text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60 aria-[current=true]:bg-indigo-50 aria-[current=true]:font-medium aria-[current=true]:text-indigo-700"
                 >
                   <span className="truncate">{a.name}</span>
                   <span className="shrink-0 text-xs text-slate-500">{a.current ? "current" : ROLE_LABEL[a.role].toLowerCase()}</span>

@@ -1,9 +1,12 @@
 "use client";
-// The console's navigation: a sidebar on wide screens, a scrollable top bar on phones. Account pages
-// for anyone with an account; the operator section only for operators.
+// The console's navigation: a sidebar on wide screens; on phones a bar with the current page's name
+// and a "Menu" button that shows every page (a disclosure over the page, so opening it moves nothing).
+// One list in the DOM for both, switched by CSS: nothing moves when the page hydrates.
+// Account pages for anyone with an account; the operator section only for operators.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { useEffect, useId, useRef, useState } from "react";
 import { AccountSwitcher } from "./account-switcher";
 
 export const LINKS = [
@@ -29,13 +32,17 @@ export function isCurrent(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-function NavLink({ href, label, pathname }: { href: string; label: string; pathname: string }) {
+// Phone: full-width rows of at least 44 px to tap; wide screens: the sidebar's rows as they were.
+const ITEM = "block w-full rounded-md px-3 py-3 text-left text-sm whitespace-nowrap text-slate-700 hover:bg-slate-100 md:py-2";
+
+function NavLink({ href, label, pathname, onNavigate }: { href: string; label: string; pathname: string; onNavigate: () => void }) {
   return (
     <li>
       <Link
         href={href}
+        onClick={onNavigate}
         aria-current={isCurrent(pathname, href) ? "page" : undefined}
-        className="block rounded-md px-3 py-2 text-sm whitespace-nowrap text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
+        className={`${ITEM} aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700`}
       >
         {label}
       </Link>
@@ -57,15 +64,80 @@ export function ConsoleNav({
   hasAccount?: boolean;
 }) {
   const pathname = usePathname();
+  // The phone menu is open for the page it was opened on: any navigation (a link, Back) closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === pathname;
+  const menuId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const current = [...(hasAccount ? LINKS : []), ...(isOperator ? OPERATOR_LINKS : [])].find((l) => isCurrent(pathname, l.href));
+
+  // Escape closes the menu, focus back on its button. Listening on window lets an open account
+  // switcher inside the menu take the Escape first (it marks the event handled).
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      setOpenOn(null);
+      buttonRef.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+
+  /** A link or Sign out chosen in the open menu: close it, keeping focus in the navigation (the link is about to be hidden). */
+  function closeAfterChoice() {
+    if (!open) return;
+    setOpenOn(null);
+    buttonRef.current?.focus();
+  }
+
   return (
-    // The column stretches to the page's height (white, bordered); its contents stick to the top.
-    <nav aria-label="Console" className="border-b border-slate-200 bg-white md:w-56 md:shrink-0 md:border-r md:border-b-0">
-      <div className="px-4 py-3 md:sticky md:top-0 md:max-h-screen md:overflow-y-auto md:py-6">
-        <div className="flex items-center justify-between gap-3 md:block">
-          <Link href={hasAccount ? "/" : "/operator"} className="text-lg font-bold tracking-tight">
+    // Phones: a bar that stays at the top. Wide screens: the column stretches to the page's height
+    // (white, bordered) and its contents stick to the top.
+    <nav
+      aria-label="Console"
+      className="sticky top-0 z-30 border-b border-slate-200 bg-white md:static md:z-auto md:w-56 md:shrink-0 md:border-r md:border-b-0"
+      onBlur={(e) => {
+        // Tabbing out of the menu closes it (a click on nothing focusable inside it does not).
+        if (open && e.relatedTarget && !e.currentTarget.contains(e.relatedTarget)) setOpenOn(null);
+      }}
+    >
+      <div className="md:sticky md:top-0 md:max-h-screen md:overflow-y-auto md:px-4 md:py-6">
+        <div className="flex h-14 items-center gap-3 px-4 md:block md:h-auto md:px-0">
+          <Link href={hasAccount ? "/" : "/operator"} onClick={closeAfterChoice} className="shrink-0 text-lg font-bold tracking-tight">
             head<span className="text-indigo-600">room</span>
           </Link>
-          <div className="min-w-0 text-right text-xs text-slate-500 md:mt-4 md:text-left">
+          <p className="min-w-0 flex-1 truncate border-l border-slate-200 pl-3 text-sm font-medium text-slate-700 md:hidden">
+            {current?.label}
+          </p>
+          <button
+            ref={buttonRef}
+            type="button"
+            aria-expanded={open}
+            aria-controls={menuId}
+            onClick={() => setOpenOn(open ? null : pathname)}
+            className="-mr-2 inline-flex min-h-11 shrink-0 items-center gap-2 rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-expanded:bg-slate-100 md:hidden"
+          >
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 20 20"
+              className="size-5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.75"
+              strokeLinecap="round"
+            >
+              {open ? <path d="M5 5l10 10M15 5L5 15" /> : <path d="M3 5.5h14M3 10h14M3 14.5h14" />}
+            </svg>
+            Menu
+          </button>
+        </div>
+        {/* Phones: under the bar, over the page, scrolling on its own when taller than the screen. */}
+        <div
+          id={menuId}
+          className={`${open ? "block" : "hidden"} absolute inset-x-0 top-full max-h-[calc(100dvh-4rem)] overflow-y-auto overscroll-contain border-b border-slate-200 bg-white px-4 pt-3 pb-4 shadow-lg md:static md:block md:max-h-none md:overflow-visible md:border-0 md:p-0 md:shadow-none`}
+        >
+          <div className="min-w-0 border-b border-slate-200 pb-3 text-xs text-slate-500 md:mt-4 md:border-0 md:pb-0">
             {/* The operator console's title is not an account: nothing to switch there. */}
             {role === "operator" ? (
               <p className="truncate font-medium text-slate-800" data-testid="account-name">
@@ -78,26 +150,30 @@ export function ConsoleNav({
               {email} · <span data-testid="role">{role}</span>
             </p>
           </div>
-        </div>
-        <ul className="mt-3 flex gap-1 overflow-x-auto md:mt-6 md:flex-col">
-          {hasAccount && LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} />)}
-          {isOperator && (
-            <li aria-hidden="true" className="md:mt-4">
-              <span className="block px-3 py-2 text-xs font-semibold whitespace-nowrap text-slate-400 uppercase">Operator</span>
+          <ul className="mt-3 flex flex-col gap-1 md:mt-6">
+            {hasAccount && LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} onNavigate={closeAfterChoice} />)}
+            {isOperator && (
+              <li aria-hidden="true" className="mt-2 md:mt-4">
+                <span className="block px-3 py-2 text-xs font-semibold whitespace-nowrap text-slate-400 uppercase">Operator</span>
+              </li>
+            )}
+            {isOperator && OPERATOR_LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} onNavigate={closeAfterChoice} />)}
+            <li className="mt-2 md:mt-6">
+              <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className={ITEM}>
+                Sign out
+              </button>
             </li>
-          )}
-          {isOperator && OPERATOR_LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} />)}
-          <li className="md:mt-6">
-            <button
-              type="button"
-              onClick={() => signOut({ callbackUrl: "/signin" })}
-              className="block w-full rounded-md px-3 py-2 text-left text-sm whitespace-nowrap text-slate-700 hover:bg-slate-100"
-            >
-              Sign out
-            </button>
-          </li>
-        </ul>
+          </ul>
+        </div>
       </div>
+      {/* Phones: the page under an open menu is dimmed, and a tap on it closes the menu (instead of landing on the page). */}
+      {open && (
+        <div
+          aria-hidden="true"
+          className="fixed inset-x-0 top-14 bottom-0 -z-10 bg-slate-900/20 md:hidden"
+          onClick={() => setOpenOn(null)}
+        />
+      )}
     </nav>
   );
 }
