@@ -8,6 +8,10 @@
 // hydrates or a live update re-renders, and tests and screen readers see a single table. The table
 // roles are explicit because some browsers drop a table's semantics once CSS changes its display;
 // the header row is not rendered in the card layout, where each value carries its visible label.
+//
+// Long series of numbers (a chart's data: one row per minute) would be dozens of tall cards: with
+// `layout="scroll"` they stay a compact table at every width, in a frame of its own that scrolls both
+// ways under a sticky header row and a sticky first column (the rows' headers).
 
 type DataAttributes = { [key: `data-${string}`]: string | number | boolean | undefined };
 
@@ -96,6 +100,7 @@ export function Table<T>({
   rowProps,
   footer,
   width = "medium",
+  layout = "cards",
   className = "",
 }: {
   /** The table's accessible name. */
@@ -108,8 +113,15 @@ export function Table<T>({
   /** A totals row: its label, then values by column id; in the card layout, one "label value" line. */
   footer?: { label: string; values: Partial<Record<string, React.ReactNode>> };
   width?: TableWidth;
+  /** "cards" (below `width`) or "scroll": always a table, scrolling in its frame — give the frame a height (`className="max-h-96"`). */
+  layout?: "cards" | "scroll";
+  /** Classes of the frame around the table. */
   className?: string;
 }) {
+  if (layout === "scroll")
+    return (
+      <ScrollTable label={label} columns={columns} rows={rows} rowKey={rowKey} rowProps={rowProps} footer={footer} className={className} />
+    );
   const at = AS_TABLE[width];
   const cellClass = (c: Column<T>) => `tabular-nums ${at.cell} ${c.align === "right" ? at.right : ""} ${c.wrap ? at[c.wrap] : ""}`;
   const firstValue = footer ? columns.findIndex((c) => footer.values[c.id] !== undefined) : -1;
@@ -185,6 +197,92 @@ export function Table<T>({
                   </td>
                 );
               })}
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </div>
+  );
+}
+
+// The scrolling layout. `border-separate` because Chrome leaves a collapsed border behind when its
+// cell sticks. The frame bleeds into the card's padding (the first and last cells carry it instead),
+// so the sticky column is flush with the card's edge and nothing shows through beside it.
+const STICKY_FIRST = "sticky left-0 border-r border-slate-200 bg-white pl-5";
+
+function ScrollTable<T>({
+  label,
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+  footer,
+  className,
+}: {
+  label: string;
+  columns: Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T, index: number) => string;
+  rowProps?: (row: T) => React.HTMLAttributes<HTMLTableRowElement> & DataAttributes;
+  footer?: { label: string; values: Partial<Record<string, React.ReactNode>> };
+  className: string;
+}) {
+  const cell = (c: Column<T>, i: number) =>
+    `border-b border-slate-100 px-3 py-2 whitespace-nowrap tabular-nums ${i === 0 ? STICKY_FIRST : ""} ${i === columns.length - 1 ? "pr-5" : ""} ${c.align === "right" ? "text-right" : ""}`;
+  const firstValue = footer ? columns.findIndex((c) => footer.values[c.id] !== undefined) : -1;
+
+  return (
+    // A scrolling region is a tab stop, so the keyboard can scroll it too (arrow keys once focused).
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className={`relative -mx-5 -my-1 overflow-auto overscroll-x-contain focus-visible:outline-offset-[-2px] ${className}`}
+    >
+      <table aria-label={label} className="w-full min-w-max border-separate border-spacing-0 text-left text-sm">
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th
+                key={c.id}
+                scope="col"
+                className={`sticky top-0 border-b border-slate-200 bg-white px-3 py-2 text-xs font-semibold whitespace-nowrap text-slate-600 ${i === 0 ? `${STICKY_FIRST} z-20` : "z-10"} ${i === columns.length - 1 ? "pr-5" : ""} ${c.align === "right" ? "text-right" : ""}`}
+              >
+                {c.kind === "actions" ? <span className="sr-only">{c.header}</span> : c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={rowKey(row, i)} {...rowProps?.(row)}>
+              {columns.map((c, j) => {
+                const props = c.valueProps?.(row);
+                const value = props ? <div {...props}>{c.cell(row)}</div> : c.cell(row);
+                return c.kind === "title" ? (
+                  <th key={c.id} scope="row" className={`z-[1] font-normal ${cell(c, j)} ${c.className ?? ""}`}>
+                    {value}
+                  </th>
+                ) : (
+                  <td key={c.id} className={`${cell(c, j)} ${c.className ?? ""}`}>
+                    {value}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+        {footer && firstValue > 0 && (
+          <tfoot>
+            <tr className="font-semibold">
+              <th scope="row" colSpan={firstValue} className={`py-2 text-left ${STICKY_FIRST}`}>
+                {footer.label}
+              </th>
+              {columns.slice(firstValue).map((c, j) => (
+                <td key={c.id} className={cell(c, firstValue + j)}>
+                  {footer.values[c.id]}
+                </td>
+              ))}
             </tr>
           </tfoot>
         )}

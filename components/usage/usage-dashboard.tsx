@@ -110,11 +110,18 @@ export function UsageDashboard({
         </div>
         <CountsChart rows={rows} spanMinutes={spanMinutes} bucketLabel={bucketLabel} />
 
-        <details className="rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
-          <summary className="cursor-pointer font-medium text-slate-700">Chart data as a table</summary>
-          <div className="mt-3">
+        {/* The charts' numbers, for screen readers and anyone who wants them exact: closed at first (up to
+            168 rows), and when open a compact table scrolling in a frame of fixed height, so the 2-second
+            refreshes never move the page. */}
+        <details className="rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
+          <summary className="cursor-pointer rounded-lg px-5 py-3 font-medium text-slate-700 focus-visible:outline-offset-[-2px]">
+            Chart data as a table
+          </summary>
+          <div className="px-5 pt-1 pb-2">
             <Table
               label={`Usage of ${model ?? "the model"} per ${bucketLabel}`}
+              layout="scroll"
+              className="max-h-96"
               rows={[...rows].reverse()}
               rowKey={(r) => String(r.t)}
               columns={[
@@ -124,13 +131,23 @@ export function UsageDashboard({
                   kind: "title",
                   cell: (r) => `${formatTick(r.t, spanMinutes)}${r.partial ? " (so far)" : ""}`,
                 },
-                { id: "rpm", header: "RPM used", cell: (r) => r.requests },
-                { id: "rpm-limit", header: "RPM limit", cell: (r) => r.limitRequests ?? "—" },
-                { id: "itpm", header: "ITPM used / limit", cell: (r) => `${r.tokensPrompt} / ${r.limitTokensPrompt ?? "—"}` },
-                { id: "otpm", header: "OTPM used / limit", cell: (r) => `${r.tokensGenerated} / ${r.limitTokensGenerated ?? "—"}` },
-                { id: "over-limit", header: "Over limit", cell: (r) => r.overLimit },
-                { id: "429", header: "429", cell: (r) => r.rejected429 },
-                { id: "402", header: "402", cell: (r) => r.rejected402 },
+                { id: "rpm", align: "right", header: "RPM used", cell: (r) => num(r.requests) },
+                { id: "rpm-limit", align: "right", header: "RPM limit", cell: (r) => num(r.limitRequests) },
+                {
+                  id: "itpm",
+                  align: "right",
+                  header: "ITPM used / limit",
+                  cell: (r) => `${num(r.tokensPrompt)} / ${num(r.limitTokensPrompt)}`,
+                },
+                {
+                  id: "otpm",
+                  align: "right",
+                  header: "OTPM used / limit",
+                  cell: (r) => `${num(r.tokensGenerated)} / ${num(r.limitTokensGenerated)}`,
+                },
+                { id: "over-limit", align: "right", header: "Over limit", cell: (r) => num(r.overLimit) },
+                { id: "429", align: "right", header: "429", cell: (r) => num(r.rejected429) },
+                { id: "402", align: "right", header: "402", cell: (r) => num(r.rejected402) },
               ]}
             />
           </div>
@@ -140,6 +157,9 @@ export function UsageDashboard({
     </div>
   );
 }
+
+/** A number of the data table, with thousands separators; a limit not yet known is a dash. */
+const num = (v: number | null) => (v === null ? "—" : v.toLocaleString("en-US"));
 
 function Stat({ label, value, testId }: { label: string; value: number; testId: string }) {
   return (
