@@ -227,7 +227,7 @@ export function PolicyEditor({ initial }: { initial: ModelPolicy[] }) {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end gap-4">
-        <div className="w-72">
+        <div className="w-full sm:w-72">
           <SelectField id="policy-model" label="Model" value={model.model} onChange={(e) => setSelected(e.target.value)}>
             {policies.map((p) => (
               <option key={p.model} value={p.model}>
