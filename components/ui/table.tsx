@@ -233,12 +233,7 @@ function ScrollTable<T>({
 
   return (
     // A scrolling region is a tab stop, so the keyboard can scroll it too (arrow keys once focused).
-    <div
-      role="region"
-      aria-label={label}
-      tabIndex={0}
-      className={`relative -mx-5 -my-1 overflow-auto overscroll-x-contain focus-visible:outline-offset-[-2px] ${className}`}
-    >
+    <div role="region" aria-label={label} tabIndex={0} className={`relative -mx-5 -my-1 overflow-auto overscroll-x-contain ${className}`}>
       <table aria-label={label} className="w-full min-w-max border-separate border-spacing-0 text-left text-sm">
         <thead>
           <tr>
