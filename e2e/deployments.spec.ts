@@ -159,7 +159,9 @@ test("owner: custom model, deployment lifecycle, quota_exceeded, fine-tuning, su
   await page.screenshot({ path: testInfo.outputPath("deployments-375.png"), fullPage: true });
 
   // Notifications: the suspension and the reactivation, newest first.
-  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Notifications", exact: true }).click();
+  // At phone width the pages are behind the navigation's Menu button.
+  await nav.getByRole("button", { name: "Menu" }).click();
+  await nav.getByRole("link", { name: "Notifications", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Notifications" })).toBeVisible();
   const reactivated = page.getByTestId("notification-account_reactivated");
   const suspended = page.getByTestId("notification-account_suspended");

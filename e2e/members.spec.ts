@@ -254,8 +254,9 @@ test("someone who owns an account accepts an invitation signed in, and switches 
   await expect(theirs.getByRole("heading", { level: 1, name: "Demo Inc." })).toBeVisible();
   await expect(theirs.getByTestId("role")).toHaveText("member");
 
-  // At phone width the menu opens under the top bar, inside the screen.
+  // At phone width the switcher is in the navigation's menu, and opens inside the screen.
   await theirs.setViewportSize(PHONE);
+  await nav.getByRole("button", { name: "Menu" }).click();
   await nav.getByRole("button", { name: "Switch account" }).click();
   await expect(menu).toBeVisible();
   await noHorizontalScroll(theirs);

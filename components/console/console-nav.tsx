@@ -107,7 +107,10 @@ export function ConsoleNav({
           <Link href={hasAccount ? "/" : "/operator"} onClick={closeAfterChoice} className="shrink-0 text-lg font-bold tracking-tight">
             head<span className="text-indigo-600">room</span>
           </Link>
-          <p className="min-w-0 flex-1 truncate border-l border-slate-200 pl-3 text-sm font-medium text-slate-700 md:hidden">
+          <p
+            className="min-w-0 flex-1 truncate border-l border-slate-200 pl-3 text-sm font-medium text-slate-700 md:hidden"
+            data-testid="nav-current-page"
+          >
             {current?.label}
           </p>
           <button

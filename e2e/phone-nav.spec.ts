@@ -1,0 +1,159 @@
+// The console's navigation on a phone (SPEC §9: works at phone width, keyboard accessible, no layout
+// shift): at 390 px a bar names the current page and a Menu button opens every page; it opens and
+// closes by keyboard, navigates, and opening it moves nothing. No page scrolls sideways. At desktop
+// width the sidebar is as it was.
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
+
+const PHONE = { width: 390, height: 844 };
+
+const PAGES = [
+  { path: "/", nav: "Overview", heading: "Demo Inc." },
+  { path: "/usage", nav: "Usage & limits", heading: "Usage & rate limits" },
+  { path: "/billing", nav: "Billing", heading: "Billing" },
+  { path: "/invoices", nav: "Invoices", heading: "Invoices" },
+  { path: "/quotas", nav: "Quotas", heading: "Quotas" },
+  { path: "/api-keys", nav: "API keys", heading: "API keys" },
+  { path: "/members", nav: "Members", heading: "Members" },
+  { path: "/deployments", nav: "Deployments", heading: "Deployments & fine-tuning" },
+  { path: "/notifications", nav: "Notifications", heading: "Notifications" },
+] as const;
+
+const OPERATOR_PAGES = [
+  { path: "/operator/accounts", nav: "Accounts", heading: "Accounts" },
+  { path: "/operator/quota-requests", nav: "Quota requests", heading: "Quota requests" },
+  { path: "/operator/policies", nav: "Rate-limit policies", heading: "Rate-limit policies" },
+] as const;
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${page.url()} scrolls sideways`).toBeLessThanOrEqual(0);
+}
+
+function navOf(page: Page) {
+  const nav = page.getByRole("navigation", { name: "Console" });
+  return { nav, menu: nav.getByRole("button", { name: "Menu" }) };
+}
+
+/** Every page at phone width: its name in the bar, the menu closed, nothing wider than the screen. */
+async function visitAll(page: Page, pages: readonly { path: string; nav: string; heading: string }[]): Promise<void> {
+  const { nav, menu } = navOf(page);
+  for (const p of pages) {
+    await page.goto(p.path);
+    await expect(page.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
+    await expect(nav.getByTestId("nav-current-page")).toHaveText(p.nav);
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+    await expect(nav.getByRole("link", { name: p.nav, exact: true, includeHidden: true })).toBeHidden();
+    await noHorizontalScroll(page);
+  }
+}
+
+test("at 390 px the console's menu opens and closes by keyboard, navigates, and no page scrolls sideways", async ({
+  browser,
+}, testInfo) => {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  await signIn(page, DEMO);
+  await visitAll(page, PAGES);
+
+  await page.goto("/usage");
+  const { nav, menu } = navOf(page);
+  const heading = page.getByRole("heading", { level: 1, name: "Usage & rate limits" });
+  const before = await heading.boundingBox();
+
+  // Keyboard: Enter opens (the button says so and names what it controls); the current page is marked.
+  await menu.focus();
+  await page.keyboard.press("Enter");
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  const panel = page.locator(`#${await menu.getAttribute("aria-controls")}`);
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole("link")).toHaveCount(PAGES.length);
+  await expect(panel.getByRole("link", { name: "Usage & limits", exact: true })).toHaveAttribute("aria-current", "page");
+  await expect(panel.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // It opens over the page: nothing under it moved, and it fits the screen.
+  expect(await heading.boundingBox()).toEqual(before);
+  await noHorizontalScroll(page);
+  for (const link of await panel.getByRole("link").all()) {
+    const box = (await link.boundingBox())!;
+    expect(box.height, "a row of the menu is big enough to tap").toBeGreaterThanOrEqual(44);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+  }
+  await page.screenshot({ path: testInfo.outputPath("menu-open-390.png") });
+
+  // Tab goes into the menu, Escape closes it and puts focus back on the button.
+  await page.keyboard.press("Tab");
+  await expect(panel.getByRole("link", { name: "Overview", exact: true })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await expect(panel).toBeHidden();
+  await expect(menu).toBeFocused();
+
+  // Space opens it again; Enter on a link goes there, closes the menu, and focus stays on its button.
+  await page.keyboard.press("Space");
+  await expect(panel).toBeVisible();
+  await panel.getByRole("link", { name: "Billing", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
+  await expect(panel).toBeHidden();
+  await expect(menu).toBeFocused();
+  await expect(nav.getByTestId("nav-current-page")).toHaveText("Billing");
+
+  // Tabbing out of the open menu closes it.
+  await menu.click();
+  await panel.getByRole("button", { name: "Sign out" }).focus();
+  await page.keyboard.press("Tab");
+  await expect(panel).toBeHidden();
+
+  // A tap on the page beside an open menu closes it without acting on the page.
+  await menu.tap();
+  await expect(panel).toBeVisible();
+  await page.touchscreen.tap(PHONE.width / 2, PHONE.height - 20);
+  await expect(panel).toBeHidden();
+  await expect(page).toHaveURL(/\/billing$/);
+
+  // By touch, a link of the menu navigates.
+  await menu.tap();
+  await panel.getByRole("link", { name: "Deployments", exact: true }).tap();
+  await expect(page.getByRole("heading", { level: 1, name: "Deployments & fine-tuning" })).toBeVisible();
+  await expect(panel).toBeHidden();
+  await expect(nav.getByRole("link", { name: "Deployments", exact: true, includeHidden: true })).toHaveAttribute("aria-current", "page");
+
+  // The menu's bar stays at the top of a long page.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(menu).toBeInViewport();
+
+  // At desktop width: the sidebar with every link, no Menu button.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(menu).toBeHidden();
+  for (const p of PAGES) await expect(nav.getByRole("link", { name: p.nav, exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Deployments", exact: true })).toHaveAttribute("aria-current", "page");
+  await page.setViewportSize(PHONE);
+
+  await signOut(page);
+  await context.close();
+});
+
+test("at 390 px the operator console has the same menu, and its pages do not scroll sideways", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  await signIn(page, OPERATOR);
+  await visitAll(page, OPERATOR_PAGES);
+
+  // An account's page, from the list.
+  await page.goto("/operator/accounts");
+  await page.getByRole("link", { name: "Demo Inc.", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Demo Inc." })).toBeVisible();
+  const { nav, menu } = navOf(page);
+  await expect(nav.getByTestId("nav-current-page")).toHaveText("Accounts");
+  await noHorizontalScroll(page);
+
+  await menu.click();
+  const panel = page.locator(`#${await menu.getAttribute("aria-controls")}`);
+  await expect(panel.getByRole("link", { name: "Accounts", exact: true })).toHaveAttribute("aria-current", "page");
+  await panel.getByRole("link", { name: "Rate-limit policies", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Rate-limit policies" })).toBeVisible();
+  await expect(panel).toBeHidden();
+  await noHorizontalScroll(page);
+  await context.close();
+});
