@@ -1,8 +1,10 @@
 // Tables on a phone (SPEC §9: works at phone width, keyboard accessible): at 390 px each row of a
 // table is a card, so an invoice's amounts and total and an API key's Revoke button are on screen
-// without scrolling sideways — inside the table as well as on the page.
+// without scrolling sideways — inside the table as well as on the page. The exception is a chart's
+// data (a row per minute): a compact table scrolling in its own frame, which holds still while the
+// charts refresh.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { api, OPERATOR, signIn } from "./fixtures/console";
+import { api, DEMO, DEMO_API_KEY, OPERATOR, signIn } from "./fixtures/console";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -123,5 +125,86 @@ test("at 390 px an invoice's amounts and total and an API key's Revoke button ar
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(lines.getByRole("columnheader", { name: "Amount" })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("invoice-detail-desktop.png"), fullPage: true });
+  await context.close();
+});
+
+test("at 390 px the usage page's chart data is a compact table behind a disclosure, scrolling in its own frame, still while it refreshes", async ({
+  browser,
+  baseURL,
+}, testInfo) => {
+  // A few requests, so the table has numbers in it.
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(new URL("/v1/chat/completions", baseURL), {
+      method: "POST",
+      headers: { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "hr-small-8b", messages: [{ role: "user", content: "hi" }], max_tokens: 4 }),
+    });
+    expect(res.status).toBe(200);
+  }
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    (window as any).__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) (window as any).__cls += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await signIn(page, DEMO);
+  await page.goto("/usage?range=1h");
+  await page.getByLabel("Model", { exact: true }).selectOption("hr-small-8b");
+
+  // Closed at first: the page is the charts, not 60 rows under them. Opened from the keyboard.
+  const table = page.getByRole("table", { name: "Usage of hr-small-8b per minute" });
+  await expect(table).toBeHidden();
+  await page.locator("summary", { hasText: "Chart data as a table" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(table).toBeVisible();
+
+  // A real table (also for screen readers): a header row, and one row per minute headed by its time.
+  await expect(table.getByRole("columnheader", { name: "RPM used" })).toBeVisible();
+  await expect(table.getByRole("rowheader")).toHaveCount(60);
+  await expect(table.getByRole("rowheader").first()).toContainText("(so far)");
+  const rowHeight = (await table.getByRole("row").nth(1).boundingBox())!.height;
+  expect(rowHeight, "a minute is one line, not a card").toBeLessThanOrEqual(48);
+
+  // Its frame scrolls both ways and the page does not; the frame is a tab stop, so keys scroll it.
+  const frame = page.getByRole("region", { name: "Usage of hr-small-8b per minute" });
+  const frameBox = (await frame.boundingBox())!;
+  expect(frameBox.height).toBeLessThanOrEqual(400);
+  expect(frameBox.x).toBeGreaterThanOrEqual(0);
+  expect(frameBox.x + frameBox.width).toBeLessThanOrEqual(PHONE.width);
+  const scroll = await frame.evaluate((el) => ({ w: el.scrollWidth - el.clientWidth, h: el.scrollHeight - el.clientHeight }));
+  expect(scroll.w).toBeGreaterThan(0);
+  expect(scroll.h).toBeGreaterThan(0);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    "the page scrolls sideways",
+  ).toBeLessThanOrEqual(0);
+
+  // The time column and the header row stay in place while the frame scrolls.
+  const time = table.getByRole("rowheader").first();
+  const header = table.getByRole("columnheader", { name: "Time" });
+  // Where they sit in the frame (the page may scroll to bring the frame into view as it takes focus).
+  const inFrame = async () => {
+    const [f, t, h] = await Promise.all([frame.boundingBox(), time.boundingBox(), header.boundingBox()]);
+    return { timeX: t!.x - f!.x, headerY: h!.y - f!.y };
+  };
+  const before = await inFrame();
+  await frame.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("PageDown");
+  await expect.poll(() => frame.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+  await expect.poll(() => frame.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  expect(await inFrame()).toEqual(before);
+  await page.screenshot({ path: testInfo.outputPath("usage-table-390.png") });
+
+  // The charts refresh every 2 s: nothing on the page moves, the frame keeps its size.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.evaluate(() => ((window as any).__cls = 0));
+  await page.waitForTimeout(6_000);
+  expect(await page.evaluate(() => (window as any).__cls as number), "layout shift during live updates").toBeLessThan(0.01);
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(height);
+  expect((await frame.boundingBox())!.height).toBe(frameBox.height);
   await context.close();
 });
