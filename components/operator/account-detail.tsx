@@ -82,8 +82,8 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
         <Card title="Members">
           <ul className="space-y-1 text-sm">
             {a.members.map((m) => (
-              <li key={m.userId} className="flex justify-between gap-2">
-                <span className="truncate">{m.email}</span>
+              <li key={m.userId} className="flex items-baseline justify-between gap-2">
+                <span className="min-w-0 wrap-anywhere">{m.email}</span>
                 <Badge>{m.role}</Badge>
               </li>
             ))}
