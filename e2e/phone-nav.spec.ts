@@ -3,7 +3,7 @@
 // closes by keyboard, navigates, and opening it moves nothing. No page scrolls sideways. At desktop
 // width the sidebar is as it was.
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
+import { addMember, DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -135,6 +135,13 @@ test("at 390 px the console's menu opens and closes by keyboard, navigates, and 
 });
 
 test("at 390 px the operator console has the same menu, and its pages do not scroll sideways", async ({ browser }) => {
+  // A member with a long e-mail address, listed on the account's page.
+  const owner = await browser.newContext();
+  const ownerPage = await owner.newPage();
+  await signIn(ownerPage, DEMO);
+  await addMember(ownerPage, `a-member-with-a-rather-long-address-${Date.now()}@example.com`, "member-password");
+  await owner.close();
+
   const context = await browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   await signIn(page, OPERATOR);
