@@ -1,10 +1,17 @@
 // GET/PUT /api/v1/auto-top-up's verbs: the owner's auto top-up settings (SPEC §4). The amount is a
 // credit purchase, so whole dollars $5…$50,000 like Checkout; threshold ≥ 0 and monthly maximum
 // ≥ amount, whole cents. Without a stored row the defaults of the schema apply (disabled).
+//
+// Auto top-up charges the saved card, so it is on only while a card is on file: turning it on
+// without one is refused (`no_payment_method`, the route's 409), checked under the account's row
+// lock against a concurrent removal of the last card; and when the last card goes anyway (Stripe
+// detached it), remove-payment-method.ts turns it off and tells the owner (disableAutoTopUp).
 import { db } from "../db";
+import { notify } from "../alerts/notify";
 import { usd, type Micros } from "../money";
 import { checkAmount, CREDIT_PURCHASE_MAX, CREDIT_PURCHASE_MIN } from "./amounts";
 import type { AutoTopUpSettings } from "./auto-top-up-due";
+import { lockAccount, type Tx } from "./lock-account";
 import { monthStart, periodLabel } from "./period";
 
 export const AUTO_TOP_UP_DEFAULTS: AutoTopUpSettings = {
@@ -49,7 +56,15 @@ export async function autoToppedUpThisMonth(
 
 export type SetAutoTopUpResult =
   | { ok: true; settings: AutoTopUpSettings }
-  | { ok: false; reason: "invalid_amount" | "no_account"; field: "thresholdUsd" | "amountUsd" | "monthlyMaxUsd" | null; message: string };
+  | {
+      ok: false;
+      reason: "invalid_amount" | "no_account" | "no_payment_method";
+      field: "thresholdUsd" | "amountUsd" | "monthlyMaxUsd" | null;
+      message: string;
+    };
+
+export const NO_CARD_FOR_AUTO_TOP_UP =
+  "Add a card first: auto top-up buys credits with the saved card, and this account has none (add one on the billing page, or POST /api/v1/payment-methods/setup).";
 
 export async function setAutoTopUp(accountId: string, input: AutoTopUpSettings, actorId: string | null): Promise<SetAutoTopUpResult> {
   if (typeof input.enabled !== "boolean")
@@ -75,8 +90,11 @@ export async function setAutoTopUp(accountId: string, input: AutoTopUpSettings, 
     monthlyMaxMicros: input.monthlyMaxMicros,
   };
   return db().$transaction(async (tx) => {
-    const account = await tx.account.findUnique({ where: { id: accountId }, select: { id: true } });
-    if (!account) return { ok: false as const, reason: "no_account" as const, field: null, message: "account not found" };
+    if (!(await lockAccount(tx, accountId)))
+      return { ok: false as const, reason: "no_account" as const, field: null, message: "account not found" };
+    if (settings.enabled && (await tx.paymentMethod.count({ where: { accountId, detachedAt: null } })) === 0) {
+      return { ok: false as const, reason: "no_payment_method" as const, field: null, message: NO_CARD_FOR_AUTO_TOP_UP };
+    }
     await tx.autoTopUp.upsert({ where: { accountId }, create: { accountId, ...settings }, update: settings });
     await tx.auditLog.create({
       data: {
@@ -93,4 +111,23 @@ export async function setAutoTopUp(accountId: string, input: AutoTopUpSettings, 
     });
     return { ok: true as const, settings };
   });
+}
+
+/**
+ * The account's last card is gone: auto top-up can no longer run, so it is turned off (the amounts
+ * kept) and the owner is told. Call with the account locked, in the transaction that removed the
+ * card. Returns whether it was on.
+ */
+export async function disableAutoTopUp(tx: Tx, accountId: string, at: Date): Promise<boolean> {
+  const turnedOff = await tx.autoTopUp.updateMany({ where: { accountId, enabled: true }, data: { enabled: false } });
+  if (turnedOff.count === 0) return false;
+  await tx.auditLog.create({ data: { accountId, action: "auto_top_up.disabled", detail: { reason: "no_payment_method" } } });
+  await notify(tx, {
+    accountId,
+    kind: "auto_top_up",
+    title: "Auto top-up turned off: no card on file",
+    body: "Your last saved card was removed, so auto top-up could no longer buy credits. Add a card, then turn auto top-up on again on the billing page.",
+    dedupeKey: `auto-top-up-disabled:${accountId}:${at.toISOString()}`,
+  });
+  return true;
 }

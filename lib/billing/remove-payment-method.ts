@@ -1,9 +1,11 @@
 // A payment method was detached (by the owner or Stripe's payment_method.detached). The tier
 // stays (tiers never go down automatically); with no card left and no credits the account is
 // suspended for `no_payment_method` in the same transaction (SPEC §5). When it was the default,
-// the newest remaining card becomes the default (the caller tells Stripe).
+// the newest remaining card becomes the default (the caller tells Stripe). With no card left, auto
+// top-up (which charges the saved card) is turned off and the owner told, in the same transaction.
 import { db } from "../db";
 import { checkKey } from "./amounts";
+import { disableAutoTopUp } from "./auto-top-up-settings";
 import { lockAccount } from "./lock-account";
 import { revokeAccountLeases } from "./spend-lease";
 import { syncSuspension } from "./suspension";
@@ -71,7 +73,10 @@ export async function removePaymentMethod(input: {
     }
     const remaining = await tx.paymentMethod.count({ where: { accountId: input.accountId, detachedAt: null } });
     // Without a card, usage must stay within the credits: budget leased against the card goes back.
-    if (removed && remaining === 0) await revokeAccountLeases(input.accountId, tx);
+    if (removed && remaining === 0) {
+      await revokeAccountLeases(input.accountId, tx);
+      await disableAutoTopUp(tx, input.accountId, at);
+    }
     const sync = await syncSuspension(tx, input.accountId, at);
     return { ok: true as const, removed, remaining, status: sync.status, newDefault };
   });

@@ -1,5 +1,6 @@
 // payment_method.detached: the card is gone from the customer. The tier stays (tiers never go down
-// automatically); with no card and no credits left the account is suspended (`no_payment_method`).
+// automatically); with no card and no credits left the account is suspended (`no_payment_method`),
+// and with no card left auto top-up is turned off and the owner told (it could never run).
 // When it was the default, the newest remaining card becomes the default here and, after commit,
 // in Stripe (which cleared the customer's default with the detach).
 import { db } from "../../db";

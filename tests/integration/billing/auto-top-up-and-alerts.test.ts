@@ -369,7 +369,8 @@ describe("auto top-up runs", () => {
 
   it("needs a payment method and enabled settings", async () => {
     const trial = await createAccountFixture({ tier: "tier0" });
-    await setAutoTopUp(trial.accountId, settings(), trial.ownerId);
+    // setAutoTopUp refuses this now (auto-top-up-needs-card.test.ts); a row saved before that rule still must not charge.
+    await db().autoTopUp.create({ data: { accountId: trial.accountId, ...settings() } });
     const { payments: charge, calls } = fakePayments();
     expect(await runAutoTopUp(trial.accountId, charge)).toEqual({ outcome: "not_due", reason: "no_payment_method" });
     const off = await createAccountFixture({ tier: "tier1" });

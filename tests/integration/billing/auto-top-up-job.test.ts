@@ -16,7 +16,9 @@ describe("auto-top-up job", () => {
     const settings = { enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(40) };
     const broken = await createAccountFixture({ tier: "tier1" });
     const others = [await createAccountFixture({ tier: "tier0" }), await createAccountFixture({ tier: "tier0" })];
-    for (const a of [broken, ...others]) await setAutoTopUp(a.accountId, settings, a.ownerId);
+    await setAutoTopUp(broken.accountId, settings, broken.ownerId);
+    // Rows saved before auto top-up needed a card (setAutoTopUp refuses them now): still run, never charged.
+    for (const a of others) await db().autoTopUp.create({ data: { accountId: a.accountId, ...settings } });
     await db().$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION test_refuse_attempt() RETURNS trigger AS $$
       BEGIN

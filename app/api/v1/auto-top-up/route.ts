@@ -1,4 +1,5 @@
 // GET/PUT /api/v1/auto-top-up — read (members) and set (owner) the auto top-up settings (SPEC §4).
+// 409 `payment_method_required` when turning it on without a card on file (it charges the card).
 import { badRequest, AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
@@ -34,6 +35,8 @@ export const PUT = withAccount(
       caller.userId,
     );
     if (!result.ok && result.reason === "no_account") throw new AppError("not_found", "Account not found.");
+    if (!result.ok && result.reason === "no_payment_method")
+      throw new AppError("conflict", result.message, { bodyCode: "payment_method_required", param: "enabled" });
     if (!result.ok) throw badRequest(result.message, result.field ?? undefined);
     return json(view(await getAutoTopUp(caller.accountId)));
   },
