@@ -31,6 +31,12 @@ export function count(n: number | null | undefined, nullText = NONE): string {
   return `${n < 0 ? "-" : ""}${thousands(String(Math.abs(n)))}`;
 }
 
+/** An invoice line's quantity (the API's integer string) with separators: "1440", "GPU-minutes" → "1,440 GPU-minutes". */
+export function quantity(value: string, unit: string): string {
+  const digits = /^-?\d+$/.test(value) ? `${value.startsWith("-") ? "-" : ""}${thousands(value.replace(/^-/, ""))}` : value;
+  return `${digits} ${unit}`;
+}
+
 /** "2026-11-25T17:04:05.123Z" → "2026-11-25 17:04 UTC". */
 export function when(iso: string | null | undefined, nullText = NONE): string {
   if (!iso) return nullText;

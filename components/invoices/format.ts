@@ -13,3 +13,9 @@ export const INVOICE_STATUS: Record<string, { label: string; tone: BadgeTone; he
 export function isPayable(status: string): boolean {
   return status === "failed" || status === "open";
 }
+
+/** An invoice line's quantity (the API's integer string, exact) with separators: "1,440 GPU-minutes". */
+export function lineQuantity(quantity: string, unit: string): string {
+  const shown = /^-?\d+$/.test(quantity) ? BigInt(quantity).toLocaleString("en-US") : quantity;
+  return `${shown} ${unit}`;
+}

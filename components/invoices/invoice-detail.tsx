@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
 import { dateTime, money } from "@/components/account/format";
-import { INVOICE_STATUS, isPayable } from "./format";
+import { INVOICE_STATUS, isPayable, lineQuantity } from "./format";
 import { useInvoice, type InvoiceDetail } from "./hooks/use-invoices";
 import { PayButton } from "./pay-button";
 
@@ -73,7 +73,7 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
                 id: "quantity",
                 header: "Quantity",
                 align: "right",
-                cell: (l) => `${Number(l.quantity).toLocaleString("en-US")} ${l.unit}`,
+                cell: (l) => lineQuantity(l.quantity, l.unit),
               },
               {
                 id: "amount",

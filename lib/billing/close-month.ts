@@ -23,7 +23,6 @@ import { postLedgerEntry } from "./post-ledger-entry";
 import { rollSpendPeriod } from "./roll-spend-period";
 import { syncSuspension } from "./suspension";
 import { waiveSubCentInvoices } from "./waive-sub-cent-invoices";
-import { DEPLOYED_MODEL_SELECT, deployedModelName } from "../resources/deployments/view";
 
 export type AccountCloseOutcome =
   | { accountId: string; outcome: "invoiced"; invoiceId: string; totalMicros: bigint; paidFromCreditsMicros: bigint }
@@ -128,26 +127,30 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
     const other = await tx.invoice.findUniqueOrThrow({ where: { accountId_period: { accountId, period } }, select: { id: true } });
     return { accountId, outcome: "already_invoiced", invoiceId: other.id };
   }
-  const groups = await tx.$queryRaw<{ kind: string; subject: string; amount: bigint; charges: bigint; tokens: bigint }[]>`
+  // One group per line: a model's usage; a deployment at each size it ran at; a fine-tuning job.
+  const groups = await tx.$queryRaw<Group[]>`
     WITH claimed AS (
       UPDATE "LedgerEntry" SET "invoiceId" = ${invoiceId}
       WHERE "accountId" = ${accountId} AND "invoiceId" IS NULL AND "period" <= ${period} AND "invoiceMicros" > 0
         AND "kind" IN (${CHARGE_KIND_SQL})
-      RETURNING "kind", "modelName", "deploymentId", "fineTuningJobId", "invoiceMicros", "usageRecordId"
+      RETURNING "kind", "modelName", "deploymentId", "fineTuningJobId", "invoiceMicros", "usageRecordId",
+        "quantity", "gpuType", "gpuCount"
     )
     SELECT c."kind"::text AS "kind",
       COALESCE(CASE c."kind" WHEN 'usage_charge' THEN c."modelName" WHEN 'deployment_charge' THEN c."deploymentId"
         ELSE c."fineTuningJobId" END, 'unknown') AS "subject",
+      c."modelName" AS "modelName", c."gpuType"::text AS "gpuType", c."gpuCount" AS "gpuCount",
       SUM(c."invoiceMicros")::bigint AS "amount", COUNT(*)::bigint AS "charges",
+      COUNT(c."quantity")::bigint AS "measured", COALESCE(SUM(c."quantity"), 0)::bigint AS "quantity",
       COALESCE(SUM(u."promptTokens"::bigint + u."completionTokens"::bigint), 0)::bigint AS "tokens"
     FROM claimed c LEFT JOIN "UsageRecord" u ON u."id" = c."usageRecordId"
-    GROUP BY 1, 2 ORDER BY 1, 2`;
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 5, 4`;
   const total = groups.reduce((sum, g) => sum + g.amount, 0n);
   if (total <= 0n) {
     await tx.invoice.delete({ where: { id: invoiceId } });
     return { accountId, outcome: "nothing_to_bill" };
   }
-  const lines = await describeLines(tx, groups);
+  const lines = groups.map(describeLine);
   await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId })) });
   await tx.invoice.update({ where: { id: invoiceId }, data: { totalMicros: total } });
   await postLedgerEntry(tx, {
@@ -181,50 +184,56 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
   return { accountId, outcome: "invoiced", invoiceId, totalMicros: total, paidFromCreditsMicros: paidFromCredits };
 }
 
-type Group = { kind: string; subject: string; amount: bigint; charges: bigint; tokens: bigint };
+interface Group {
+  kind: string;
+  subject: string;
+  modelName: string | null;
+  gpuType: string | null;
+  gpuCount: number | null;
+  amount: bigint;
+  /** Ledger entries in the group, and how many of them recorded a quantity. */
+  charges: bigint;
+  measured: bigint;
+  quantity: bigint;
+  tokens: bigint;
+}
 
-async function describeLines(tx: Tx, groups: Group[]) {
-  const deploymentIds = groups.filter((g) => g.kind === "deployment_charge").map((g) => g.subject);
-  const jobIds = groups.filter((g) => g.kind === "fine_tuning_charge").map((g) => g.subject);
-  const [deployments, jobs] = await Promise.all([
-    deploymentIds.length
-      ? tx.deployment.findMany({
-          where: { id: { in: deploymentIds } },
-          select: { id: true, gpuType: true, gpuCount: true, ...DEPLOYED_MODEL_SELECT },
-        })
-      : [],
-    jobIds.length ? tx.fineTuningJob.findMany({ where: { id: { in: jobIds } }, select: { id: true, baseModel: true } }) : [],
-  ]);
-  return groups.map((g) => {
-    if (g.kind === "usage_charge") {
-      const byTokens = g.tokens > 0n;
-      return {
-        subject: `model:${g.subject}`,
-        description: `Serverless inference — ${g.subject}`,
-        quantity: byTokens ? g.tokens : g.charges,
-        unit: byTokens ? "tokens" : "requests",
-        amountMicros: g.amount,
-      };
-    }
-    if (g.kind === "deployment_charge") {
-      const d = deployments.find((x) => x.id === g.subject);
-      return {
-        subject: `deployment:${g.subject}`,
-        description: d
-          ? `Dedicated deployment — ${deployedModelName(d)} on ${d.gpuCount}× ${d.gpuType}`
-          : `Dedicated deployment ${g.subject}`,
-        quantity: g.charges,
-        unit: "metered periods",
-        amountMicros: g.amount,
-      };
-    }
-    const job = jobs.find((x) => x.id === g.subject);
+const count = (n: bigint, unit: string) => `${n.toLocaleString("en-US")} ${unit}${n === 1n ? "" : "s"}`;
+
+/**
+ * A line as the customer reads it, from what metering recorded: serverless usage in tokens; a
+ * deployment in GPU-minutes at one size ("Deployment d1 (hr-small-8b, 2 × H100): 720 minutes",
+ * 1,440 GPU-minutes); a fine-tuning job in training tokens. Charges recorded without a quantity
+ * (none since the ledger keeps one) are counted as what they were: minutes, progress steps.
+ */
+export function describeLine(g: Group) {
+  const measured = g.measured === g.charges;
+  if (g.kind === "usage_charge") {
+    const byTokens = g.tokens > 0n;
     return {
-      subject: `fine_tuning:${g.subject}`,
-      description: job ? `Fine-tuning job ${g.subject} (${job.baseModel})` : `Fine-tuning job ${g.subject}`,
-      quantity: g.charges,
-      unit: "metered periods",
+      subject: `model:${g.subject}`,
+      description: `Serverless inference — ${g.subject}`,
+      quantity: byTokens ? g.tokens : g.charges,
+      unit: byTokens ? "tokens" : "requests",
       amountMicros: g.amount,
     };
-  });
+  }
+  if (g.kind === "deployment_charge") {
+    const size = g.gpuCount !== null && g.gpuType !== null ? `${g.gpuCount} × ${g.gpuType}` : null;
+    const what = [g.modelName, size].filter(Boolean).join(", ");
+    return {
+      subject: `deployment:${g.subject}`,
+      description: `Deployment ${g.subject}${what ? ` (${what})` : ""}: ${count(g.charges, "minute")}`,
+      quantity: measured && size ? g.quantity : g.charges,
+      unit: measured && size ? "GPU-minutes" : "minutes",
+      amountMicros: g.amount,
+    };
+  }
+  return {
+    subject: `fine_tuning:${g.subject}`,
+    description: `Fine-tuning job ${g.subject}${g.modelName ? ` (${g.modelName})` : ""}`,
+    quantity: measured ? g.quantity : g.charges,
+    unit: measured ? "training tokens" : "progress steps",
+    amountMicros: g.amount,
+  };
 }

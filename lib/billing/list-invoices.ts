@@ -75,7 +75,10 @@ export async function getInvoice(accountId: string, invoiceId: string): Promise<
     where: { id: invoiceId, accountId },
     select: {
       ...SELECT,
-      lines: { orderBy: { subject: "asc" }, select: { description: true, subject: true, quantity: true, unit: true, amountMicros: true } },
+      lines: {
+        orderBy: [{ subject: "asc" }, { description: "asc" }],
+        select: { description: true, subject: true, quantity: true, unit: true, amountMicros: true },
+      },
     },
   });
   if (!row) return null;

@@ -1,7 +1,7 @@
 // Append one ledger entry and move the account's derived counters in the same transaction.
 // Idempotent on the entry's natural key: a second post with the same key changes nothing.
 import type { Prisma } from "../db/generated/client";
-import type { LedgerKind } from "../db/generated/enums";
+import type { GpuType, LedgerKind } from "../db/generated/enums";
 import { monthStart } from "./period";
 
 type Tx = Prisma.TransactionClient;
@@ -25,6 +25,11 @@ export interface LedgerPosting {
   deploymentId?: string;
   fineTuningJobId?: string;
   modelName?: string;
+  /** Metered charges: GPU-minutes (deployment) or training tokens (fine-tuning) — what the invoice line counts. */
+  quantity?: bigint;
+  /** Deployment charges: the size the minute ran at. */
+  gpuType?: GpuType;
+  gpuCount?: number;
   createdBy?: string;
 }
 
@@ -37,11 +42,12 @@ export async function postLedgerEntry(tx: Tx, p: LedgerPosting): Promise<PostRes
   const inserted = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "LedgerEntry" ("id", "accountId", "kind", "amountMicros", "creditMicros", "invoiceMicros",
       "idempotencyKey", "description", "period", "invoiceId", "usageRecordId", "deploymentId",
-      "fineTuningJobId", "modelName", "createdBy", "createdAt")
+      "fineTuningJobId", "modelName", "quantity", "gpuType", "gpuCount", "createdBy", "createdAt")
     VALUES (${"le_" + crypto.randomUUID().replaceAll("-", "")}, ${p.accountId}, ${p.kind}::"LedgerKind",
       ${p.amountMicros}, ${p.creditMicros ?? 0n}, ${p.invoiceMicros ?? 0n}, ${p.idempotencyKey},
       ${p.description}, ${period}, ${p.invoiceId ?? null}, ${p.usageRecordId ?? null},
       ${p.deploymentId ?? null}, ${p.fineTuningJobId ?? null}, ${p.modelName ?? null},
+      ${p.quantity ?? null}::bigint, ${p.gpuType ?? null}::"GpuType", ${p.gpuCount ?? null}::integer,
       ${p.createdBy ?? null}, ${at})
     ON CONFLICT ("idempotencyKey") DO NOTHING
     RETURNING "id"`;

@@ -4,7 +4,7 @@
 // memory across a run of charges, so it can tell after each one whether a suspension reason now
 // holds (and stop exactly there) without re-reading the account.
 import type { Prisma } from "../db/generated/client";
-import type { LedgerKind } from "../db/generated/enums";
+import type { GpuType, LedgerKind } from "../db/generated/enums";
 import { loadFacts, reasonsFor, type AccountFacts } from "../billing/suspension";
 import { postLedgerEntry } from "../billing/post-ledger-entry";
 import { monthStart } from "../billing/period";
@@ -41,6 +41,11 @@ export interface ResourceCharge {
   deploymentId?: string;
   fineTuningJobId?: string;
   modelName?: string;
+  /** What was metered, in the invoice line's unit: GPU-minutes (deployments), training tokens (fine-tuning). */
+  quantity: bigint;
+  /** Deployments: the size the minute ran at, so a resized deployment is invoiced per size. */
+  gpuType?: GpuType;
+  gpuCount?: number;
 }
 
 /** Post one charge; a key already in the ledger changes nothing. Returns whether it was posted. */
@@ -71,6 +76,9 @@ export async function postResourceCharge(tx: Tx, state: ChargeState, c: Resource
     deploymentId: c.deploymentId,
     fineTuningJobId: c.fineTuningJobId,
     modelName: c.modelName,
+    quantity: c.quantity,
+    gpuType: c.gpuType,
+    gpuCount: c.gpuCount,
   });
   if (!result.posted) return false;
   state.facts.creditBalanceMicros -= fromCredits;

@@ -10,7 +10,7 @@ import { parseUsd, usdString } from "../../../lib/money";
 import { openInBrowser } from "../browser";
 import { contextOf, type Context } from "../context";
 import { UsageError } from "../errors";
-import { money, NONE, when } from "../format";
+import { money, NONE, quantity, when } from "../format";
 import { withExamples } from "../help";
 import type { Style } from "../style";
 import { keyValue, table } from "../table";
@@ -98,7 +98,7 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
             invoice.lines,
             [
               { header: "ITEM", value: (l) => l.description },
-              { header: "QUANTITY", value: (l) => `${l.quantity} ${l.unit}`, align: "right" },
+              { header: "QUANTITY", value: (l) => quantity(l.quantity, l.unit), align: "right" },
               { header: "AMOUNT", value: (l) => money(l.amountUsd), align: "right" },
             ],
             s,

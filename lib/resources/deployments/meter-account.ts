@@ -75,6 +75,9 @@ export async function meterAccountDeployments(
         description: `Deployment ${row.id} (${modelName}): ${row.gpuCount}× ${row.gpuType} for the minute ${start.toISOString()} at ${usdString(cost)}`,
         deploymentId: row.id,
         modelName,
+        quantity: BigInt(row.gpuCount), // GPU-minutes: this minute × its GPUs
+        gpuType: row.gpuType,
+        gpuCount: row.gpuCount,
       });
       if (posted) {
         result.minutes += 1;

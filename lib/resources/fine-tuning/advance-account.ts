@@ -101,6 +101,7 @@ export async function advanceAccountJobs(
         description: `Fine-tuning job ${job.id} (${job.baseModel}): training tokens ${job.chargedTokens}–${tokens} of ${job.total}`,
         fineTuningJobId: job.id,
         modelName: job.baseModel,
+        quantity: tokens - job.chargedTokens, // the training tokens this step charges
       });
       if (posted) {
         result.steps += 1;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readConfig, writeConfig } from "@/cli/src/config";
 import { normalizeBaseUrl } from "@/cli/src/context";
-import { count, money, sparkline, sumUsd, tierLabel, when } from "@/cli/src/format";
+import { count, money, quantity, sparkline, sumUsd, tierLabel, when } from "@/cli/src/format";
 import { colorEnabled, makeStyle, visibleLength } from "@/cli/src/style";
 import { keyValue, table } from "@/cli/src/table";
 import { removeTempDirs, tempDir } from "./harness";
@@ -38,6 +38,8 @@ describe("format", () => {
     expect(count(1440000)).toBe("1,440,000");
     expect(count(-1200)).toBe("-1,200");
     expect(count(null)).toBe("—");
+    expect(quantity("1440", "GPU-minutes")).toBe("1,440 GPU-minutes");
+    expect(quantity("3000000", "training tokens")).toBe("3,000,000 training tokens");
     expect(when("2026-11-25T17:04:05.123Z")).toBe("2026-11-25 17:04 UTC");
     expect(tierLabel("tier2")).toBe("Tier 2");
     expect(tierLabel("tier0")).toBe("Trial (tier 0)");
