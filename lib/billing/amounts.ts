@@ -1,6 +1,6 @@
 // Input checks for money given to billing verbs (pure). Verbs are called from routes, webhooks and
 // jobs; each re-checks its amounts here so a bad value is refused before anything is written. Also
-// the one rule for an amount too small to charge to a card (tooSmallToCharge).
+// the rules for what a card can be charged: whole cents (centFraction, tooSmallToCharge).
 import { MICROS_PER_CENT, MICROS_PER_USD, usd, usdString, type Micros } from "../money";
 
 export interface AmountRules {
@@ -42,11 +42,19 @@ export function checkKey(value: unknown, field: string): { ok: true } | { ok: fa
 }
 
 /**
- * More than nothing but less than half a cent: Stripe charges whole cents, and the invoice sender
- * rounds half up (lib/payments/cents.ts roundToCents), so it would ask for 0 — it never sends an
- * invoice whose amount due is this small. Such a balance is paid from credits or waived instead
- * (pay-invoices-from-credits.ts, waive-sub-cent-invoices.ts).
+ * The part of an amount below a whole cent (0 for none, or for amounts ≤ 0). A card is charged
+ * whole cents, so this part of an invoice's amount due is waived before it is charged
+ * (waive-cent-fractions.ts): invoices round down to the cent, in the customer's favour.
+ */
+export function centFraction(micros: Micros): Micros {
+  return micros > 0n ? micros % MICROS_PER_CENT : 0n;
+}
+
+/**
+ * More than nothing but less than a cent: no whole cent to charge. Such an amount due is waived at
+ * month close (waive-cent-fractions.ts); one left on a draft from before is paid by new credits
+ * (pay-invoices-from-credits.ts).
  */
 export function tooSmallToCharge(micros: Micros): boolean {
-  return micros > 0n && micros < MICROS_PER_CENT / 2n;
+  return micros > 0n && micros < MICROS_PER_CENT;
 }

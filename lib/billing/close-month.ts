@@ -1,6 +1,6 @@
 // Month close (SPEC §4): the previous month's usage not covered by credits becomes an invoice with
-// a line per model / deployment / fine-tuning job; zero → no invoice; under half a cent left after
-// credits → waived (waive-sub-cent-invoices.ts), never a draft that Stripe cannot charge. The same
+// a line per model / deployment / fine-tuning job; zero → no invoice; the fraction of a cent left
+// after credits is waived (waive-cent-fractions.ts), so what is charged is whole cents. The same
 // pass rolls every account's spend period and re-derives suspension (a new month lifts
 // `spend_limit_reached`).
 //
@@ -22,7 +22,7 @@ import { monthStart, parsePeriodLabel, periodLabel } from "./period";
 import { postLedgerEntry } from "./post-ledger-entry";
 import { rollSpendPeriod } from "./roll-spend-period";
 import { syncSuspension } from "./suspension";
-import { waiveSubCentInvoices } from "./waive-sub-cent-invoices";
+import { waiveCentFractions } from "./waive-cent-fractions";
 
 export type AccountCloseOutcome =
   | { accountId: string; outcome: "invoiced"; invoiceId: string; totalMicros: bigint; paidFromCreditsMicros: bigint }
@@ -99,9 +99,9 @@ export async function closeAccountMonth(accountId: string, period: Date, now = n
       if (!(await lockAccount(tx, accountId))) return null;
       await rollSpendPeriod(tx, accountId, present);
       const outcome = await draftInvoice(tx, accountId, period, now);
-      // Any older invoice left draft with under half a cent due (drafted before month close waived
-      // such remainders, and no credits since) ends here too: none stays draft for ever.
-      await waiveSubCentInvoices(tx, accountId, now);
+      // Any older draft not sent yet whose amount due is not whole cents (drafted before month close
+      // waived fractions) is made whole here too; one with under a cent due is paid, never left draft.
+      await waiveCentFractions(tx, accountId, now);
       await syncSuspension(tx, accountId, present);
       return outcome;
     },
@@ -163,22 +163,22 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
     description: `Invoice ${periodLabel(period)}: usage not covered by credits`,
     at: now,
   });
-  // Credits on hand settle the new invoice first (SPEC §4: usage draws from credits first); a
-  // remainder under half a cent, which Stripe cannot charge, is waived (waive-sub-cent-invoices.ts).
+  // Credits on hand settle the new invoice first (SPEC §4: usage draws from credits first); the
+  // fraction of a cent left, which a card cannot be charged, is waived (waive-cent-fractions.ts).
   const paid = await payInvoicesFromCredits(tx, accountId, "close", now, invoiceId);
   const paidFromCredits = paid.reduce((sum, p) => sum + p.amountMicros, 0n);
-  const waived = (await waiveSubCentInvoices(tx, accountId, now, invoiceId)).reduce((sum, w) => sum + w.waivedMicros, 0n);
+  const [waiver] = await waiveCentFractions(tx, accountId, now, invoiceId);
+  const due = total - paidFromCredits - (waiver?.waivedMicros ?? 0n);
   const fromCredits = paidFromCredits > 0n ? `$${usdString(paidFromCredits)} was paid from your credits; ` : "";
   await notify(tx, {
     accountId,
     kind: "invoice_issued",
     title: `Invoice for ${periodLabel(period)}: $${usdString(total)}`,
-    body:
-      waived > 0n
-        ? `${fromCredits}$${usdString(waived)} is less than a cent, which cannot be charged to a card: it is waived.`
-        : paidFromCredits > 0n
-          ? `${fromCredits}$${usdString(total - paidFromCredits)} will be charged to your payment method.`
-          : `It will be charged to your payment method on file.`,
+    body: waiver?.paid
+      ? `${fromCredits}$${usdString(waiver.waivedMicros)} is less than a cent, which cannot be charged to a card: it is waived.`
+      : due <= 0n
+        ? `It was paid in full from your credits.`
+        : `${fromCredits}$${usdString(due)} will be charged to your payment method${waiver ? ` (the $${usdString(waiver.waivedMicros)} under a whole cent is waived)` : ""}.`,
     dedupeKey: `invoice:${invoiceId}:issued`,
   });
   return { accountId, outcome: "invoiced", invoiceId, totalMicros: total, paidFromCreditsMicros: paidFromCredits };

@@ -9,10 +9,10 @@
 // may still be paid). A draft (month close, not yet sent to Stripe) may be paid in part: Stripe is
 // then asked for total − paidMicros only.
 //
-// New credits also pay a draft whose amount due is under half a cent (tooSmallToCharge): the sender
+// New credits also pay a draft whose amount due is under a cent (tooSmallToCharge): the sender
 // never sends one (Stripe would be asked for 0 cents), so it is in no Stripe invoice that could
 // collect it too, and credits are the only way it can be paid. Month close waives such remainders
-// (waive-sub-cent-invoices.ts); this settles any draft left from before that, as soon as credits
+// (waive-cent-fractions.ts); this settles any draft left from before that, as soon as credits
 // come. Other drafts are left to the sender: paying one while it is being sent would change the
 // amount under a Stripe invoice already created for the old one.
 import { notify } from "../alerts/notify";

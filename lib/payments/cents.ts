@@ -1,12 +1,18 @@
 // Stripe counts whole cents; Headroom counts micro-USD (SPEC §2). Conversions are pure and exact
-// where money is whole cents (credits are whole dollars); invoice lines, which can carry fractions
-// of a cent, are rounded once, for the total, and the lines are made to add up to it exactly.
+// where money is whole cents (credits are whole dollars; an invoice's amount due is made whole cents
+// before it is sent, waive-cent-fractions.ts); invoice lines, which can carry fractions of a cent,
+// are allocated the whole cents of the total, so they add up to it exactly.
 import { MICROS_PER_CENT } from "../money";
 
 /** Micro-USD that are a whole number of cents → cents; throws otherwise (a bug, never rounding). */
 export function exactCents(micros: bigint): number {
   if (micros % MICROS_PER_CENT !== 0n) throw new RangeError(`${micros} micro-USD is not a whole number of cents`);
   return Number(micros / MICROS_PER_CENT);
+}
+
+/** Whole cents in an amount, the fraction of a cent dropped (toward zero). */
+export function floorToCents(micros: bigint): bigint {
+  return micros / MICROS_PER_CENT;
 }
 
 /** Round half up to the cent (non-negative amounts). */

@@ -9,11 +9,13 @@
 import Stripe from "stripe";
 import { db } from "../../db";
 import { markInvoiceOpen } from "../../billing/mark-invoice-open";
+import { lockAccount } from "../../billing/lock-account";
 import { markInvoicePaid } from "../../billing/mark-invoice-paid";
 import { periodLabel } from "../../billing/period";
+import { waiveCentFractions } from "../../billing/waive-cent-fractions";
 import { errorSummary, log } from "../../log";
 import { runJobOnce } from "../../jobs/runner";
-import { allocateCents, roundToCents } from "../cents";
+import { allocateCents, floorToCents } from "../cents";
 import { ACCOUNT_METADATA_KEY, ensureStripeCustomer } from "../customers";
 import { stripe } from "../stripe-client";
 import { settleInvoiceInStripe } from "./settle-invoice";
@@ -33,14 +35,18 @@ interface PlannedItem {
   description: string;
 }
 
-/** The Stripe items of an invoice: each line rounded so they add up to the rounded total, minus credits. */
+/**
+ * The Stripe items of an invoice: the lines share the whole cents of the total (each within a cent
+ * of its amount, adding up exactly), and one negative line takes off what was paid already — from
+ * credits, and the fraction of a cent waived — so Stripe's amount due is exactly ours, whole cents.
+ */
 export function planInvoiceItems(invoice: {
   totalMicros: bigint;
   paidMicros: bigint;
   lines: { id: string; description: string; quantity: bigint; unit: string; amountMicros: bigint }[];
 }): { items: PlannedItem[]; dueCents: bigint } {
-  const totalCents = roundToCents(invoice.totalMicros);
-  const dueCents = roundToCents(invoice.totalMicros - invoice.paidMicros);
+  const totalCents = floorToCents(invoice.totalMicros);
+  const dueCents = floorToCents(invoice.totalMicros - invoice.paidMicros);
   const lineCents = allocateCents(
     invoice.lines.map((l) => l.amountMicros),
     totalCents,
@@ -66,6 +72,9 @@ export async function sendInvoiceToStripe(invoiceId: string): Promise<SendInvoic
 }
 
 async function send(invoiceId: string): Promise<SendInvoiceResult> {
+  // Stripe is asked for whole cents, and exactly what the ledger will record as paid by card: a
+  // fraction of a cent still due (a draft from before month close waived it) is waived first.
+  await wholeCentsDue(invoiceId);
   const invoice = await db().invoice.findUnique({
     where: { id: invoiceId },
     select: {
@@ -163,6 +172,14 @@ async function send(invoiceId: string): Promise<SendInvoiceResult> {
   return { outcome: "sent", stripeInvoiceId: si.id, hostedUrl: si.hosted_invoice_url, charge };
 }
 
+async function wholeCentsDue(invoiceId: string): Promise<void> {
+  const row = await db().invoice.findUnique({ where: { id: invoiceId }, select: { accountId: true } });
+  if (!row) return;
+  await db().$transaction(async (tx) => {
+    if (await lockAccount(tx, row.accountId)) await waiveCentFractions(tx, row.accountId, new Date(), invoiceId);
+  });
+}
+
 /** Charge the customer's default card. A decline is an expected outcome: the webhook records it. */
 async function payInvoice(stripeInvoiceId: string, key: string): Promise<"paid" | "declined"> {
   try {
@@ -193,7 +210,7 @@ export async function sendPendingInvoices(): Promise<SendInvoiceResult[]> {
   });
   const results: SendInvoiceResult[] = [];
   for (const draft of drafts) {
-    if (roundToCents(draft.totalMicros - draft.paidMicros) <= 0n) continue;
+    if (floorToCents(draft.totalMicros - draft.paidMicros) <= 0n) continue;
     try {
       results.push(await sendInvoiceToStripe(draft.id));
     } catch (err) {

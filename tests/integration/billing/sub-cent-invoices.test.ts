@@ -1,5 +1,5 @@
 // Invoices with less than a cent due (SPEC §2, §4): Stripe charges whole cents, so the sender never
-// sends an invoice whose amount due rounds to 0 cents. Such an invoice must still end — paid from
+// sends an invoice with no whole cent due (and month close waives the fraction of a cent of any). Such an invoice must still end — paid from
 // credits when there are any, the rest waived at month close — never left `draft` for ever, with the
 // ledger consistent and nothing charged twice.
 import { randomUUID } from "node:crypto";
@@ -14,7 +14,7 @@ import { grantCredits } from "@/lib/billing/grant-credits";
 import { postLedgerEntry } from "@/lib/billing/post-ledger-entry";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 import { tooSmallToCharge } from "@/lib/billing/amounts";
-import { roundToCents } from "@/lib/payments/cents";
+import { floorToCents } from "@/lib/payments/cents";
 import * as invoicesRoute from "@/app/api/v1/invoices/route";
 import { accountState, at2030, chargeUsage } from "./helpers";
 
@@ -61,9 +61,9 @@ async function draftedBeforeTheFix(accountId: string, period: Date, now: Date): 
 }
 
 describe("the amount Stripe cannot charge", () => {
-  it("is what the invoice sender rounds to 0 cents: under half a cent", () => {
+  it("is what has no whole cent in it: under a cent (the sender charges whole cents, the fraction dropped)", () => {
     for (const micros of [1n, 499n, 4_999n, 5_000n, 9_999n, MICROS_PER_CENT, usd(1) + 4_999n]) {
-      expect(tooSmallToCharge(micros), String(micros)).toBe(roundToCents(micros) === 0n);
+      expect(tooSmallToCharge(micros), String(micros)).toBe(floorToCents(micros) === 0n);
     }
     expect(tooSmallToCharge(0n)).toBe(false);
     expect(tooSmallToCharge(-1n)).toBe(false);
@@ -135,12 +135,24 @@ describe("month close with less than a cent left to charge", () => {
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
   });
 
-  it("half a cent or more is not waived: it stays draft for the sender, which charges the rounded cent", async () => {
+  it("a fraction of a cent is waived however close to a cent; whole cents stay due for the sender", async () => {
     const acct = await createAccountFixture({ tier: "tier1" });
-    await chargeUsage(acct.accountId, 5_000n, at2030(10, 5));
+    await chargeUsage(acct.accountId, 9_999n, at2030(10, 5));
     await closeMonth({ period: OCT, accountId: acct.accountId, now: at2030(11, 1) });
-    expect(await invoicesOf(acct.accountId)).toEqual([expect.objectContaining({ status: "draft", totalMicros: 5_000n, paidMicros: 0n })]);
-    expect(await db().ledgerEntry.count({ where: { accountId: acct.accountId, kind: "adjustment" } })).toBe(0);
+    expect(await invoicesOf(acct.accountId)).toEqual([
+      expect.objectContaining({ status: "paid", totalMicros: 9_999n, paidMicros: 9_999n }),
+    ]);
+
+    const other = await createAccountFixture({ tier: "tier1" });
+    await chargeUsage(other.accountId, usd(2) + 15_000n, at2030(10, 5));
+    await closeMonth({ period: OCT, accountId: other.accountId, now: at2030(11, 1) });
+    const [invoice] = await invoicesOf(other.accountId);
+    expect(invoice).toMatchObject({ status: "draft", totalMicros: usd(2) + 15_000n, paidMicros: 5_000n });
+    expect(await entriesOf(other.accountId, invoice!.id)).toEqual([
+      { kind: "adjustment", amountMicros: 5_000n, creditMicros: 0n, invoiceMicros: 0n },
+      { kind: "invoice_payment", amountMicros: -5_000n, creditMicros: 5_000n, invoiceMicros: 0n },
+    ]);
+    expect(await reconcileBalances({ accountId: other.accountId })).toMatchObject({ differences: [] });
   });
 });
 

@@ -2,7 +2,7 @@
 // invoice lines that always add up to the rounded total.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocateCents, exactCents, roundToCents } from "@/lib/payments/cents";
+import { allocateCents, exactCents, floorToCents, roundToCents } from "@/lib/payments/cents";
 import { planInvoiceItems } from "@/lib/payments/invoices/send-invoice";
 
 describe("cents", () => {
@@ -13,6 +13,8 @@ describe("cents", () => {
     expect(roundToCents(12_344_999n)).toBe(1234n);
     expect(roundToCents(5_000n)).toBe(1n);
     expect(roundToCents(4_999n)).toBe(0n);
+    expect(floorToCents(12_345_678n)).toBe(1234n);
+    expect(floorToCents(9_999n)).toBe(0n);
   });
 
   it("allocates a total over lines so they add up to it exactly, each within a cent of its share", () => {
@@ -29,6 +31,20 @@ describe("cents", () => {
         });
       }),
     );
+  });
+
+  it("plans Stripe items for whole cents: lines share the total's cents, what was paid or waived comes off", () => {
+    // $12.345678 of usage, $0.005678 waived at close: Stripe is asked for $12.34, not a rounded $12.35.
+    const plan = planInvoiceItems({
+      totalMicros: 12_345_678n,
+      paidMicros: 5_678n,
+      lines: [
+        { id: "a", description: "Serverless inference — hr-small-8b", quantity: 10n, unit: "tokens", amountMicros: 6_172_839n },
+        { id: "b", description: "Serverless inference — hr-large-405b", quantity: 20n, unit: "tokens", amountMicros: 6_172_839n },
+      ],
+    });
+    expect(plan.dueCents).toBe(1234n);
+    expect(plan.items.map((i) => i.cents).reduce((a, b) => a + b, 0)).toBe(1234);
   });
 
   it("plans Stripe items: a line per invoice line, credits already applied as one negative line", () => {

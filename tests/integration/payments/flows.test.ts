@@ -313,10 +313,11 @@ describe("invoices charged to the card on file", () => {
     });
     expect((await gateway().accounts.get(acct.accountId)).status).toBe("suspended");
 
-    // Stripe's invoice: one line per usage line, amounts in cents adding up to the rounded total.
+    // Stripe's invoice: one line per usage line, amounts in cents adding up to the whole cents due
+    // ($12.345678 of usage, the $0.005678 under a cent waived at close).
     const si = await h.stripe.invoices.retrieve(failed.stripeInvoiceId!);
-    expect(si).toMatchObject({ amount_due: 1235, status: "open", metadata: { headroom_invoice_id: invoiceId } });
-    expect(si.lines.data.map((l) => l.amount)).toEqual([1235]);
+    expect(si).toMatchObject({ amount_due: 1234, status: "open", metadata: { headroom_invoice_id: invoiceId } });
+    expect(si.lines.data.map((l) => l.amount)).toEqual([1234]);
 
     const pay = await callRoute(payRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: invoiceId } });
     expect(pay).toMatchObject({ status: 200, body: { url: failed.hostedUrl } });
@@ -324,7 +325,7 @@ describe("invoices charged to the card on file", () => {
     expect((await submitCard(pay.body.url, "4242424242424242")).status).toBe(303);
     await h.settle();
     expect(await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: "paid", paidMicros: 12_345_678n });
-    expect(await account(acct.apiKey)).toMatchObject({ status: "active", suspensionReasons: [], historicalSpendUsd: "12.345678" });
+    expect(await account(acct.apiKey)).toMatchObject({ status: "active", suspensionReasons: [], historicalSpendUsd: "12.34" });
     expect((await gateway().accounts.get(acct.accountId)).status).toBe("active");
     expect((await callRoute(payRoute.POST, { method: "POST", apiKey: acct.apiKey, params: { id: invoiceId } })).status).toBe(409);
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
