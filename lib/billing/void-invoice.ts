@@ -15,8 +15,10 @@ export async function voidInvoice(
   if (!at) return { ok: false, reason: "invalid_input", message: "at/eventCreated: must be a valid time" };
   return applyInvoiceEvent(ref, "void", opts.now, async (tx, invoice, t) => {
     if (t.outcome === "applied") {
+      // Only what credits paid (keys "invoice-payment:credits:…"): a waived fraction of a cent or an
+      // amount carried to a later invoice was paid by nobody, so there is nothing to give back for it.
       const fromCredits = await tx.ledgerEntry.aggregate({
-        where: { invoiceId: invoice.id, kind: "invoice_payment" },
+        where: { invoiceId: invoice.id, kind: "invoice_payment", idempotencyKey: { startsWith: "invoice-payment:credits:" } },
         _sum: { creditMicros: true },
       });
       const returned = fromCredits._sum.creditMicros ?? 0n;

@@ -13,6 +13,7 @@ import { closeMonth } from "@/lib/billing/close-month";
 import { grantCredits } from "@/lib/billing/grant-credits";
 import { postLedgerEntry } from "@/lib/billing/post-ledger-entry";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
+import { voidInvoice } from "@/lib/billing/void-invoice";
 import { tooSmallToCharge } from "@/lib/billing/amounts";
 import { floorToCents } from "@/lib/payments/cents";
 import * as invoicesRoute from "@/app/api/v1/invoices/route";
@@ -153,6 +154,27 @@ describe("month close with less than a cent left to charge", () => {
       { kind: "invoice_payment", amountMicros: -5_000n, creditMicros: 5_000n, invoiceMicros: 0n },
     ]);
     expect(await reconcileBalances({ accountId: other.accountId })).toMatchObject({ differences: [] });
+  });
+});
+
+describe("voiding an invoice with a fraction of a cent waived", () => {
+  it("gives back what credits paid of it, not the waived fraction (nobody paid that)", async () => {
+    const acct = await createAccountFixture({ tier: "tier1" });
+    await chargeUsage(acct.accountId, usd(3) + 7_000n, at2030(10, 5)); // all to the invoice
+    await grantCredits({
+      accountId: acct.accountId,
+      amountMicros: usd(1),
+      idempotencyKey: "promo:void",
+      kind: "promotional_credit",
+      at: at2030(10, 20),
+    });
+    await closeMonth({ period: OCT, accountId: acct.accountId, now: at2030(11, 1) });
+    const [invoice] = await invoicesOf(acct.accountId);
+    expect(invoice).toMatchObject({ status: "draft", paidMicros: usd(1) + 7_000n });
+    expect(await voidInvoice({ invoiceId: invoice!.id }, { at: at2030(11, 2) })).toMatchObject({ ok: true });
+    const state = await accountState(acct.accountId, at2030(11, 2));
+    expect(state.creditBalanceMicros).toBe(usd(1));
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ differences: [] });
   });
 });
 
