@@ -9,6 +9,25 @@ export const INVOICE_STATUS: Record<string, { label: string; tone: BadgeTone; he
   void: { label: "Void", tone: "neutral", help: "Cancelled; nothing is due." },
 };
 
+type StatusLabel = { label: string; tone: BadgeTone; help: string };
+
+/**
+ * How an invoice's state reads, including the two faces of the minimum card charge: a draft with
+ * less than $0.50 due is not charged on its own ("Carried forward"), and one whose amount was taken
+ * over by a later invoice is settled there ("Carried to <later invoice>").
+ */
+export function invoiceStatus(inv: { status: string; carriedForward?: boolean; carriedToInvoiceId?: string | null }): StatusLabel {
+  if (inv.carriedForward)
+    return {
+      label: "Carried forward",
+      tone: "info",
+      help: "Less than $0.50, the smallest amount a card can be charged, is due: it is added to your next invoice, or paid by credits you buy before then.",
+    };
+  if (inv.status === "paid" && inv.carriedToInvoiceId)
+    return { label: "Carried forward", tone: "neutral", help: "Under $0.50, so it was added to a later invoice and is paid there." };
+  return INVOICE_STATUS[inv.status] ?? { label: inv.status, tone: "neutral", help: "" };
+}
+
 /** Failed and open invoices can be paid on Stripe's hosted page. */
 export function isPayable(status: string): boolean {
   return status === "failed" || status === "open";

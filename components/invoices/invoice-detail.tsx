@@ -1,24 +1,40 @@
 "use client";
 // One invoice: status, amounts and line items (per model, deployment, fine-tuning job); "Pay" when due.
+import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
 import { dateTime, money } from "@/components/account/format";
-import { INVOICE_STATUS, isPayable, lineQuantity } from "./format";
+import { invoiceStatus, isPayable, lineQuantity } from "./format";
 import { useInvoice, type InvoiceDetail } from "./hooks/use-invoices";
 import { PayButton } from "./pay-button";
 
 export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDetail; canManage: boolean }) {
   const { data } = useInvoice(initial.id, { initialData: initial });
   const inv = data ?? initial;
-  const status = INVOICE_STATUS[inv.status] ?? { label: inv.status, tone: "neutral" as const, help: "" };
+  const status = invoiceStatus(inv);
   return (
     <div className="space-y-6">
       {inv.status === "failed" && (
         <Alert tone="error" title="The payment of this invoice failed">
           While any invoice is unpaid after a failed charge, the account is suspended. Pay it with another card to lift the suspension.
+        </Alert>
+      )}
+      {inv.carriedForward && (
+        <Alert tone="info" title="Not charged on its own">
+          {money(inv.amountDueUsd)} is less than $0.50, the smallest amount a card can be charged. It is added to your next invoice, or paid
+          by credits you buy before then; it never suspends your account.
+        </Alert>
+      )}
+      {inv.carriedToInvoiceId && (
+        <Alert tone="info" title="Carried forward">
+          This invoice was under $0.50, so its amount was added to{" "}
+          <Link href={`/invoices/${inv.carriedToInvoiceId}`} className="font-medium text-indigo-700 hover:underline">
+            a later invoice
+          </Link>{" "}
+          and is paid there.
         </Alert>
       )}
       <Card>

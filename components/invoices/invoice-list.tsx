@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
 import { dateOnly, money } from "@/components/account/format";
-import { INVOICE_STATUS, isPayable } from "./format";
+import { invoiceStatus, isPayable } from "./format";
 import { useInvoices, type Invoice } from "./hooks/use-invoices";
 import { PayButton } from "./pay-button";
 
@@ -38,8 +38,12 @@ export function InvoiceList({ initial, canManage }: { initial: Invoice[]; canMan
             id: "status",
             header: "Status",
             cell: (inv) => {
-              const status = INVOICE_STATUS[inv.status] ?? { label: inv.status, tone: "neutral" as const };
-              return <Badge tone={status.tone}>{status.label}</Badge>;
+              const status = invoiceStatus(inv);
+              return (
+                <Badge tone={status.tone} title={status.help}>
+                  {status.label}
+                </Badge>
+              );
             },
           },
           { id: "total", header: "Total", align: "right", cell: (inv) => money(inv.totalUsd) },

@@ -1,7 +1,8 @@
 // Input checks for money given to billing verbs (pure). Verbs are called from routes, webhooks and
 // jobs; each re-checks its amounts here so a bad value is refused before anything is written. Also
-// the rules for what a card can be charged: whole cents (centFraction, tooSmallToCharge).
-import { MICROS_PER_CENT, MICROS_PER_USD, usd, usdString, type Micros } from "../money";
+// the rules for what a card can be charged: whole cents (centFraction, tooSmallToCharge), and at
+// least Stripe's minimum charge (belowMinimumCharge).
+import { MICROS_PER_CENT, MICROS_PER_USD, parseUsd, usd, usdString, type Micros } from "../money";
 
 export interface AmountRules {
   /** Name used in the message ("amountMicros"). */
@@ -57,4 +58,18 @@ export function centFraction(micros: Micros): Micros {
  */
 export function tooSmallToCharge(micros: Micros): boolean {
   return micros > 0n && micros < MICROS_PER_CENT;
+}
+
+/**
+ * Stripe's smallest card charge in USD. Stripe refuses a PaymentIntent below it, and marks an
+ * invoice with less than it due paid without charging anything (the amount going to the customer's
+ * balance in Stripe, which Headroom does not use). So Headroom never sends an invoice with less than
+ * this due: it stays payable here (new credits pay it) and month close carries it into the next
+ * month's invoice (carry-small-invoices.ts).
+ */
+export const MINIMUM_CARD_CHARGE: Micros = parseUsd("0.50");
+
+/** Something is due, but less than a card can be charged. */
+export function belowMinimumCharge(micros: Micros): boolean {
+  return micros > 0n && micros < MINIMUM_CARD_CHARGE;
 }

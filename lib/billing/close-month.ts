@@ -1,6 +1,8 @@
 // Month close (SPEC §4): the previous month's usage not covered by credits becomes an invoice with
 // a line per model / deployment / fine-tuning job; zero → no invoice; the fraction of a cent left
-// after credits is waived (waive-cent-fractions.ts), so what is charged is whole cents. The same
+// after credits is waived (waive-cent-fractions.ts), so what is charged is whole cents; earlier
+// invoices with less than the minimum card charge due are carried into it (carry-small-invoices.ts),
+// and one that is itself under that minimum is not sent but carried in its turn. The same
 // pass rolls every account's spend period and re-derives suspension (a new month lifts
 // `spend_limit_reached`).
 //
@@ -15,6 +17,8 @@ import { Prisma } from "../db/generated/client";
 import { notify } from "../alerts/notify";
 import { errorSummary, log } from "../log";
 import { usdString } from "../money";
+import { belowMinimumCharge, MINIMUM_CARD_CHARGE } from "./amounts";
+import { carrySmallInvoices } from "./carry-small-invoices";
 import { CHARGE_KINDS } from "./ledger-effects";
 import { lockAccount, type Tx } from "./lock-account";
 import { payInvoicesFromCredits } from "./pay-invoices-from-credits";
@@ -145,13 +149,17 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
       COALESCE(SUM(u."promptTokens"::bigint + u."completionTokens"::bigint), 0)::bigint AS "tokens"
     FROM claimed c LEFT JOIN "UsageRecord" u ON u."id" = c."usageRecordId"
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 5, 4`;
-  const total = groups.reduce((sum, g) => sum + g.amount, 0n);
-  if (total <= 0n) {
+  const charged = groups.reduce((sum, g) => sum + g.amount, 0n);
+  if (charged <= 0n) {
     await tx.invoice.delete({ where: { id: invoiceId } });
     return { accountId, outcome: "nothing_to_bill" };
   }
   const lines = groups.map(describeLine);
   await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId })) });
+  // Earlier invoices with less than a card can be charged due are taken over by this one (a line each).
+  const carried = await carrySmallInvoices(tx, accountId, { id: invoiceId, period }, now);
+  const carriedMicros = carried.reduce((sum, c) => sum + c.amountMicros, 0n);
+  const total = charged + carriedMicros;
   await tx.invoice.update({ where: { id: invoiceId }, data: { totalMicros: total } });
   await postLedgerEntry(tx, {
     accountId,
@@ -169,16 +177,22 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
   const paidFromCredits = paid.reduce((sum, p) => sum + p.amountMicros, 0n);
   const [waiver] = await waiveCentFractions(tx, accountId, now, invoiceId);
   const due = total - paidFromCredits - (waiver?.waivedMicros ?? 0n);
+  const includes = carriedMicros > 0n ? `It includes $${usdString(carriedMicros)} carried from earlier invoices. ` : "";
   const fromCredits = paidFromCredits > 0n ? `$${usdString(paidFromCredits)} was paid from your credits; ` : "";
+  const waived = waiver ? ` (the $${usdString(waiver.waivedMicros)} under a whole cent is waived)` : "";
   await notify(tx, {
     accountId,
     kind: "invoice_issued",
     title: `Invoice for ${periodLabel(period)}: $${usdString(total)}`,
-    body: waiver?.paid
-      ? `${fromCredits}$${usdString(waiver.waivedMicros)} is less than a cent, which cannot be charged to a card: it is waived.`
-      : due <= 0n
-        ? `It was paid in full from your credits.`
-        : `${fromCredits}$${usdString(due)} will be charged to your payment method${waiver ? ` (the $${usdString(waiver.waivedMicros)} under a whole cent is waived)` : ""}.`,
+    body:
+      includes +
+      (waiver?.paid
+        ? `${fromCredits}$${usdString(waiver.waivedMicros)} is less than a cent, which cannot be charged to a card: it is waived.`
+        : due <= 0n
+          ? `It was paid in full from your credits.`
+          : belowMinimumCharge(due)
+            ? `${fromCredits}$${usdString(due)} is less than $${usdString(MINIMUM_CARD_CHARGE)}, the smallest amount a card can be charged: it is not charged now but added to your next invoice${waived} — or paid by credits you buy before then.`
+            : `${fromCredits}$${usdString(due)} will be charged to your payment method${waived}.`),
     dedupeKey: `invoice:${invoiceId}:issued`,
   });
   return { accountId, outcome: "invoiced", invoiceId, totalMicros: total, paidFromCreditsMicros: paidFromCredits };

@@ -4,6 +4,7 @@ import { db } from "../db";
 import type { Prisma } from "../db/generated/client";
 import type { InvoiceStatus } from "../db/generated/enums";
 import { usdString } from "../money";
+import { belowMinimumCharge } from "./amounts";
 import { periodLabel } from "./period";
 
 export interface InvoiceLineView {
@@ -22,6 +23,13 @@ export interface InvoiceView {
   paidUsd: string;
   amountDueUsd: string;
   hostedUrl: string | null;
+  /**
+   * Less than the minimum card charge ($0.50) is due: it is not charged on its own but added to the
+   * next month's invoice, or paid by credits bought before then.
+   */
+  carriedForward: boolean;
+  /** The later invoice this one's amount due was added to (it is then paid). */
+  carriedToInvoiceId: string | null;
   createdAt: string;
   finalizedAt: string | null;
   paidAt: string | null;
@@ -35,6 +43,8 @@ const SELECT = {
   totalMicros: true,
   paidMicros: true,
   hostedUrl: true,
+  stripeInvoiceId: true,
+  carriedToId: true,
   createdAt: true,
   finalizedAt: true,
   paidAt: true,
@@ -53,6 +63,8 @@ function view(r: Row): InvoiceView {
     paidUsd: usdString(r.paidMicros),
     amountDueUsd: usdString(due),
     hostedUrl: r.status === "open" || r.status === "failed" ? r.hostedUrl : null,
+    carriedForward: r.status === "draft" && r.stripeInvoiceId === null && belowMinimumCharge(due),
+    carriedToInvoiceId: r.carriedToId,
     createdAt: r.createdAt.toISOString(),
     finalizedAt: r.finalizedAt?.toISOString() ?? null,
     paidAt: r.paidAt?.toISOString() ?? null,

@@ -9,15 +9,14 @@
 // may still be paid). A draft (month close, not yet sent to Stripe) may be paid in part: Stripe is
 // then asked for total − paidMicros only.
 //
-// New credits also pay a draft whose amount due is under a cent (tooSmallToCharge): the sender
-// never sends one (Stripe would be asked for 0 cents), so it is in no Stripe invoice that could
-// collect it too, and credits are the only way it can be paid. Month close waives such remainders
-// (waive-cent-fractions.ts); this settles any draft left from before that, as soon as credits
-// come. Other drafts are left to the sender: paying one while it is being sent would change the
+// New credits also pay a draft whose amount due is under the minimum card charge ($0.50,
+// belowMinimumCharge), in part or whole: the sender never sends one (Stripe would not charge it),
+// so it is in no Stripe invoice that could collect it too. Left unpaid, the next month close carries
+// it into its invoice (carry-small-invoices.ts); credits settle it as soon as they come. Other drafts are left to the sender: paying one while it is being sent would change the
 // amount under a Stripe invoice already created for the old one.
 import { notify } from "../alerts/notify";
 import { minBig, usdString } from "../money";
-import { tooSmallToCharge } from "./amounts";
+import { belowMinimumCharge } from "./amounts";
 import { invoiceTransition, OPEN_BALANCE_STATES } from "./invoice-states";
 import type { Tx } from "./lock-account";
 import { periodLabel } from "./period";
@@ -52,7 +51,7 @@ export async function payInvoicesFromCredits(
   });
   const invoices = onlyInvoiceId
     ? candidates
-    : candidates.filter((i) => i.status !== "draft" || tooSmallToCharge(i.totalMicros - i.paidMicros));
+    : candidates.filter((i) => i.status !== "draft" || belowMinimumCharge(i.totalMicros - i.paidMicros));
   const paid: InvoicePaidFromCredits[] = [];
   for (const invoice of invoices) {
     const { creditBalanceMicros: balance } = await tx.account.findUniqueOrThrow({

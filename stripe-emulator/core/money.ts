@@ -50,6 +50,11 @@ export function assertCurrency(currency: string, param: string): string {
   return c;
 }
 
+/** The smallest amount a charge in this currency may be (minor units); 0 when Stripe lists none here. */
+export function minimumCharge(currency: string): number {
+  return MINIMUM_CHARGE[currency.toLowerCase()] ?? 0;
+}
+
 export function assertMinimumCharge(amount: number, currency: string, param: string): void {
   const min = MINIMUM_CHARGE[currency];
   if (min !== undefined && amount < min) {

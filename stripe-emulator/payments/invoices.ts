@@ -6,6 +6,8 @@ import { NO_REQUEST } from "../core/emulator";
 import type { CardDecline } from "../core/errors";
 import { newId, randomBase62 } from "../core/ids";
 import { idOf } from "../core/lookup";
+import { minimumCharge } from "../core/money";
+import { snapshot } from "../core/state";
 import { confirmPaymentIntent, createPaymentIntent } from "./payment-intents";
 
 const EMBEDDED_LINES = 10;
@@ -96,8 +98,54 @@ function markPaid(emu: Emulator, invoice: Stripe.Invoice, origin: RequestOrigin,
 }
 
 /**
+ * Stripe applies the customer's balance when an invoice is finalized: a debit (an earlier invoice
+ * too small to charge) adds to the amount due, a credit takes off it (what it does not use stays).
+ */
+function applyCustomerBalance(emu: Emulator, invoice: Stripe.Invoice, customer: Stripe.Customer | undefined, origin: RequestOrigin): void {
+  if (!customer || customer.balance === 0 || invoice.starting_balance !== 0) {
+    invoice.ending_balance = customer?.balance ?? 0;
+    return;
+  }
+  const before = snapshot(customer);
+  invoice.starting_balance = customer.balance;
+  recomputeInvoice(emu, invoice);
+  const left = invoice.total + invoice.starting_balance;
+  customer.balance = left < 0 ? left : 0;
+  invoice.ending_balance = customer.balance;
+  emu.emit("customer.updated", customer, origin, { balance: before.balance });
+}
+
+/**
+ * Stripe never charges an amount under the currency's minimum: such an invoice is marked paid at
+ * finalization, nothing collected, and its amount due goes to the customer's balance (a debit the
+ * next invoice collects). Returns whether it did.
+ */
+function carryTooSmallAmount(
+  emu: Emulator,
+  invoice: Stripe.Invoice,
+  customer: Stripe.Customer | undefined,
+  origin: RequestOrigin,
+): boolean {
+  const due = invoice.amount_remaining;
+  if (!customer || due <= 0 || due >= minimumCharge(invoice.currency)) return false;
+  const before = customer.balance;
+  customer.balance += due;
+  invoice.ending_balance = customer.balance;
+  invoice.amount_remaining = 0;
+  invoice.status = "paid";
+  invoice.status_transitions.paid_at = emu.clock.now();
+  invoice.auto_advance = false;
+  invoice.next_payment_attempt = null;
+  emu.emit("customer.updated", customer, origin, { balance: before });
+  emu.emit("invoice.finalized", invoice, origin);
+  emu.emit("invoice.paid", invoice, origin);
+  return true;
+}
+
+/**
  * draft → open: number, hosted page, a PaymentIntent for the amount due (its InvoicePayment is
- * `open`), `invoice.finalized`. An invoice with nothing to pay is paid at once.
+ * `open`), `invoice.finalized`. An invoice with nothing to pay is paid at once; one with less than
+ * the minimum charge to pay is paid without a charge, its amount carried to the customer's balance.
  */
 export function finalizeInvoice(emu: Emulator, invoice: Stripe.Invoice, origin: RequestOrigin, autoAdvance?: boolean): Stripe.Invoice {
   const now = emu.clock.now();
@@ -118,6 +166,9 @@ export function finalizeInvoice(emu: Emulator, invoice: Stripe.Invoice, origin: 
   invoice.hosted_invoice_url = `${emu.publicUrl()}/i/${token}`;
   invoice.invoice_pdf = `${emu.publicUrl()}/i/${token}/pdf`;
   if (invoice.collection_method === "send_invoice" && invoice.due_date === null) invoice.due_date = now + 30 * DAY;
+  const liveCustomer = customer && !customer.deleted ? customer : undefined;
+  applyCustomerBalance(emu, invoice, liveCustomer, origin);
+  if (carryTooSmallAmount(emu, invoice, liveCustomer, origin)) return invoice;
   invoice.next_payment_attempt =
     invoice.collection_method === "charge_automatically" && invoice.auto_advance && invoice.amount_remaining > 0 ? now + HOUR : null;
   if (invoice.amount_remaining > 0) {

@@ -15,6 +15,13 @@ import { withExamples } from "../help";
 import type { Style } from "../style";
 import { keyValue, table } from "../table";
 
+/** The state as people read it: a draft under the $0.50 minimum card charge waits for the next invoice. */
+function statusText(i: Pick<InvoiceView, "status" | "carriedForward" | "carriedToInvoiceId">): string {
+  if (i.carriedForward) return "carried forward";
+  if (i.status === "paid" && i.carriedToInvoiceId) return "paid (carried)";
+  return i.status;
+}
+
 function paintStatus(status: string, s: Style): string {
   if (status === "paid") return s.green(status);
   if (status === "failed") return s.red(status);
@@ -48,7 +55,7 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
             [
               { header: "ID", value: (i) => i.id },
               { header: "PERIOD", value: (i) => i.period },
-              { header: "STATUS", value: (i) => i.status, paint: (t, i) => paintStatus(i.status, s) },
+              { header: "STATUS", value: (i) => statusText(i), paint: (t, i) => paintStatus(i.status, s) },
               { header: "TOTAL", value: (i) => money(i.totalUsd), align: "right" },
               { header: "PAID", value: (i) => money(i.paidUsd), align: "right" },
               { header: "DUE", value: (i) => money(i.amountDueUsd), align: "right" },
@@ -56,6 +63,13 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
             s,
           ),
         );
+        if (body.invoices.some((i) => i.carriedForward)) {
+          ctx.note(
+            ctx.errStyle.dim(
+              "Carried forward: under $0.50, the smallest card charge; added to your next invoice, or paid by credits you buy.",
+            ),
+          );
+        }
         const unpaid = body.invoices.filter((i) => i.status === "failed" || i.status === "open");
         if (unpaid.some((i) => i.status === "failed")) {
           ctx.note(ctx.errStyle.yellow(`Pay failed invoices to lift the suspension: headroom pay invoice ${unpaid[0]!.id}`));
@@ -79,7 +93,7 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
             [
               ["Invoice", invoice.id],
               ["Period", invoice.period],
-              ["Status", paintStatus(invoice.status, s)],
+              ["Status", paintStatus(statusText(invoice), s)],
               ["Total", money(invoice.totalUsd)],
               ["Paid", money(invoice.paidUsd)],
               ["Due", money(invoice.amountDueUsd)],
@@ -87,6 +101,7 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
               ["Paid at", when(invoice.paidAt)],
               ["Failed at", when(invoice.failedAt)],
               ["Pay at", invoice.hostedUrl ?? NONE],
+              ...(invoice.carriedToInvoiceId ? ([["Carried to", invoice.carriedToInvoiceId]] as [string, string][]) : []),
             ],
             s,
           ),

@@ -9,6 +9,7 @@
 import Stripe from "stripe";
 import { db } from "../../db";
 import { markInvoiceOpen } from "../../billing/mark-invoice-open";
+import { belowMinimumCharge } from "../../billing/amounts";
 import { lockAccount } from "../../billing/lock-account";
 import { markInvoicePaid } from "../../billing/mark-invoice-paid";
 import { periodLabel } from "../../billing/period";
@@ -26,7 +27,7 @@ const JOB = "stripe-invoice-send";
 
 export type SendInvoiceResult =
   | { outcome: "sent"; stripeInvoiceId: string; hostedUrl: string; charge: "paid" | "declined" | "not_attempted" }
-  | { outcome: "skipped"; reason: "not_found" | "not_draft" | "nothing_due" | "no_account" | "in_progress" }
+  | { outcome: "skipped"; reason: "not_found" | "not_draft" | "nothing_due" | "below_minimum" | "no_account" | "in_progress" }
   | { outcome: "settled_from_credits"; stripeInvoiceId: string };
 
 interface PlannedItem {
@@ -93,6 +94,9 @@ async function send(invoiceId: string): Promise<SendInvoiceResult> {
   const { items, dueCents } = planInvoiceItems(invoice);
   // Less than a cent left (credits paid the rest): nothing Stripe could charge. New credits settle it.
   if (dueCents <= 0n) return { outcome: "skipped", reason: "nothing_due" };
+  // Under the minimum card charge: Stripe would mark it paid without charging anything. It stays
+  // here, payable by credits, and the next month close carries it (carry-small-invoices.ts).
+  if (belowMinimumCharge(invoice.totalMicros - invoice.paidMicros)) return { outcome: "skipped", reason: "below_minimum" };
   const customer = await ensureStripeCustomer(invoice.accountId);
   if (!customer.ok) return { outcome: "skipped", reason: "no_account" };
 
@@ -200,7 +204,7 @@ async function findStripeInvoice(customerId: string, invoiceId: string): Promise
   return null;
 }
 
-/** Every draft invoice with something to charge that is not in Stripe yet (the sweeper's work). */
+/** Every draft invoice with at least the minimum card charge due that is not in Stripe yet (the sweeper's work). */
 export async function sendPendingInvoices(): Promise<SendInvoiceResult[]> {
   const drafts = await db().invoice.findMany({
     where: { status: "draft", stripeInvoiceId: null },
@@ -210,7 +214,8 @@ export async function sendPendingInvoices(): Promise<SendInvoiceResult[]> {
   });
   const results: SendInvoiceResult[] = [];
   for (const draft of drafts) {
-    if (floorToCents(draft.totalMicros - draft.paidMicros) <= 0n) continue;
+    const due = draft.totalMicros - draft.paidMicros;
+    if (floorToCents(due) <= 0n || belowMinimumCharge(due)) continue;
     try {
       results.push(await sendInvoiceToStripe(draft.id));
     } catch (err) {

@@ -119,6 +119,28 @@ describe("invoices", () => {
     });
   });
 
+  it("never charges an invoice under the $0.50 minimum: it is marked paid and its amount carried to the next invoice", async () => {
+    // Stripe: "If the amount due for the invoice is less than Stripe's minimum allowed charge per
+    // currency, the invoice is automatically marked paid, and we add the amount due to the
+    // customer's credit balance which is applied to the next invoice."
+    const { customer } = await customerWithCard("pm_card_chargeCustomerFail"); // would decline any charge
+    const small = await h.stripe.invoices.create({ customer: customer.id, collection_method: "charge_automatically" });
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: small.id, amount: 30, currency: "usd", description: "usage" });
+    const finalized = await h.stripe.invoices.finalizeInvoice(small.id);
+    expect(finalized).toMatchObject({ status: "paid", amount_due: 30, amount_paid: 0, amount_remaining: 0, ending_balance: 30 });
+    await h.waitForEvent("invoice.paid", (e) => e.data.object.id === small.id);
+    await expect(h.stripe.invoices.pay(small.id)).rejects.toMatchObject({ statusCode: 400 });
+    expect((await h.stripe.charges.list({ customer: customer.id })).data).toEqual([]);
+    expect((await h.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: 30 });
+
+    // The next invoice starts from that balance: 100 + 30 due.
+    const next = await h.stripe.invoices.create({ customer: customer.id });
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: next.id, amount: 100, currency: "usd", description: "usage" });
+    const open = await h.stripe.invoices.finalizeInvoice(next.id);
+    expect(open).toMatchObject({ status: "open", total: 100, starting_balance: 30, amount_due: 130, ending_balance: 0 });
+    expect((await h.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: 0 });
+  });
+
   it("collects auto_advance invoices when the clock is advanced", async () => {
     const { customer } = await customerWithCard("pm_card_visa");
     const invoice = await h.stripe.invoices.create({ customer: customer.id, auto_advance: true });

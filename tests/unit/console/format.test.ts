@@ -5,7 +5,7 @@ import { daysUntil, money, resetsIn, spendPercent, tierProgress, timeAgo } from 
 import { creditAmountSchema, ladderRows, returnKind } from "@/components/billing/format";
 import { ApiError } from "@/components/console/api";
 import { errorsFromApi, errorsFromIssues, stripParam } from "@/components/console/form-errors";
-import { INVOICE_STATUS, isPayable, lineQuantity } from "@/components/invoices/format";
+import { INVOICE_STATUS, invoiceStatus, isPayable, lineQuantity } from "@/components/invoices/format";
 import { countPercent, spendLimitBoundError } from "@/components/quotas/format";
 import { updateSpendLimitSchema } from "@/lib/quotas/schemas";
 
@@ -80,6 +80,10 @@ describe("billing rules", () => {
   it("knows which invoices can be paid", () => {
     expect(["draft", "open", "paid", "failed", "void"].filter(isPayable)).toEqual(["open", "failed"]);
     expect(INVOICE_STATUS.failed!.tone).toBe("danger");
+    // Under the $0.50 minimum card charge: waiting for the next invoice, or settled in a later one.
+    expect(invoiceStatus({ status: "draft", carriedForward: true, carriedToInvoiceId: null })).toMatchObject({ label: "Carried forward" });
+    expect(invoiceStatus({ status: "paid", carriedForward: false, carriedToInvoiceId: "inv_2" }).help).toMatch(/later invoice/);
+    expect(invoiceStatus({ status: "paid", carriedForward: false, carriedToInvoiceId: null })).toBe(INVOICE_STATUS.paid);
     // Line quantities are exact integer strings (tokens can pass 2^53): shown with separators, never rounded.
     expect(lineQuantity("1440", "GPU-minutes")).toBe("1,440 GPU-minutes");
     expect(lineQuantity("9007199254740993", "tokens")).toBe("9,007,199,254,740,993 tokens");
