@@ -10,7 +10,14 @@
 // | invoice (issued; marker)      | 0                      | 0             | invoice total       | 0             | 0                |
 // | invoice_payment               | −part paid by credits  | that part     | part paid by card   | 0             | +invoiceMicros   |
 // | refund (of a credit purchase) | −R (all refunded)      | 0             | 0                   | 0             | −R               |
-// | adjustment                    | ±X                     | 0             | 0                   | 0             | 0                |
+// | adjustment                    | ±X                     | 0             | 0, or an amount     | 0             | 0                |
+// |                               |                        |               | carried into the    |               |                  |
+// |                               |                        |               | invoice's total     |               |                  |
+//
+// Adjustments that settle an invoice without money — a fraction of a cent waived
+// (waive-cent-fractions.ts), an amount under the minimum card charge carried to a later invoice
+// (carry-small-invoices.ts) — bring the amount in (+X) and pay the invoice with it (an
+// invoice_payment −X drawing creditMicros X), so no counter moves.
 //
 // Monthly spend counts only entries whose `period` is the account's spendPeriod.
 import type { LedgerKind } from "../db/generated/enums";

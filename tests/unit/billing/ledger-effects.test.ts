@@ -20,6 +20,8 @@ describe("ledger effects", () => {
     expect(ledgerEffect(e("invoice_payment", 0n, 0n, 50n))).toEqual({ credit: 0n, spend: 0n, historical: 50n });
     expect(ledgerEffect(e("refund", -40n))).toEqual({ credit: -40n, spend: 0n, historical: -40n });
     expect(ledgerEffect(e("adjustment", 15n))).toEqual({ credit: 15n, spend: 0n, historical: 0n });
+    // An amount carried into a later invoice's total moves no counter.
+    expect(ledgerEffect(e("adjustment", 0n, 0n, 30n))).toEqual({ credit: 0n, spend: 0n, historical: 0n });
   });
 
   it("counts monthly spend of the given period only", () => {
