@@ -9,7 +9,7 @@
 import Stripe from "stripe";
 import { db } from "../../db";
 import { markInvoiceOpen } from "../../billing/mark-invoice-open";
-import { belowMinimumCharge } from "../../billing/amounts";
+import { belowMinimumCharge, MINIMUM_CARD_CHARGE } from "../../billing/amounts";
 import { lockAccount } from "../../billing/lock-account";
 import { markInvoicePaid } from "../../billing/mark-invoice-paid";
 import { periodLabel } from "../../billing/period";
@@ -204,18 +204,19 @@ async function findStripeInvoice(customerId: string, invoiceId: string): Promise
   return null;
 }
 
-/** Every draft invoice with at least the minimum card charge due that is not in Stripe yet (the sweeper's work). */
+/**
+ * Every draft invoice with at least the minimum card charge due that is not in Stripe yet (the
+ * sweeper's work). Drafts under it wait here for credits or the next close, any number of them: they
+ * are left out by the query, so they never take the places of drafts to send.
+ */
 export async function sendPendingInvoices(): Promise<SendInvoiceResult[]> {
-  const drafts = await db().invoice.findMany({
-    where: { status: "draft", stripeInvoiceId: null },
-    orderBy: { createdAt: "asc" },
-    take: 100,
-    select: { id: true, totalMicros: true, paidMicros: true },
-  });
+  const drafts = await db().$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Invoice"
+    WHERE "status" = 'draft'::"InvoiceStatus" AND "stripeInvoiceId" IS NULL
+      AND "totalMicros" - "paidMicros" >= ${MINIMUM_CARD_CHARGE}
+    ORDER BY "createdAt" ASC LIMIT 100`;
   const results: SendInvoiceResult[] = [];
   for (const draft of drafts) {
-    const due = draft.totalMicros - draft.paidMicros;
-    if (floorToCents(due) <= 0n || belowMinimumCharge(due)) continue;
     try {
       results.push(await sendInvoiceToStripe(draft.id));
     } catch (err) {

@@ -152,4 +152,25 @@ describe("an invoice under $0.50", () => {
     expect((await h.stripe.invoices.list({ customer: acct.customer })).data).toEqual([]);
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
   });
+
+  it("any number of them waiting never hold back an invoice to send", async () => {
+    // Another account's 120 months of $0.30 invoices waiting (more than one pass of the sender takes)…
+    const waiting = await createAccountFixture({ tier: "tier1" });
+    await db().invoice.createMany({
+      data: Array.from({ length: 120 }, (_, i) => ({
+        id: `inv_small_${waiting.accountId}_${i}`,
+        accountId: waiting.accountId,
+        period: new Date(Date.UTC(2000 + Math.floor(i / 12), i % 12, 1)),
+        status: "draft" as const,
+        totalMicros: parseUsd("0.30"),
+        createdAt: new Date(Date.UTC(2000, 0, 1, 0, i)),
+      })),
+    });
+    // …and, newer, one of $2 to send.
+    const acct = await withCard("4242424242424242");
+    await chargeUsageAt(acct.accountId, parseUsd("2.00"), monthsAgo(1));
+    const big = (await closeOf(acct.accountId, 1)).invoiced[0]!.invoiceId;
+    expect(await sendPendingInvoices()).toEqual([expect.objectContaining({ outcome: "sent", charge: "paid" })]);
+    expect((await db().invoice.findUniqueOrThrow({ where: { id: big } })).stripeInvoiceId).not.toBeNull();
+  });
 });
