@@ -6,5 +6,5 @@ export default withAuth({ pages: { signIn: "/signin" } });
 
 export const config = {
   // /invite/{token} is public: the invitee may not have a sign-in yet (the page checks the session itself).
-  matcher: ["/((?!api/|v1/|v1$|signin|signup|invite/|_next/|favicon.ico).*)"],
+  matcher: ["/((?!api/|api$|v1/|v1$|signin|signup|invite/|_next/|favicon.ico).*)"],
 };

@@ -1,6 +1,8 @@
-// What /api/v1 and /api/operator answer where no handler of theirs applies, in the §7 shape (Next's
-// own answers are an HTML 404 page and an empty 405). Both come before authentication: they describe
-// the URL and the method, which are wrong whoever asks, and the route list is public (SPEC §13).
+// What /api/* answers where no handler applies, in the §7 shape (Next's own answers are an HTML 404
+// page and an empty 405). Both come before authentication: they describe the URL and the method,
+// which are wrong whoever asks, and the route list is public (SPEC §13). The catch-alls
+// app/api/[[...path]], app/api/v1/[[...path]] and app/api/operator/[[...path]] answer paths no route
+// serves; next-auth's catch-all under /api/auth answers its own misses (lib/auth/next-auth-route.ts).
 //
 // Next answers 405 itself (empty, no Allow) for any method a route file does not export, so every
 // route file exports the other methods too, built from the ones it implements:
@@ -19,7 +21,12 @@ const pathOf = (req: Request) => new URL(req.url).pathname;
 
 /** The handler of a route file's other methods: 405 with Allow, and OPTIONS → 204 with the same Allow. */
 export function otherMethods(implemented: Implemented): Route {
-  const own = Object.keys(implemented).sort();
+  return refuseMethod(Object.keys(implemented));
+}
+
+/** 405 naming the methods `own` a URL takes (Allow adds HEAD with GET, and OPTIONS); OPTIONS → 204. */
+export function refuseMethod(methods: readonly string[]): Route {
+  const own = [...methods].sort();
   const allow = [...own, ...(own.includes("GET") ? ["HEAD"] : []), "OPTIONS"].sort().join(", ");
   return withPublic(async ({ req }) => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });

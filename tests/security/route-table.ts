@@ -56,11 +56,20 @@ async function gatewayModel(): Promise<Record<string, string>> {
 async function unknownEndpoint(): Promise<Record<string, string>> {
   return { path: "no-such-endpoint" };
 }
+async function nextAuthSession(): Promise<Record<string, string>> {
+  return { nextauth: "session" };
+}
 
 export const ROUTES: Record<string, RouteEntry> = {
-  // next-auth's own handler (sign-in, CSRF token, session): exercised over HTTP by server.test.ts.
+  // next-auth's own handler (sign-in, CSRF token, session): exercised over HTTP by server.test.ts and
+  // tests/integration/api/api-misses-http.test.ts. Its other methods are lib/auth/next-auth-route.ts's
+  // 405 (OPTIONS 204) in the §7 shape, to anyone.
   "GET /api/auth/[...nextauth]": { access: "public", ok: 200, server: "next-auth handler; GET /api/auth/csrf, /api/auth/session" },
   "POST /api/auth/[...nextauth]": { access: "public", ok: 200, server: "next-auth handler; sign-in throttling over HTTP" },
+  "PUT /api/auth/[...nextauth]": { access: "public", ok: 405, params: nextAuthSession, scoped: false },
+  "PATCH /api/auth/[...nextauth]": { access: "public", ok: 405, params: nextAuthSession, scoped: false },
+  "DELETE /api/auth/[...nextauth]": { access: "public", ok: 405, params: nextAuthSession, scoped: false },
+  "OPTIONS /api/auth/[...nextauth]": { access: "public", ok: 204, params: nextAuthSession, scoped: false },
   "POST /api/auth/signup": {
     access: "public",
     ok: 201,
@@ -265,8 +274,14 @@ export const ROUTES: Record<string, RouteEntry> = {
     body: () => ({ reason: "no" }),
   },
 
-  // /api/v1 and /api/operator paths without a route of their own: 404 in the §7 shape to anyone (the
-  // path is wrong whoever asks; lib/http/fallbacks.ts). HEAD is Next's, from GET.
+  // /api/* paths without a route of their own: 404 in the §7 shape to anyone (the path is wrong
+  // whoever asks; lib/http/fallbacks.ts). HEAD is Next's, from GET.
+  "GET /api/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "POST /api/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "PUT /api/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "PATCH /api/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "DELETE /api/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
+  "OPTIONS /api/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
   "GET /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
   "POST /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
   "PUT /api/v1/[[...path]]": { access: "public", ok: 404, params: unknownEndpoint, scoped: false },
@@ -310,13 +325,13 @@ export const ROUTES: Record<string, RouteEntry> = {
   "DELETE /v1/[[...path]]": { access: "gateway", ok: 404, params: unknownEndpoint, scoped: false },
 };
 
-// Every other method of an /api/v1 or /api/operator route file (lib/http/fallbacks.ts otherMethods):
+// Every other method of an /api/* route file (lib/http/fallbacks.ts otherMethods):
 // 405 in the §7 shape with an Allow header, to anyone (the method is wrong whoever asks, and says
 // nothing the route list does not); OPTIONS 204 with the same Allow; HEAD is Next's, from GET, where
 // there is a GET. Derived from the entries above: a method given a real handler needs its own entry.
 const FALLBACK_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 for (const pattern of new Set(Object.keys(ROUTES).map((key) => key.split(" ")[1]!))) {
-  if (!/^\/api\/(v1|operator)\//.test(pattern) || pattern.includes("...")) continue;
+  if (!pattern.startsWith("/api/") || pattern.includes("...")) continue;
   const own = FALLBACK_METHODS.filter((method) => ROUTES[`${method} ${pattern}`]);
   for (const method of FALLBACK_METHODS) {
     if (own.includes(method) || (method === "HEAD" && own.includes("GET"))) continue;

@@ -8,6 +8,7 @@ import { errorResponse } from "@/lib/http/json";
 import { newRequestId } from "@/lib/http/request-id";
 import { hashSecret, hashesEqual } from "@/lib/keys/secret";
 import { metrics } from "@/lib/metrics";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const dynamic = "force-dynamic";
 
@@ -29,3 +30,6 @@ export async function GET(req: Request) {
   m.meterQueue.set(ctx.meter.depth);
   return new Response(await m.registry.metrics(), { headers: { "content-type": m.registry.contentType } });
 }
+
+const other = otherMethods({ GET });
+export { other as POST, other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

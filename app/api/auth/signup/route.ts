@@ -5,6 +5,7 @@ import { callerIp } from "@/lib/http/client-ip";
 import { AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { assertSameOrigin, withPublic } from "@/lib/http/wrappers";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withPublic(async ({ req }) => {
   if (req.headers.get("origin")) assertSameOrigin(req);
@@ -16,3 +17,6 @@ export const POST = withPublic(async ({ req }) => {
     throw new AppError("too_many_attempts", "Too many accounts have been created from your address in the last hour; try again later.");
   throw new AppError("conflict", "email: an account with this e-mail already exists", { param: "email" });
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

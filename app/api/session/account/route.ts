@@ -4,6 +4,7 @@ import { selectAccountSchema } from "@/lib/accounts/schemas";
 import { AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { withUser } from "@/lib/http/wrappers";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withUser(async ({ req, caller }) => {
   const { accountId } = await readJson(req, selectAccountSchema);
@@ -13,3 +14,6 @@ export const POST = withUser(async ({ req, caller }) => {
   res.headers.append("set-cookie", accountCookie(accountId, new URL(req.url).protocol === "https:"));
   return res;
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

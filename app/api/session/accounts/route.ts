@@ -8,6 +8,7 @@ import { chosenAccountId } from "@/lib/http/caller";
 import { AppError } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { withUser } from "@/lib/http/wrappers";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const GET = withUser(async ({ req, caller }) => {
   const accounts = await userAccounts(caller.userId);
@@ -23,3 +24,6 @@ export const POST = withUser(async ({ req, caller }) => {
   res.headers.append("set-cookie", accountCookie(created.accountId, new URL(req.url).protocol === "https:"));
   return res;
 });
+
+const other = otherMethods({ GET, POST });
+export { other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

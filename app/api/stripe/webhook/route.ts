@@ -2,6 +2,7 @@
 import { json } from "@/lib/http/json";
 import { errorSummary, log } from "@/lib/log";
 import { MAX_WEBHOOK_BYTES, processWebhook } from "@/lib/payments/webhooks/process-webhook";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const dynamic = "force-dynamic";
 
@@ -19,3 +20,6 @@ export async function POST(req: Request): Promise<Response> {
     return json({ error: "temporarily unavailable; retry" }, 503);
   }
 }
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };

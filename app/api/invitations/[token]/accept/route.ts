@@ -7,6 +7,7 @@ import { sessionUser } from "@/lib/http/caller";
 import { AppError, badRequest } from "@/lib/http/errors";
 import { json, readJson } from "@/lib/http/json";
 import { assertSameOrigin, withPublic } from "@/lib/http/wrappers";
+import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withPublic(async ({ req, params }) => {
   const user = await sessionUser(req);
@@ -24,3 +25,6 @@ export const POST = withPublic(async ({ req, params }) => {
   if (user) res.headers.append("set-cookie", accountCookie(result.accountId, new URL(req.url).protocol === "https:"));
   return res;
 });
+
+const other = otherMethods({ POST });
+export { other as GET, other as PUT, other as PATCH, other as DELETE, other as HEAD, other as OPTIONS };
