@@ -6,7 +6,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
-import { dateTime, money } from "@/components/account/format";
+import { dateTime } from "@/components/account/format";
+import { invoiceFigures } from "@/lib/billing/invoice-figures";
 import { invoiceStatus, isPayable, lineQuantity } from "./format";
 import { useInvoice, type InvoiceDetail } from "./hooks/use-invoices";
 import { PayButton } from "./pay-button";
@@ -15,6 +16,9 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
   const { data } = useInvoice(initial.id, { initialData: initial });
   const inv = data ?? initial;
   const status = invoiceStatus(inv);
+  // Dollars and cents as the card is charged; the lines add up to the total shown.
+  const shown = invoiceFigures(inv);
+  const rows = inv.lines.map((l, i) => ({ ...l, shown: shown.lines[i] }));
   return (
     <div className="space-y-6">
       {inv.status === "failed" && (
@@ -24,8 +28,8 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
       )}
       {inv.carriedForward && (
         <Alert tone="info" title="Not charged on its own">
-          {money(inv.amountDueUsd)} is less than $0.50, the smallest amount a card can be charged. It is added to your next invoice, or paid
-          by credits you buy before then; it never suspends your account.
+          {shown.due} is less than $0.50, the smallest amount a card can be charged. It is added to your next invoice, or paid by credits
+          you buy before then; it never suspends your account.
         </Alert>
       )}
       {inv.carriedToInvoiceId && (
@@ -50,16 +54,16 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
             </div>
             <div>
               <dt className="text-slate-500">Total</dt>
-              <dd className="font-semibold tabular-nums">{money(inv.totalUsd)}</dd>
+              <dd className="font-semibold tabular-nums">{shown.total}</dd>
             </div>
             <div>
               <dt className="text-slate-500">Paid</dt>
-              <dd className="tabular-nums">{money(inv.paidUsd)}</dd>
+              <dd className="tabular-nums">{shown.paid}</dd>
             </div>
             <div>
               <dt className="text-slate-500">Due</dt>
               <dd className="font-semibold tabular-nums" data-testid="invoice-due">
-                {money(inv.amountDueUsd)}
+                {shown.due}
               </dd>
             </div>
           </dl>
@@ -80,7 +84,7 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
           <Table
             label="Line items"
             width="wide"
-            rows={inv.lines}
+            rows={rows}
             rowKey={(l, i) => `${l.subject}-${i}`}
             columns={[
               { id: "item", header: "Item", kind: "title", cell: (l) => l.description },
@@ -95,11 +99,11 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
                 id: "amount",
                 header: "Amount",
                 align: "right",
-                cell: (l) => money(l.amountUsd),
+                cell: (l) => l.shown,
                 valueProps: () => ({ "data-testid": "line-amount" }),
               },
             ]}
-            footer={{ label: "Total", values: { amount: <span data-testid="invoice-total">{money(inv.totalUsd)}</span> } }}
+            footer={{ label: "Total", values: { amount: <span data-testid="invoice-total">{shown.total}</span> } }}
           />
         )}
       </Card>

@@ -1,10 +1,12 @@
 "use client";
-// The account's invoices, newest month first, with status and what is still due.
+// The account's invoices, newest month first, with status and what is still due (dollars and cents as
+// charged: lib/billing/invoice-figures.ts, the CLI's rule too).
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
-import { dateOnly, money } from "@/components/account/format";
+import { dateOnly } from "@/components/account/format";
+import { invoiceFigures } from "@/lib/billing/invoice-figures";
 import { invoiceStatus, isPayable } from "./format";
 import { useInvoices, type Invoice } from "./hooks/use-invoices";
 import { PayButton } from "./pay-button";
@@ -46,8 +48,8 @@ export function InvoiceList({ initial, canManage }: { initial: Invoice[]; canMan
               );
             },
           },
-          { id: "total", header: "Total", align: "right", cell: (inv) => money(inv.totalUsd) },
-          { id: "due", header: "Due", align: "right", cell: (inv) => money(inv.amountDueUsd) },
+          { id: "total", header: "Total", align: "right", cell: (inv) => invoiceFigures(inv).total },
+          { id: "due", header: "Due", align: "right", cell: (inv) => invoiceFigures(inv).due },
           { id: "issued", header: "Issued", cell: (inv) => dateOnly(inv.finalizedAt ?? inv.createdAt) },
           {
             id: "actions",

@@ -1,9 +1,12 @@
 // Money (SPEC §4, §13): `list invoices`, `get invoice <id>`, `pay invoice <id>` and
-// `buy credits --amount N`. Paying happens on a hosted page (Stripe Checkout / hosted invoice):
+// `buy credits --amount N`. Invoice amounts in tables read as the console shows them — dollars and
+// cents as the card is charged (lib/billing/invoice-figures.ts); `--output json` keeps the API's exact
+// micro-USD strings. Paying happens on a hosted page (Stripe Checkout / hosted invoice):
 // the CLI prints its URL on stdout — alone, so `open "$(headroom buy credits --amount 100)"` works —
 // and with --open hands it to the browser.
 import type { Command } from "commander";
 import { CREDIT_PURCHASE_MAX, CREDIT_PURCHASE_MIN } from "../../../lib/billing/amounts";
+import { invoiceFigures } from "../../../lib/billing/invoice-figures";
 import type { InvoiceLineView, InvoiceView } from "../../../lib/billing/list-invoices";
 import { usdWholeDollarsInput } from "../../../lib/billing/schemas";
 import { parseUsd, usdString } from "../../../lib/money";
@@ -49,16 +52,17 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
         if (body.invoices.length === 0)
           return ctx.out("No invoices yet: usage beyond your credits is invoiced at the start of each month.");
         const s = ctx.style;
+        const rows = body.invoices.map((i) => ({ ...i, shown: invoiceFigures(i) }));
         ctx.out(
           table(
-            body.invoices,
+            rows,
             [
               { header: "ID", value: (i) => i.id },
               { header: "PERIOD", value: (i) => i.period },
               { header: "STATUS", value: (i) => statusText(i), paint: (t, i) => paintStatus(i.status, s) },
-              { header: "TOTAL", value: (i) => money(i.totalUsd), align: "right" },
-              { header: "PAID", value: (i) => money(i.paidUsd), align: "right" },
-              { header: "DUE", value: (i) => money(i.amountDueUsd), align: "right" },
+              { header: "TOTAL", value: (i) => i.shown.total, align: "right" },
+              { header: "PAID", value: (i) => i.shown.paid, align: "right" },
+              { header: "DUE", value: (i) => i.shown.due, align: "right" },
             ],
             s,
           ),
@@ -88,15 +92,16 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
         const invoice = await ctx.client().get<InvoiceView & { lines: InvoiceLineView[] }>(`/api/v1/invoices/${encodeURIComponent(id)}`);
         if (ctx.output === "json") return ctx.json(invoice);
         const s = ctx.style;
+        const shown = invoiceFigures(invoice);
         ctx.out(
           keyValue(
             [
               ["Invoice", invoice.id],
               ["Period", invoice.period],
               ["Status", paintStatus(statusText(invoice), s)],
-              ["Total", money(invoice.totalUsd)],
-              ["Paid", money(invoice.paidUsd)],
-              ["Due", money(invoice.amountDueUsd)],
+              ["Total", shown.total],
+              ["Paid", shown.paid],
+              ["Due", shown.due],
               ["Finalized", when(invoice.finalizedAt)],
               ["Paid at", when(invoice.paidAt)],
               ["Failed at", when(invoice.failedAt)],
@@ -110,11 +115,11 @@ export function registerBilling(groups: { list: Command; get: Command; pay: Comm
         ctx.out("");
         ctx.out(
           table(
-            invoice.lines,
+            invoice.lines.map((l, i) => ({ ...l, shown: shown.lines[i]! })),
             [
               { header: "ITEM", value: (l) => l.description },
               { header: "QUANTITY", value: (l) => quantity(l.quantity, l.unit), align: "right" },
-              { header: "AMOUNT", value: (l) => money(l.amountUsd), align: "right" },
+              { header: "AMOUNT", value: (l) => l.shown, align: "right" },
             ],
             s,
           ),
