@@ -1,7 +1,8 @@
 // Pure transforms from GET /api/v1/usage and /api/v1/rate-limits to chart rows (STYLE rule 10).
 // Charts compare usage with a per-minute limit, so coarser buckets are shown as per-minute rates;
-// the limit is only recorded in buckets with admitted traffic, so it is carried across empty ones,
-// and the bucket in progress takes the live limit (the same number as the x-ratelimit-* headers).
+// the API gives the limit in force in every bucket (idle ones too, decaying as SPEC §6 says), a
+// missing one is carried from the last known, and the bucket in progress takes the live limit (the
+// same number as the x-ratelimit-* headers).
 import type { UsagePoint, UsageSeries } from "@/lib/usage/usage-series";
 import type { RateLimitView } from "@/lib/usage/get-rate-limits";
 
