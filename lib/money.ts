@@ -44,6 +44,18 @@ export function displayUsd(micros: Micros): string {
   return `${negative ? "-" : ""}$${whole}.${frac}`;
 }
 
+/** "$0.5336", "$1,234.50" for people where a fraction of a cent matters: at least two places, exact. */
+export function displayUsdExact(micros: Micros): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const whole = (abs / MICROS_PER_USD).toLocaleString("en-US");
+  const frac = (abs % MICROS_PER_USD)
+    .toString()
+    .padStart(6, "0")
+    .replace(/(\d{2}\d*?)0+$/, "$1");
+  return `${negative ? "-" : ""}$${whole}.${frac}`;
+}
+
 export function usd(dollars: number | bigint): Micros {
   if (typeof dollars === "number" && !Number.isInteger(dollars)) {
     throw new RangeError("usd() takes whole dollars; use parseUsd for decimals");

@@ -7,6 +7,7 @@ export const NOTIFICATION_KIND: Record<string, { label: string; tone: BadgeTone;
   low_credits: { label: "Low credits", tone: "warning", budget: true },
   account_suspended: { label: "Suspended", tone: "danger" },
   account_reactivated: { label: "Reactivated", tone: "success" },
+  deployment_stopped: { label: "Deployment stopped", tone: "warning" },
   tier_upgraded: { label: "Tier upgrade", tone: "success" },
   invoice_issued: { label: "Invoice", tone: "info" },
   invoice_paid: { label: "Invoice paid", tone: "success" },

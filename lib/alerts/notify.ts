@@ -10,6 +10,7 @@ export type NotificationKind =
   | "low_credits"
   | "account_suspended"
   | "account_reactivated"
+  | "deployment_stopped"
   | "tier_upgraded"
   | "invoice_issued"
   | "invoice_paid"

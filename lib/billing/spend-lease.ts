@@ -12,7 +12,8 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { Prisma } from "../db/generated/client";
-import { effectiveSpendLimit } from "./tiers";
+import type { Tier } from "../db/generated/enums";
+import { spendCeiling } from "./spend-ceiling";
 import { monthStart } from "./period";
 
 export const LEASE_TTL_MS = 60_000;
@@ -53,12 +54,14 @@ export async function grantSpendLease(
     const account = rows[0];
     if (!account) return { granted: false as const, reason: "no_account" as const };
     const monthly = account.spendPeriod.getTime() < monthStart(now).getTime() ? 0n : account.monthlySpendMicros;
-    let limit = effectiveSpendLimit(account.tier as never, account.spendLimitMicros, account.creditBalanceMicros, monthly);
     // Without a card nothing can be invoiced: usage must stay within the credits, whatever the tier.
-    if (!account.hasCard) {
-      const creditsCap = monthly + (account.creditBalanceMicros > 0n ? account.creditBalanceMicros : 0n);
-      if (limit === null || creditsCap < limit) limit = creditsCap;
-    }
+    const limit = spendCeiling({
+      tier: account.tier as Tier,
+      spendLimitMicros: account.spendLimitMicros,
+      creditBalanceMicros: account.creditBalanceMicros,
+      monthlySpendMicros: monthly,
+      hasPaymentMethod: account.hasCard,
+    });
     let amount = want;
     if (limit !== null) {
       const live = await tx.spendLease.aggregate({ where: { accountId, expiresAt: { gt: now } }, _sum: { amountMicros: true } });

@@ -113,7 +113,12 @@ export async function syncSuspension(
   }
   const status = activeCodes.size > 0 ? "suspended" : "active";
   await tx.account.update({ where: { id: accountId }, data: { status } });
-  if (status === "suspended") await haltResourcesForSuspension(tx, accountId, [...activeCodes].join(", "), now);
+  if (status === "suspended") {
+    const halted = await haltResourcesForSuspension(tx, accountId, [...activeCodes].join(", "), now);
+    // Settling what ran up to now may itself have reached the spend limit (or used up the credits):
+    // record that reason too. Nothing is left running, so the second pass halts nothing.
+    if (halted.deployments + halted.jobs > 0) return syncSuspension(tx, accountId, now);
+  }
   if (wasSuspended && status === "active" && lifted) {
     await notify(tx, {
       accountId,

@@ -4,9 +4,10 @@
 // Called by syncSuspension inside the transaction that suspended the account (which has already
 // written the account row, so holds its lock). Before stopping, the usage up to `now` is settled:
 // deployments are charged every whole minute they ran, jobs every step they reached — without
-// re-checking the limit (the account is being suspended already) — so nothing that ran goes
-// unbilled and nothing after `now` is billed.
+// suspending again from inside (the account is being suspended already), deployments no further than
+// the spend limit allows — so nothing after `now` is billed. The owner is told which deployments stopped.
 import type { Prisma } from "../db/generated/client";
+import { notify } from "../alerts/notify";
 import { meterAccountDeployments } from "../resources/deployments/meter-account";
 import { advanceAccountJobs } from "../resources/fine-tuning/advance-account";
 import { stopInstant } from "../resources/deployments/timing";
@@ -37,6 +38,15 @@ export async function haltResourcesForSuspension(
       });
     }
     deployments = rows.length;
+    if (rows.length > 0) {
+      await notify(tx, {
+        accountId,
+        kind: "deployment_stopped",
+        title: rows.length === 1 ? "Deployment stopped: account suspended" : `${rows.length} deployments stopped: account suspended`,
+        body: `Stopped: ${rows.map((r) => r.id).join(", ")}. While the account is suspended (${reason}) nothing may keep spending; start them again once it is active.`,
+        dedupeKey: `deployments-halted:${accountId}:${now.toISOString()}`,
+      });
+    }
   }
   let jobs = 0;
   if (active > 0) {

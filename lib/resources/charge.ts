@@ -2,12 +2,14 @@
 // convention of SPEC §4: credits first, the rest accrues to the month's invoice, the whole cost
 // counts toward monthly spend. The caller holds the account row lock and keeps this state in
 // memory across a run of charges, so it can tell after each one whether a suspension reason now
-// holds (and stop exactly there) without re-reading the account.
+// holds (and stop exactly there), and how much the spend limit still allows (roomUnderLimit),
+// without re-reading the account.
 import type { Prisma } from "../db/generated/client";
 import type { GpuType, LedgerKind } from "../db/generated/enums";
 import { loadFacts, reasonsFor, type AccountFacts } from "../billing/suspension";
 import { postLedgerEntry } from "../billing/post-ledger-entry";
 import { monthStart } from "../billing/period";
+import { spendCeiling } from "../billing/spend-ceiling";
 import { rollSpendPeriod } from "../billing/roll-spend-period";
 import type { Micros } from "../money";
 
@@ -18,17 +20,46 @@ export interface ChargeState {
   facts: AccountFacts;
   /** The month the account's monthly-spend counter belongs to. */
   spendPeriod: Date;
+  /**
+   * Budget the gateway's instances hold in live spend leases (SPEC §7): reserved for requests in
+   * flight, so not for these charges. New leases wait for the account lock the caller holds.
+   */
+  leasedMicros: Micros;
   /** Newly posted during this run. */
   charges: number;
   chargedMicros: Micros;
 }
 
 export async function loadChargeState(tx: Tx, accountId: string, at: Date): Promise<ChargeState> {
-  const [facts, account] = await Promise.all([
+  const [facts, account, leases] = await Promise.all([
     loadFacts(tx, accountId, at),
     tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { spendPeriod: true } }),
+    tx.spendLease.aggregate({ where: { accountId, expiresAt: { gt: at } }, _sum: { amountMicros: true } }),
   ]);
-  return { accountId, facts, spendPeriod: monthStart(account.spendPeriod), charges: 0, chargedMicros: 0n };
+  return {
+    accountId,
+    facts,
+    spendPeriod: monthStart(account.spendPeriod),
+    leasedMicros: leases._sum.amountMicros ?? 0n,
+    charges: 0,
+    chargedMicros: 0n,
+  };
+}
+
+/**
+ * How much more usage at `at` may be charged before monthly spend (plus the gateway's live leases)
+ * reaches the spend ceiling (SPEC §3: spend never passes the limit); null when nothing caps it — no
+ * ceiling, or usage of a month whose spend counter has already been rolled over (see postResourceCharge).
+ */
+export function roomUnderLimit(state: ChargeState, at: Date): Micros | null {
+  const month = monthStart(at).getTime();
+  if (month < state.spendPeriod.getTime()) return null;
+  // The first usage of a new month starts its spend from zero.
+  const monthly = month > state.spendPeriod.getTime() ? 0n : state.facts.monthlySpendMicros;
+  const ceiling = spendCeiling({ ...state.facts, monthlySpendMicros: monthly });
+  if (ceiling === null) return null;
+  const room = ceiling - monthly - state.leasedMicros;
+  return room > 0n ? room : 0n;
 }
 
 export interface ResourceCharge {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ceilDiv, displayUsd, formatUsd, parseUsd, requestCostMicros, usd, usdString } from "@/lib/money";
+import { ceilDiv, displayUsd, displayUsdExact, formatUsd, parseUsd, requestCostMicros, usd, usdString } from "@/lib/money";
 
 describe("money", () => {
   it("parses exact decimals to micro-USD", () => {
@@ -42,6 +42,17 @@ describe("money", () => {
         expect(cost * 1_000_000n >= exact).toBe(true);
         expect(cost).toBeLessThanOrEqual(ceilDiv(exact, 1_000_000n) + 1n);
       }),
+    );
+  });
+
+  it("displayUsdExact: at least two places, never a fraction of a cent dropped", () => {
+    expect(displayUsdExact(466_400n)).toBe("$0.4664");
+    expect(displayUsdExact(1_234_500_000n)).toBe("$1,234.50");
+    expect(displayUsdExact(0n)).toBe("$0.00");
+    expect(displayUsdExact(1n)).toBe("$0.000001");
+    expect(displayUsdExact(-5_100_000n)).toBe("-$5.10");
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), (m) => parseUsd(displayUsdExact(m).replace(/[$,]/g, "")) === m),
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { effectiveSpendLimit, nextTier, qualifyingTier, tierCap, tierRank, upgradedTier } from "@/lib/billing/tiers";
+import { spendCeiling } from "@/lib/billing/spend-ceiling";
 import { usd } from "@/lib/money";
 import type { Tier } from "@/lib/db/generated/enums";
 
@@ -43,5 +44,21 @@ describe("tiers (SPEC §3)", () => {
     expect(nextTier("tier1")?.tier).toBe("tier2");
     expect(nextTier("tier2")?.historicalSpendRequired).toBe(usd(1_000));
     expect(nextTier("tier4")).toBeNull();
+  });
+});
+
+describe("spendCeiling: the most that may be spent this month", () => {
+  const facts = { tier: "tier1" as const, spendLimitMicros: null, creditBalanceMicros: 0n, monthlySpendMicros: 0n, hasPaymentMethod: true };
+  it("is the limit in force with a card: the owner's, else the tier's cap; none for Unlimited", () => {
+    expect(spendCeiling(facts)).toBe(usd(50));
+    expect(spendCeiling({ ...facts, spendLimitMicros: usd(20) })).toBe(usd(20));
+    expect(spendCeiling({ ...facts, tier: "unlimited" })).toBeNull();
+  });
+  it("without a card, no more than the credits cover (nothing can be invoiced)", () => {
+    const noCard = { ...facts, hasPaymentMethod: false, monthlySpendMicros: usd(3), creditBalanceMicros: usd(2) };
+    expect(spendCeiling(noCard)).toBe(usd(5));
+    expect(spendCeiling({ ...noCard, tier: "unlimited" })).toBe(usd(5));
+    expect(spendCeiling({ ...noCard, spendLimitMicros: usd(4) })).toBe(usd(4));
+    expect(spendCeiling({ ...noCard, tier: "tier0", creditBalanceMicros: -1n })).toBe(usd(3));
   });
 });

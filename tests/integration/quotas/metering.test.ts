@@ -1,5 +1,6 @@
 // Deployment metering: per GPU-minute charges with the usage-charge convention, exactly once per
-// deployment and minute (re-runs and concurrent runs), and the stop at the spend limit.
+// deployment and minute (re-runs and concurrent runs), and the spend limit: never charged past (what
+// the gateway's leases hold counted as spent), deployments stopped before a minute that would not fit.
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
@@ -24,6 +25,8 @@ async function deploy(accountId: string, gpuType: "A100" | "H100", gpuCount: num
   return res.deployment;
 }
 
+/** What a charge counts toward monthly spend (lib/billing/ledger-effects.ts). */
+const spent = (e: { creditMicros: bigint; invoiceMicros: bigint }) => e.creditMicros + e.invoiceMicros;
 const entries = (deploymentId: string) => db().ledgerEntry.findMany({ where: { deploymentId }, orderBy: { idempotencyKey: "asc" } });
 
 describe("deployment metering", () => {
@@ -98,76 +101,137 @@ describe("deployment metering", () => {
     expect((await entries(d.id)).map((e) => e.invoiceMicros)).toEqual([40_800n, 40_800n, 163_200n, 163_200n]);
   });
 
-  it("a deployment running past the spend limit is stopped within one metering interval; every minute it ran is charged once", async () => {
-    // Tier 1 with a $1.00 limit; 8 H100s cost $0.5336 a minute: the 2nd minute reaches the limit.
+  it("stops a deployment before a minute that would take spend past the limit, and tells the owner why", async () => {
+    // Tier 1 with a $1.00 limit; 8 H100s cost $0.5336 a minute: a second minute would not fit.
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1), creditsMicros: 500_000n });
     const other = await createAccountFixture({ tier: "tier2" });
     const d = await deploy(acct.accountId, "H100", 8);
     const bystander = await deploy(other.accountId, "A100", 1);
     const ready = readyAt(T0);
 
-    // The scheduler runs each minute (a little after it).
+    // The scheduler runs each minute (a little after it): minute 0 is charged, and with $0.4664 left
+    // the minute now running could not be paid for, so the deployment stops now.
     const run1 = await runDeploymentMetering({ at: at(ready, minutes(1) + 2_000) });
-    expect(run1.suspended).toEqual([]);
-    expect((await db().deployment.findUniqueOrThrow({ where: { id: d.id } })).state).toBe("running");
-    const run2 = await runDeploymentMetering({ at: at(ready, minutes(2) + 2_000) });
-    expect(run2.suspended).toEqual([acct.accountId]);
-
+    expect(run1.suspended).not.toContain(acct.accountId);
+    expect(run1.stopped).toContain(acct.accountId);
     const stopped = await db().deployment.findUniqueOrThrow({ where: { id: d.id } });
     expect(stopped.state).toBe("stopped");
-    expect(stopped.stoppedAt?.toISOString()).toBe(at(ready, minutes(2)).toISOString()); // end of the crossing minute
-    expect(stopped.stoppedReason).toContain("spend_limit_reached");
+    expect(stopped.stoppedAt?.toISOString()).toBe(at(ready, minutes(1) + 2_000).toISOString()); // the partial minute is not charged
+    expect(stopped.stoppedReason).toMatch(/spend limit/);
     const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
-    expect(account.status).toBe("suspended");
-    expect(account.monthlySpendMicros).toBe(2n * 533_600n); // past $1.00 by less than one minute
-    expect(account.monthlySpendMicros - usd(1)).toBeLessThan(533_600n);
+    expect(account).toMatchObject({ status: "active", monthlySpendMicros: 533_600n });
+    const notice = await db().notification.findFirstOrThrow({ where: { accountId: acct.accountId, kind: "deployment_stopped" } });
+    expect(notice.title).toMatch(/stopped/i);
+    expect(notice.body).toContain(d.id);
+    expect(notice.body).toContain("$0.4664"); // what the limit leaves this month
+    expect(notice.body).toContain("$0.5336"); // what a minute of it costs
 
-    // Later runs charge nothing more; the ledger holds exactly the two minutes it ran.
+    // Later runs charge nothing more; the ledger holds exactly the minute it ran.
     await runDeploymentMetering({ at: at(ready, minutes(3) + 2_000) });
-    await runDeploymentMetering({ at: at(ready, minutes(30)) });
-    const rows = await entries(d.id);
-    expect(rows.map((e) => [e.idempotencyKey, e.creditMicros, e.invoiceMicros])).toEqual([
+    expect((await entries(d.id)).map((e) => [e.idempotencyKey, e.creditMicros, e.invoiceMicros])).toEqual([
       [`deployment:${d.id}:${ready.toISOString()}`, 500_000n, 33_600n],
-      [`deployment:${d.id}:${at(ready, minutes(1)).toISOString()}`, 0n, 533_600n],
     ]);
     // The other account is untouched by this one's limit.
     expect((await db().deployment.findUniqueOrThrow({ where: { id: bystander.id } })).state).toBe("running");
 
-    // While suspended the owner cannot restart it (402, reason as code) …
-    const refused = await callRoute(deploymentRoute.PATCH, {
-      method: "PATCH",
-      apiKey: acct.apiKey,
-      params: { id: d.id },
-      body: { action: "start" },
-    });
-    expect(refused.status).toBe(402);
-    expect(refused.body.error.code).toBe("spend_limit_reached");
-    // … lifting the suspension restarts nothing by itself …
-    expect((await setSpendLimit(acct.accountId, usd(50), null, at(ready, minutes(31)))).ok).toBe(true);
-    expect((await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).status).toBe("active");
+    // Started again without room, it is stopped again at the first run after it is ready, before its
+    // first minute is charged …
+    const restarted = await updateDeployment(acct.accountId, d.id, { action: "start" }, null, at(ready, minutes(4)));
+    expect(restarted.ok).toBe(true);
+    await runDeploymentMetering({ at: at(ready, minutes(5) + 2_000) }); // ready at minute 5: nothing charged yet
     expect((await db().deployment.findUniqueOrThrow({ where: { id: d.id } })).state).toBe("stopped");
-    // … the owner does.
-    const restarted = await updateDeployment(acct.accountId, d.id, { action: "start" }, null, at(ready, minutes(32)));
-    expect(restarted.ok && restarted.deployment).toMatchObject({ state: "starting", stoppedAt: null, meteredThrough: null });
-    await runDeploymentMetering({ at: at(ready, minutes(35)) });
-    expect(await entries(d.id)).toHaveLength(4); // two more minutes of the new run
+    expect(await entries(d.id)).toHaveLength(1);
+    // … and with a higher limit it runs and is charged again.
+    expect((await setSpendLimit(acct.accountId, usd(50), null, at(ready, minutes(7)))).ok).toBe(true);
+    const again = await updateDeployment(acct.accountId, d.id, { action: "start" }, null, at(ready, minutes(7)));
+    expect(again.ok && again.deployment).toMatchObject({ state: "starting", stoppedAt: null, meteredThrough: null });
+    await runDeploymentMetering({ at: at(ready, minutes(10)) });
+    expect(await entries(d.id)).toHaveLength(3); // two more minutes of the new run
+    // Nothing left running for the later tests' runs to meter.
+    await stopDeployment(acct.accountId, d.id, null, at(ready, minutes(10)));
+    await stopDeployment(other.accountId, bystander.id, null, at(ready, minutes(10)));
   });
 
-  it("a late metering run still stops at the crossing minute and charges nothing after it", async () => {
+  it("a late metering run charges only what fits under the limit, records spend_limit_reached and stops at that minute", async () => {
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
     const d1 = await deploy(acct.accountId, "H100", 4); // 266,800 a minute
     const d2 = await deploy(acct.accountId, "A100", 4); // 163,200 a minute → 430,000 together
     const ready = readyAt(T0);
     const run = await runDeploymentMetering({ at: at(ready, minutes(15)) });
-    expect(run.suspended).toEqual([acct.accountId]);
-    // 430,000 × 2 = 860,000 < 1,000,000 ≤ 430,000 × 3: both are charged for 3 minutes, stopped at minute 3's end.
-    expect(await entries(d1.id)).toHaveLength(3);
-    expect(await entries(d2.id)).toHaveLength(3);
+    expect(run.suspended).toContain(acct.accountId);
+    // 430,000 × 2 = 860,000; the third minute has 140,000 left under the limit: that much is charged.
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account).toMatchObject({ monthlySpendMicros: usd(1), status: "suspended" });
+    const rows = await db().ledgerEntry.findMany({ where: { accountId: acct.accountId, kind: "deployment_charge" } });
+    expect(rows.reduce((sum, e) => sum + spent(e), 0n)).toBe(usd(1));
+    const third = rows.filter((e) => e.idempotencyKey.endsWith(at(ready, minutes(2)).toISOString()));
+    expect(third.map(spent)).toEqual([140_000n]);
+    expect(third[0]!.description).toMatch(/spend limit/);
+    expect(rows).toHaveLength(5);
+    const reasons = await db().suspensionReason.findMany({ where: { accountId: acct.accountId, liftedAt: null } });
+    expect(reasons.map((r) => r.reason)).toEqual(["spend_limit_reached"]);
     for (const id of [d1.id, d2.id]) {
       const row = await db().deployment.findUniqueOrThrow({ where: { id } });
-      expect(row.stoppedAt?.toISOString()).toBe(at(ready, minutes(3)).toISOString());
+      expect(row).toMatchObject({ state: "stopped", stoppedAt: at(ready, minutes(3)) });
+      expect(row.stoppedReason).toContain("spend_limit_reached");
     }
-    expect((await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).monthlySpendMicros).toBe(1_290_000n);
+    // Nothing after it, however often the job runs.
+    await runDeploymentMetering({ at: at(ready, minutes(30)) });
+    expect((await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).monthlySpendMicros).toBe(usd(1));
+    // While suspended the owner cannot restart them (402, the reason as code).
+    const refused = await callRoute(deploymentRoute.PATCH, {
+      method: "PATCH",
+      apiKey: acct.apiKey,
+      params: { id: d1.id },
+      body: { action: "start" },
+    });
+    expect(refused.status).toBe(402);
+    expect(refused.body.error.code).toBe("spend_limit_reached");
+  });
+
+  it("budget the gateway holds in spend leases is not charged to deployments", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
+    const d = await deploy(acct.accountId, "H100", 1); // 66,700 a minute
+    const ready = readyAt(T0);
+    // An instance of the gateway leased $0.60 of the budget for requests in flight.
+    await db().spendLease.create({
+      data: {
+        id: `sl_test_${acct.accountId}`,
+        accountId: acct.accountId,
+        holder: "test",
+        amountMicros: 600_000n,
+        expiresAt: at(ready, minutes(60)),
+      },
+    });
+    await runDeploymentMetering({ at: at(ready, minutes(10)) });
+    // $0.40 is left: five whole minutes (333,500) and 66,500 of the sixth; then it stops. Spend has not
+    // reached the limit (the leases may still be spent), so the account stays active.
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account).toMatchObject({ monthlySpendMicros: 400_000n, status: "active" });
+    expect((await entries(d.id)).map(spent)).toEqual([66_700n, 66_700n, 66_700n, 66_700n, 66_700n, 66_500n]);
+    const row = await db().deployment.findUniqueOrThrow({ where: { id: d.id } });
+    expect(row).toMatchObject({ state: "stopped", stoppedAt: at(ready, minutes(6)) });
+    expect(row.stoppedReason).toMatch(/spend limit/);
+  });
+
+  it("a suspension from elsewhere near the limit charges only what fits, and records spend_limit_reached too", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
+    const d = await deploy(acct.accountId, "H100", 4); // 266,800 a minute
+    const ready = readyAt(T0);
+    const when = at(ready, minutes(5) + 20_000); // five minutes run, none metered yet
+    const { syncSuspension } = await import("@/lib/billing/suspension");
+    await db().$transaction(async (tx) => {
+      await tx.suspensionReason.create({
+        data: { accountId: acct.accountId, reason: "manual", detail: "test", activeKey: `${acct.accountId}:manual` },
+      });
+      await syncSuspension(tx, acct.accountId, when);
+    });
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account.monthlySpendMicros).toBe(usd(1)); // not 5 × 266,800
+    expect((await entries(d.id)).map(spent)).toEqual([266_800n, 266_800n, 266_800n, 199_600n]);
+    const reasons = await db().suspensionReason.findMany({ where: { accountId: acct.accountId, liftedAt: null } });
+    expect(reasons.map((r) => r.reason).sort()).toEqual(["manual", "spend_limit_reached"]);
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: d.id } })).state).toBe("stopped");
   });
 
   it("a suspension from elsewhere (e.g. an operator) charges the whole minutes run so far, then stops", async () => {
