@@ -20,6 +20,8 @@ const base = {
   finalizedAt: null,
   paidAt: null,
   failedAt: null,
+  carriedForward: false,
+  carriedToInvoiceId: null,
 } as const;
 
 // Usage beyond the credits: $12.345678 of usage, $2.00 of it paid from credits at month close.
@@ -40,7 +42,7 @@ const FAILED: InvoiceView & { lines: InvoiceLineView[] } = {
     { description: "Fine-tuning", subject: "ftjob_1", quantity: "6000", unit: "tokens", amountUsd: "0.003" },
   ],
 };
-// Less than half a cent: waived at month close (paid, nothing charged).
+// Less than a cent: waived at month close (paid, nothing charged).
 const WAIVED: InvoiceView = {
   ...base,
   id: "inv_waived",
