@@ -54,6 +54,42 @@ describe("countTextTokens", () => {
     );
   });
 
+  it("counts runs without spaces in slices wherever they fall, long prompts searched piece by piece", () => {
+    // The rule (lib/gateway/tokens.ts): ordinary text is counted exactly; a run of 256 or more
+    // non-space characters is counted in slices of 256. Here as one pass over the whole text, which
+    // the gateway's counting must match whatever the runs' lengths and wherever they fall — across
+    // the 8 KB pieces it searches and counts one at a time, or just before or after their edges.
+    const reference = (text: string) => {
+      let total = 0;
+      let last = 0;
+      for (const m of text.matchAll(/\S{256,}/g)) {
+        total += countTokens(text.slice(last, m.index));
+        for (let i = 0; i < m[0].length;) {
+          let end = Math.min(i + 256, m[0].length);
+          if (end < m[0].length && /[\uD800-\uDBFF]/.test(m[0][end - 1]!)) end -= 1;
+          total += countTokens(m[0].slice(i, end));
+          i = end;
+        }
+        last = m.index + m[0].length;
+      }
+      return total + countTokens(text.slice(last));
+    };
+    const filler = "the quota, 12 naïve 数据 🙂\n ".repeat(800);
+    const run = fc.tuple(fc.integer({ min: 1, max: 9_000 }), fc.integer({ min: 200, max: 1_200 }), fc.constantFrom("x", "🙂", "ab/", "-"));
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 6 }), (runs) => {
+        const text = runs.map(([gap, length, unit]) => filler.slice(0, gap) + " " + unit.repeat(length).slice(0, length)).join("");
+        expect(countTextTokens(text)).toBe(reference(text));
+      }),
+      { numRuns: 60 },
+    );
+    // A run that starts within 255 characters of a piece's edge, or ends exactly on it.
+    for (const start of [8_192 - 300, 8_192 - 256, 8_192 - 255, 8_192 - 1, 8_192, 8_193, 16_384 - 10]) {
+      const text = filler.slice(0, start - 1) + " " + "y".repeat(400) + " " + filler.slice(0, 9_000);
+      expect(countTextTokens(text)).toBe(reference(text));
+    }
+  });
+
   it("stops counting once past a limit, and counts exactly up to it", () => {
     const text = "the quick brown fox jumps over the lazy dog ".repeat(20_000); // 880 KB, 180,000 tokens
     const exact = countTokens(text);
