@@ -322,11 +322,12 @@ async function inference(
     );
   }
   const overLimit = decision.outcome === "admit_over_limit";
+  const admittedLocally = admission.local === true;
   state.rl = rateLimitHeaders(admission, overLimit);
 
   // Over the model's capacity, over-limit requests are shed first (SPEC §6).
   if (overLimit && ctx.load.utilisation(model.id, model.capacityTokensPerMin) > 1) {
-    await refundAll(ctx, spend, key, policy, cost);
+    await refundAll(ctx, spend, key, policy, cost, admittedLocally);
     throw new AppError(
       "overloaded",
       `${model.name} is over capacity and this request is over your rate limit: it was shed. Retry shortly.`,
@@ -341,7 +342,7 @@ async function inference(
       ctx.scheduler.tryAcquire(model.id, model.concurrency, priority) ??
       (await ctx.scheduler.acquire(model.id, model.concurrency, priority, () => req.signal));
   } catch (err) {
-    await refundAll(ctx, spend, key, policy, cost);
+    await refundAll(ctx, spend, key, policy, cost, admittedLocally);
     throw err;
   }
   m.queueWaitSeconds.observe((performance.now() - admitted) / 1000);
@@ -360,6 +361,7 @@ async function inference(
     key,
     policy,
     overLimit,
+    admittedLocally,
     leaseId: reservation.leaseId,
     limits: admission.limits,
     started: Date.now(),
@@ -384,7 +386,7 @@ async function inference(
     } catch (err) {
       // Refused before anything was generated (an upstream's 4xx/5xx): an error response, nothing charged.
       release();
-      await refundAll(ctx, spend, key, policy, cost);
+      await refundAll(ctx, spend, key, policy, cost, admittedLocally);
       throw err;
     }
     return {
@@ -423,9 +425,16 @@ class SpendHold {
 const NOTHING: Cost = Object.freeze({ requests: 0, tokensPrompt: 0, tokensGenerated: 0 });
 
 /** Gives back everything a request reserved that will not be served. */
-async function refundAll(ctx: GatewayContext, spend: SpendHold, key: string, policy: Policy, cost: Cost): Promise<void> {
+async function refundAll(
+  ctx: GatewayContext,
+  spend: SpendHold,
+  key: string,
+  policy: Policy,
+  cost: Cost,
+  admittedLocally: boolean,
+): Promise<void> {
   spend.release(0n);
-  await ctx.limiter.settle(key, policy, cost, NOTHING, Date.now()).catch(() => undefined);
+  await ctx.limiter.settle(key, policy, cost, NOTHING, Date.now(), admittedLocally).catch(() => undefined);
 }
 
 /**
@@ -463,6 +472,8 @@ interface Serving {
   key: string;
   policy: Policy;
   overLimit: boolean;
+  /** Admitted by the Redis store's per-instance fallback: settled there (see Admission.local). */
+  admittedLocally: boolean;
   leaseId: string;
   limits: Cost;
   started: number;
@@ -527,7 +538,7 @@ async function finish(
     // Still queued: it will be charged, so it settles like a served request.
     if (err.withdrawn) charged = 0n;
     const settled: Cost = err.withdrawn ? NOTHING : { ...s.cost, tokensGenerated: usage.completionTokens };
-    void s.ctx.limiter.settle(s.key, s.policy, s.cost, settled, Date.now()).catch(() => undefined);
+    void s.ctx.limiter.settle(s.key, s.policy, s.cost, settled, Date.now(), s.admittedLocally).catch(() => undefined);
     throw meterUnavailable(s.requestId);
   } finally {
     s.spend.release(charged);
@@ -537,7 +548,7 @@ async function finish(
   // written, and a store applies commands in the order issued (Redis: one connection, FIFO), so
   // the client's next request is admitted against the settled bucket all the same.
   void s.ctx.limiter
-    .settle(s.key, s.policy, s.cost, actual, Date.now())
+    .settle(s.key, s.policy, s.cost, actual, Date.now(), s.admittedLocally)
     .catch((err) => log.warn("rate-limit settle failed", { error: String(err) }));
   return costMicros;
 }
@@ -548,7 +559,7 @@ async function collectResponse(s: Serving): Promise<unknown> {
     completion = await defaultBackend().complete(s.generation);
   } catch (err) {
     s.release();
-    await refundAll(s.ctx, s.spend, s.key, s.policy, s.cost);
+    await refundAll(s.ctx, s.spend, s.key, s.policy, s.cost, s.admittedLocally);
     throw err;
   }
   const usage = completion.upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens: completion.completionTokens };

@@ -8,6 +8,16 @@
 // operation through `hooks.onFallback`, and probes Redis with PING at most once per probe interval
 // (no request ever waits on a dead Redis after the first failure). Pass `onUnavailable: "throw"` to
 // get LimiterUnavailableError instead (the gateway answers 503).
+//
+// A settle belongs where its request was admitted. One for a request admitted by Redis that cannot
+// reach it (the store is down, so the command is never sent) is kept and replayed once, in order,
+// when Redis answers again — otherwise the request's whole reservation (n × max_tokens generated
+// tokens) stayed charged to the shared buckets, and the account's limit read lower than its use
+// for up to two minutes after every outage. Kept at most MAX_DEFERRED, replayed only while younger
+// than DEFERRED_TTL_MS (by then the buckets have refilled whatever it would give back). A settle
+// whose command was sent but not answered (a timeout, a connection lost mid-command) may have been
+// applied: it is not replayed, since applying it twice would give back twice. One for a request
+// admitted on the fallback is settled there, never in Redis, which never saw its reservation.
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import { systemClock, type Clock } from "../clock";
@@ -57,6 +67,18 @@ export class LimiterUnavailableError extends Error {
 
 const SCRIPT_SHA = createHash("sha1").update(LIMITER_LUA).digest("hex");
 
+/** Settles kept while Redis is unreachable (see the header); beyond this, the oldest are dropped. */
+const MAX_DEFERRED = 50_000;
+/** A kept settle older than this is not replayed: with h = 2, the buckets have refilled by then. */
+const DEFERRED_TTL_MS = 120_000;
+
+interface DeferredSettle {
+  key: string;
+  args: (string | number)[];
+  /** Wall-clock ms when it was kept. */
+  at: number;
+}
+
 export class RedisLimiterStore implements LimiterStore {
   private readonly prefix: string;
   private readonly options: RedisLimiterOptions;
@@ -67,6 +89,9 @@ export class RedisLimiterStore implements LimiterStore {
   private nextProbeAt = 0;
   private probing = false;
   private servedLocally = 0;
+  private deferred: DeferredSettle[] = [];
+  private deferredDropped = 0;
+  private replaying = false;
 
   constructor(
     private readonly redis: Redis,
@@ -105,23 +130,89 @@ export class RedisLimiterStore implements LimiterStore {
     return this.run(
       "admit",
       async () => admissionOf(policy, parseReply(await this.script(key, scriptArgs("admit", policy, now, cost, modelLoad)))),
-      () => this.fallback.admitSync(key, policy, cost, now, modelLoad),
+      (): Admission => ({ ...this.fallback.admitSync(key, policy, cost, now, modelLoad), local: true }),
     );
   }
 
-  async settle(key: string, policy: Policy, reserved: Cost, actual: Cost, now: number): Promise<void> {
+  async settle(key: string, policy: Policy, reserved: Cost, actual: Cost, now: number, admittedLocally = false): Promise<void> {
     assertValidCost(reserved);
     assertValidCost(actual);
+    if (admittedLocally) {
+      this.fallback.settleSync(key, policy, reserved, actual, now);
+      return;
+    }
     const delta: Cost = {
       requests: reserved.requests - actual.requests,
       tokensPrompt: reserved.tokensPrompt - actual.tokensPrompt,
       tokensGenerated: reserved.tokensGenerated - actual.tokensGenerated,
     };
-    await this.run(
-      "settle",
-      async () => void parseReply(await this.script(key, scriptArgs("settle", policy, now, delta, 0, actual.tokensGenerated))),
-      () => this.fallback.settleSync(key, policy, reserved, actual, now),
-    );
+    const args = scriptArgs("settle", policy, now, delta, 0, actual.tokensGenerated);
+    if (this.down) {
+      this.probe();
+      this.defer(key, args);
+      return;
+    }
+    try {
+      parseReply(await this.script(key, args));
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      this.markDown(error);
+      if (neverSent(error)) this.defer(key, args);
+    }
+  }
+
+  /** Settles kept for replay (see the header); for tests and diagnostics. */
+  get deferredSettles(): number {
+    return this.deferred.length;
+  }
+
+  private defer(key: string, args: (string | number)[]): void {
+    if (this.deferred.length >= MAX_DEFERRED) {
+      this.deferred.shift();
+      this.deferredDropped += 1;
+    }
+    this.deferred.push({ key, args, at: this.clock.now() });
+  }
+
+  /** Applies the kept settles in the order they came, until done or Redis fails again. */
+  private async replay(): Promise<void> {
+    if (this.replaying) return;
+    this.replaying = true;
+    let replayed = 0;
+    let expired = 0;
+    try {
+      while (this.deferred.length > 0 && !this.down) {
+        const next = this.deferred[0]!;
+        if (this.clock.now() - next.at > DEFERRED_TTL_MS) expired += 1;
+        else {
+          try {
+            parseReply(await this.script(next.key, next.args));
+          } catch (error) {
+            if (!isUnavailable(error)) throw error;
+            this.markDown(error);
+            // Not sent: kept for the next recovery. Sent and unanswered: maybe applied, so dropped.
+            if (!neverSent(error)) this.deferred.shift();
+            break;
+          }
+          replayed += 1;
+        }
+        this.deferred.shift();
+      }
+    } catch (error) {
+      this.logger.warn("rate limiter: replaying settles kept during the outage failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      this.deferred.shift();
+    } finally {
+      this.replaying = false;
+    }
+    if (replayed + expired + this.deferredDropped > 0)
+      this.logger.info("rate limiter: settles kept during the outage applied", {
+        replayed,
+        expired,
+        dropped: this.deferredDropped,
+      });
+    this.deferredDropped = 0;
   }
 
   /** Read-only: the stored state advanced by the pure core (same arithmetic as the script). */
@@ -193,6 +284,7 @@ export class RedisLimiterStore implements LimiterStore {
     this.down = false;
     this.logger.info("rate limiter: Redis answers again, back to shared limits", { servedLocally: this.servedLocally });
     this.options.hooks?.onRecover?.();
+    if (this.deferred.length > 0) void this.replay();
   }
 
   private probe(): void {
@@ -208,6 +300,14 @@ export class RedisLimiterStore implements LimiterStore {
         this.probing = false;
       });
   }
+}
+
+/**
+ * The client refused the command without writing it (no connection, and no offline queue by design:
+ * LIMITER_REDIS_OPTIONS), so Redis cannot have applied it.
+ */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && /^(Stream isn't writeable|Connection is closed)/.test(error.message);
 }
 
 /**

@@ -10,8 +10,11 @@ export interface LimiterStore {
   admit(key: string, policy: Policy, cost: Cost, now: number, modelLoad: number): Promise<Admission>;
   /** The same decision without a promise, for a store that holds its state in this process. */
   admitSync?(key: string, policy: Policy, cost: Cost, now: number, modelLoad: number): Admission;
-  /** After the response: corrects the reservation `reserved` (the admitted cost) to `actual`. */
-  settle(key: string, policy: Policy, reserved: Cost, actual: Cost, now: number): Promise<void>;
+  /**
+   * After the response: corrects the reservation `reserved` (the admitted cost) to `actual`.
+   * `admittedLocally`: the admission said `local` (see Admission) — settle where it was reserved.
+   */
+  settle(key: string, policy: Policy, reserved: Cost, actual: Cost, now: number, admittedLocally?: boolean): Promise<void>;
   /** The key's limits and remaining amounts at `now`; changes nothing. */
   peek(key: string, policy: Policy, now: number): Promise<LimitView>;
   close(): Promise<void>;

@@ -60,4 +60,9 @@ export interface LimitView {
 
 export interface Admission extends LimitView {
   decision: Decision;
+  /**
+   * Set by the Redis store when it admitted the request on its per-instance fallback (Redis was
+   * unreachable): the reservation lives in this process, and its settle must go there too.
+   */
+  local?: true;
 }

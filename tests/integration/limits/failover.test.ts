@@ -1,7 +1,15 @@
 // Redis unreachable → the store fails open to per-instance limits (counted, logged once), and goes
-// back to Redis when it answers again.
+// back to Redis when it answers again; settles go where their request was admitted, those that
+// could not reach Redis applied once it answers.
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_POLICY, connectRedisLimiterStore, LimiterUnavailableError, type LimiterOp } from "@/lib/limits";
+import {
+  DEFAULT_POLICY,
+  connectRedisLimiterStore,
+  LimiterUnavailableError,
+  MemoryLimiterStore,
+  type LimiterOp,
+  type RedisLimiterStore,
+} from "@/lib/limits";
 import { REDIS_URL, connect, deletePrefix, storeOn, uniquePrefix } from "./redis-fixture";
 import { TcpProxy } from "./tcp-proxy";
 
@@ -106,6 +114,98 @@ describe("Redis store failover", () => {
     await store.admit("acct:f", DEFAULT_POLICY, ONE, now, 0);
     expect(rec.fallbacks).toHaveLength(fallbacksBefore);
     expect(await usedRequests("acct:f")).toBe(usedBefore + 1);
+    await store.close();
+    await proxy.cut();
+  });
+
+  /** Admits on another key until the store has noticed the outage (it then sends Redis nothing). */
+  async function untilDegraded(store: RedisLimiterStore): Promise<void> {
+    await until(async () => {
+      await store.admit("acct:probe", DEFAULT_POLICY, ONE, Date.now(), 0).catch(() => undefined);
+      return store.degraded;
+    });
+  }
+
+  async function untilRecovered(store: RedisLimiterStore): Promise<void> {
+    await until(async () => {
+      await store.ping().catch(() => undefined);
+      return !store.degraded;
+    });
+  }
+
+  // 4,000 generated tokens reserved (max_tokens), 100 generated: a settle gives 3,900 back.
+  const RESERVED = { requests: 1, tokensPrompt: 1000, tokensGenerated: 4000 };
+  const ACTUAL = { ...RESERVED, tokensGenerated: 100 };
+  const UNIT = 60_000; // bucket levels are kept in 1/60000 token
+
+  for (const onUnavailable of ["local", "throw"] as const) {
+    it(`a settle that could not reach Redis is applied once when it answers again (onUnavailable: "${onUnavailable}")`, async () => {
+      const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
+      await proxy.start();
+      const rec = recorder();
+      const store = await connectRedisLimiterStore(`redis://127.0.0.1:${proxy.port}`, {
+        prefix,
+        onUnavailable,
+        logger: rec.logger,
+        hooks: rec.hooks,
+        probeIntervalMs: 100,
+      });
+      const key = `acct:s-${onUnavailable}`;
+      const now = Date.now();
+      const admission = await store.admit(key, DEFAULT_POLICY, RESERVED, now, 0);
+      expect(admission.local).toBeUndefined();
+      const reserved = (await storeOn(direct, prefix).inspect(key))!;
+
+      await proxy.cut();
+      await untilDegraded(store);
+      // Settled during the outage: kept, not thrown, and nothing reaches Redis.
+      await store.settle(key, DEFAULT_POLICY, RESERVED, ACTUAL, now);
+      expect(store.deferredSettles).toBe(1);
+      expect(await storeOn(direct, prefix).inspect(key)).toEqual(reserved);
+
+      await proxy.start(proxy.port);
+      await untilRecovered(store);
+      await until(() => store.deferredSettles === 0);
+      const settled = (await storeOn(direct, prefix).inspect(key))!;
+      expect(settled.levels.tokensGenerated - reserved.levels.tokensGenerated).toBe(3_900 * UNIT);
+      expect(settled.used.tokensGenerated - reserved.used.tokensGenerated).toBe(100);
+      expect(rec.lines.filter((l) => l.msg.includes("settles kept during the outage applied"))).toHaveLength(1);
+
+      // Once: a second outage and recovery apply nothing again.
+      await proxy.cut();
+      await untilDegraded(store);
+      await proxy.start(proxy.port);
+      await untilRecovered(store);
+      expect(await storeOn(direct, prefix).inspect(key)).toEqual(settled);
+      await store.close();
+      await proxy.cut();
+    });
+  }
+
+  it("a request admitted locally during an outage is settled locally, even once Redis is back", async () => {
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
+    await proxy.start();
+    const fallback = new MemoryLimiterStore();
+    const store = await connectRedisLimiterStore(`redis://127.0.0.1:${proxy.port}`, {
+      prefix,
+      fallback,
+      logger: { warn: () => undefined, info: () => undefined },
+      probeIntervalMs: 100,
+    });
+    const now = Date.now();
+    await proxy.cut();
+    await untilDegraded(store);
+    const admission = await store.admit("acct:l", DEFAULT_POLICY, RESERVED, now, 0);
+    expect(admission.local).toBe(true);
+    expect(fallback.peekSync("acct:l", DEFAULT_POLICY, now).remaining.tokensGenerated).toBe(6_000 - 4_000);
+
+    await proxy.start(proxy.port);
+    await untilRecovered(store);
+    await store.settle("acct:l", DEFAULT_POLICY, RESERVED, ACTUAL, now, admission.local);
+    // Given back where it was reserved; Redis, which never saw the reservation, is not credited.
+    expect(fallback.peekSync("acct:l", DEFAULT_POLICY, now).remaining.tokensGenerated).toBe(6_000 - 100);
+    expect(await storeOn(direct, prefix).inspect("acct:l")).toBeUndefined();
+    expect(store.deferredSettles).toBe(0);
     await store.close();
     await proxy.cut();
   });
