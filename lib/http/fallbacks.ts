@@ -2,7 +2,7 @@
 // page and an empty 405). Both come before authentication: they describe the URL and the method,
 // which are wrong whoever asks, and the route list is public (SPEC §13). The catch-alls
 // app/api/[[...path]], app/api/v1/[[...path]] and app/api/operator/[[...path]] answer paths no route
-// serves; next-auth's catch-all under /api/auth answers its own misses (lib/auth/next-auth-route.ts).
+// serves (each re-exports catch-all-route.ts); next-auth's catch-all under /api/auth answers its own misses (lib/auth/next-auth-route.ts).
 //
 // Next answers 405 itself (empty, no Allow) for any method a route file does not export, so every
 // route file exports the other methods too, built from the ones it implements:

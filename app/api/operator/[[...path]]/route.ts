@@ -1,14 +1,5 @@
-// /api/operator and any /api/operator/* path without a route of its own — 404 `not_found` in the §7
-// shape naming the path, for every method (not Next's HTML page). HEAD is Next's, from GET.
-import { noSuchEndpoint } from "@/lib/http/fallbacks";
+// /api/operator and any /api/operator/* path without a route of its own: 404 in the §7 shape naming
+// the path (lib/http/catch-all-route.ts).
+export { GET, POST, PUT, PATCH, DELETE, OPTIONS } from "@/lib/http/catch-all-route";
 
 export const dynamic = "force-dynamic";
-
-export {
-  noSuchEndpoint as GET,
-  noSuchEndpoint as POST,
-  noSuchEndpoint as PUT,
-  noSuchEndpoint as PATCH,
-  noSuchEndpoint as DELETE,
-  noSuchEndpoint as OPTIONS,
-};
