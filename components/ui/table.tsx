@@ -92,17 +92,8 @@ const AS_TABLE: Record<
 // The card layout: label and value side by side, labels in a column of their own.
 const CARD_LINE = "grid grid-cols-[7.5rem_minmax(0,1fr)] items-baseline gap-x-3 py-1";
 
-export function Table<T>({
-  label,
-  columns,
-  rows,
-  rowKey,
-  rowProps,
-  footer,
-  width = "medium",
-  layout = "cards",
-  className = "",
-}: {
+/** What both layouts show: the rows, their columns, and an optional totals row. */
+interface TableContent<T> {
   /** The table's accessible name. */
   label: string;
   columns: Column<T>[];
@@ -112,16 +103,22 @@ export function Table<T>({
   rowProps?: (row: T) => React.HTMLAttributes<HTMLTableRowElement> & DataAttributes;
   /** A totals row: its label, then values by column id; in the card layout, one "label value" line. */
   footer?: { label: string; values: Partial<Record<string, React.ReactNode>> };
+}
+
+export function Table<T>({
+  width = "medium",
+  layout = "cards",
+  className = "",
+  ...content
+}: TableContent<T> & {
   width?: TableWidth;
   /** "cards" (below `width`) or "scroll": always a table, scrolling in its frame — give the frame a height (`className="max-h-96"`). */
   layout?: "cards" | "scroll";
   /** Classes of the frame around the table. */
   className?: string;
 }) {
-  if (layout === "scroll")
-    return (
-      <ScrollTable label={label} columns={columns} rows={rows} rowKey={rowKey} rowProps={rowProps} footer={footer} className={className} />
-    );
+  if (layout === "scroll") return <ScrollTable {...content} className={className} />;
+  const { label, columns, rows, rowKey, rowProps, footer } = content;
   const at = AS_TABLE[width];
   const cellClass = (c: Column<T>) => `tabular-nums ${at.cell} ${c.align === "right" ? at.right : ""} ${c.wrap ? at[c.wrap] : ""}`;
   const firstValue = footer ? columns.findIndex((c) => footer.values[c.id] !== undefined) : -1;
@@ -210,23 +207,7 @@ export function Table<T>({
 // so the sticky column is flush with the card's edge and nothing shows through beside it.
 const STICKY_FIRST = "sticky left-0 border-r border-slate-200 bg-white pl-5";
 
-function ScrollTable<T>({
-  label,
-  columns,
-  rows,
-  rowKey,
-  rowProps,
-  footer,
-  className,
-}: {
-  label: string;
-  columns: Column<T>[];
-  rows: readonly T[];
-  rowKey: (row: T, index: number) => string;
-  rowProps?: (row: T) => React.HTMLAttributes<HTMLTableRowElement> & DataAttributes;
-  footer?: { label: string; values: Partial<Record<string, React.ReactNode>> };
-  className: string;
-}) {
+function ScrollTable<T>({ label, columns, rows, rowKey, rowProps, footer, className }: TableContent<T> & { className: string }) {
   const cell = (c: Column<T>, i: number) =>
     `border-b border-slate-100 px-3 py-2 whitespace-nowrap tabular-nums ${i === 0 ? STICKY_FIRST : ""} ${i === columns.length - 1 ? "pr-5" : ""} ${c.align === "right" ? "text-right" : ""}`;
   const firstValue = footer ? columns.findIndex((c) => footer.values[c.id] !== undefined) : -1;
