@@ -69,8 +69,11 @@ export interface UsageSeriesInput {
   rejections: readonly RejectionRow[];
   /** Rate-limit policy by model name (catalogue models). */
   policies: ReadonlyMap<string, Policy>;
-  /** `?model=`: its series is there even without usage. */
-  model?: string;
+  /**
+   * Models whose series is there even without usage in the range (zero counts under their limit
+   * line): those the account may call, or the one `?model=` names. A model with usage is there anyway.
+   */
+  models: readonly string[];
 }
 
 const MINUTE_MS = 60_000;
@@ -93,14 +96,16 @@ function activityOf(r: MinuteRow): MinuteActivity {
 
 const higher = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
+/** The models with a series, sorted: those with usage or rejections in the range, and those named. */
+export function seriesModels(input: Pick<UsageSeriesInput, "minutes" | "rejections" | "models">): string[] {
+  return [...new Set([...input.minutes.map((r) => r.modelName), ...input.rejections.map((r) => r.modelName), ...input.models])].sort();
+}
+
 export function buildUsageSeries(input: UsageSeriesInput): UsageSeries {
   const step = BUCKET_MS[input.granularity];
   const since = input.since.getTime();
   const until = input.until.getTime();
-  const models = [...new Set([...input.minutes.map((r) => r.modelName), ...input.rejections.map((r) => r.modelName)])].sort();
-  if (input.model && !models.includes(input.model)) models.push(input.model);
-
-  const series = models.map((model) => {
+  const series = seriesModels(input).map((model) => {
     const rows = input.minutes.filter((r) => r.modelName === model);
     const policy = input.policies.get(model);
     const seed = input.before.filter((r) => r.modelName === model);

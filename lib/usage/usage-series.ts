@@ -1,12 +1,13 @@
 // GET /api/v1/usage's verb: per model, a gap-free time series of requests, tokens, cost, over-limit
-// and rejected counts, and the dynamic limits in force in every bucket. The database sums the usage
+// and rejected counts, and the dynamic limits in force in every bucket — for every model the account
+// may call (the catalogue's active ones), used in the range or not. The database sums the usage
 // records per minute (the limit line is replayed minute by minute, limits-in-force.ts) and finds each
 // model's last minute with usage before the range (where its line starts); build-usage-series.ts
 // makes the buckets.
 import { db } from "../db";
 import { Prisma } from "../db/generated/client";
 import { listPolicies } from "../limits/policy-store";
-import { BUCKET_MS, buildUsageSeries, type MinuteRow, type RejectionRow, type UsageSeries } from "./build-usage-series";
+import { BUCKET_MS, buildUsageSeries, seriesModels, type MinuteRow, type RejectionRow, type UsageSeries } from "./build-usage-series";
 import type { UsageQuery } from "./schemas";
 
 export type { UsagePoint, UsageSeries } from "./build-usage-series";
@@ -35,16 +36,17 @@ export async function usageSeries(accountId: string, q: UsageQuery, now = new Da
       GROUP BY 1, 2, 3`,
     listPolicies(),
   ]);
-  const models = [...new Set([...minutes.map((r) => r.modelName), ...rejections.map((r) => r.modelName), ...(q.model ? [q.model] : [])])];
+  // An idle model's line carries on from its last usage before the range (decaying), else its base.
+  const callable = q.model ? [q.model] : policies.filter((p) => p.active).map((p) => p.model);
   return buildUsageSeries({
     since,
     until,
     granularity: q.granularity,
     minutes,
-    before: await lastMinutesBefore(accountId, models, since),
+    before: await lastMinutesBefore(accountId, seriesModels({ minutes, rejections, models: callable }), since),
     rejections,
     policies: new Map(policies.map((p) => [p.model, p.policy])),
-    model: q.model,
+    models: callable,
   });
 }
 

@@ -66,7 +66,7 @@ function series(input: Partial<UsageSeriesInput> & { from: number; to: number })
     before: input.before ?? [],
     rejections: input.rejections ?? [],
     policies: input.policies ?? new Map([[MODEL, DEFAULT_POLICY]]),
-    model: input.model ?? MODEL,
+    models: input.models ?? [MODEL],
   });
   return built.series.find((s) => s.model === MODEL)!.points;
 }
@@ -165,6 +165,62 @@ describe("the limit in force in every minute, idle ones included", () => {
     ]);
     // Records from before limits were recorded (0) do not pin the line: it stays the policy's.
     expect(points.map((p) => p.limitRequests)).toEqual([60, 60]);
+  });
+});
+
+describe("models without usage in the range", () => {
+  const IDLE = "hr-idle";
+  const GROWN = "hr-grown";
+  const policies = new Map([
+    [MODEL, DEFAULT_POLICY],
+    [IDLE, { ...DEFAULT_POLICY, baseRpm: 30 }],
+    [GROWN, DEFAULT_POLICY],
+  ]);
+  const grown = { requests: 720, tokensPrompt: 720_000, tokensGenerated: 72_000 };
+  const build = (models: string[]) =>
+    buildUsageSeries({
+      since: at(0),
+      until: at(15),
+      granularity: "minute",
+      minutes: [row(5, 2, 20, { requests: 60, tokensPrompt: 60_000, tokensGenerated: 6_000 })],
+      // GROWN was last used 30 minutes before the range, at 720 RPM.
+      before: [{ ...row(-30, 700, 7_000, grown), modelName: GROWN }],
+      rejections: [],
+      policies,
+      models,
+    });
+
+  it("every model named has a series: zero usage and its limit line", () => {
+    const built = build([GROWN, IDLE, MODEL]);
+    expect(built.series.map((s) => s.model)).toEqual([GROWN, IDLE, MODEL]);
+    const idle = built.series.find((s) => s.model === IDLE)!.points;
+    expect(idle).toHaveLength(15);
+    for (const p of idle) {
+      expect(p).toMatchObject({ requests: 0, tokensPrompt: 0, tokensGenerated: 0, costUsd: "0.00", overLimit: 0 });
+      // Never used: a fresh key's limits, the policy's base.
+      expect(limitOf(p)).toEqual({ requests: 30, tokensPrompt: 30_000, tokensGenerated: 3_000 });
+    }
+  });
+
+  it("a model idle through the range carries on decaying from its last usage before it", () => {
+    const points = build([GROWN, MODEL]).series.find((s) => s.model === GROWN)!.points;
+    const want = limitsInForce(
+      DEFAULT_POLICY,
+      [{ minute: M0 - 30, used: { requests: 700, tokensPrompt: 7_000, tokensGenerated: 0 }, recorded: grown }],
+      M0,
+      M0 + 15,
+    );
+    expect(points.map(limitOf)).toEqual(want);
+    expect(points.every((p) => p.requests === 0)).toBe(true);
+    const rpm = points.map((p) => p.limitRequests!);
+    expect(rpm[0]).toBeLessThan(720);
+    expect(rpm[14]).toBeGreaterThan(DEFAULT_POLICY.baseRpm);
+    expect(rpm.every((v, i) => i === 0 || v <= rpm[i - 1]!)).toBe(true);
+  });
+
+  it("a model with usage is there whether named or not; one neither used nor named is not", () => {
+    expect(build([]).series.map((s) => s.model)).toEqual([MODEL]);
+    expect(build([IDLE]).series.map((s) => s.model)).toEqual([IDLE, MODEL]);
   });
 });
 
