@@ -3,41 +3,42 @@
 import type { Command } from "commander";
 import type { RateLimitView } from "../../../lib/usage/get-rate-limits";
 import { usageQuerySchema } from "../../../lib/usage/schemas";
-import type { UsageSeries } from "../../../lib/usage/usage-series";
+import type { UsagePoint, UsageSeries } from "../../../lib/usage/usage-series";
 import { contextOf } from "../context";
 import { count, money, NONE, sparkline, sumUsd, when } from "../format";
 import { parseFlags, withExamples } from "../help";
 import { table } from "../table";
 
-interface ModelTotals {
+/** What a row of the totals table adds up: the counts and cost of the API's points. */
+type Counts = Pick<UsagePoint, "requests" | "tokensPrompt" | "tokensGenerated" | "costUsd" | "overLimit" | "rejected429" | "rejected402">;
+
+interface ModelTotals extends Counts, Pick<UsagePoint, "limitRequests"> {
   model: string;
-  requests: number;
-  tokensPrompt: number;
-  tokensGenerated: number;
-  costUsd: string;
-  overLimit: number;
-  rejected429: number;
-  rejected402: number;
-  limitRequests: number | null;
   spark: string;
   peak: number;
 }
 
-function totalsOf(series: UsageSeries["series"][number]): ModelTotals {
-  const p = series.points;
-  const sum = (f: (x: (typeof p)[number]) => number) => p.reduce((t, x) => t + f(x), 0);
-  const lastLimit = [...p].reverse().find((x) => x.limitRequests !== null)?.limitRequests ?? null;
-  const requests = p.map((x) => x.requests);
+/** Counts and cost summed over points — or over rows of totals, for the TOTAL row. */
+function sumOf(points: readonly Counts[]): Counts {
+  const sum = (f: (x: Counts) => number) => points.reduce((t, x) => t + f(x), 0);
   return {
-    model: series.model,
     requests: sum((x) => x.requests),
     tokensPrompt: sum((x) => x.tokensPrompt),
     tokensGenerated: sum((x) => x.tokensGenerated),
-    costUsd: sumUsd(p.map((x) => x.costUsd)),
+    costUsd: sumUsd(points.map((x) => x.costUsd)),
     overLimit: sum((x) => x.overLimit),
     rejected429: sum((x) => x.rejected429),
     rejected402: sum((x) => x.rejected402),
-    limitRequests: lastLimit,
+  };
+}
+
+function totalsOf(series: UsageSeries["series"][number]): ModelTotals {
+  const p = series.points;
+  const requests = p.map((x) => x.requests);
+  return {
+    model: series.model,
+    ...sumOf(p),
+    limitRequests: [...p].reverse().find((x) => x.limitRequests !== null)?.limitRequests ?? null,
     spark: sparkline(requests),
     peak: Math.max(0, ...requests),
   };
@@ -67,22 +68,7 @@ export function registerUsage(program: Command): void {
         }
         const s = ctx.style;
         ctx.out(s.dim(`Usage ${window}`));
-        const withTotal =
-          rows.length > 1
-            ? [
-                ...rows,
-                {
-                  ...totalsOf({ model: "TOTAL", points: [] }),
-                  requests: rows.reduce((t, r) => t + r.requests, 0),
-                  tokensPrompt: rows.reduce((t, r) => t + r.tokensPrompt, 0),
-                  tokensGenerated: rows.reduce((t, r) => t + r.tokensGenerated, 0),
-                  costUsd: sumUsd(rows.map((r) => r.costUsd)),
-                  overLimit: rows.reduce((t, r) => t + r.overLimit, 0),
-                  rejected429: rows.reduce((t, r) => t + r.rejected429, 0),
-                  rejected402: rows.reduce((t, r) => t + r.rejected402, 0),
-                },
-              ]
-            : rows;
+        const withTotal = rows.length > 1 ? [...rows, { model: "TOTAL", ...sumOf(rows), limitRequests: null, spark: "", peak: 0 }] : rows;
         ctx.out(
           table(
             withTotal,
