@@ -24,10 +24,13 @@ export function otherMethods(implemented: Implemented): Route {
   return refuseMethod(Object.keys(implemented));
 }
 
-/** 405 naming the methods `own` a URL takes (Allow adds HEAD with GET, and OPTIONS); OPTIONS → 204. */
-export function refuseMethod(methods: readonly string[]): Route {
+/**
+ * 405 naming the methods `own` a URL takes (Allow adds OPTIONS, and HEAD with GET unless `head` is
+ * false: a GET with effects of its own); OPTIONS → 204.
+ */
+export function refuseMethod(methods: readonly string[], { head = true }: { head?: boolean } = {}): Route {
   const own = [...methods].sort();
-  const allow = [...own, ...(own.includes("GET") ? ["HEAD"] : []), "OPTIONS"].sort().join(", ");
+  const allow = [...own, ...(head && own.includes("GET") ? ["HEAD"] : []), "OPTIONS"].sort().join(", ");
   return withPublic(async ({ req }) => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
     throw new AppError("method_not_allowed", `${req.method} is not allowed on ${pathOf(req)}: it takes ${own.join(", ")}.`, {

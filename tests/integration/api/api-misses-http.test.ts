@@ -2,7 +2,8 @@
 // serves it: a path no route serves is a JSON 404 naming the path — under /api/session, /api/invitations,
 // /api/auth (next-auth's catch-all included) and anywhere else under /api — and a method a route does not
 // take is a JSON 405 with a true Allow header (OPTIONS: 204 with the same Allow). next-auth's own
-// endpoints (csrf, providers, session, sign-in, callback, sign-out) and POST /api/auth/signup still work.
+// endpoints (csrf, providers, session, sign-in, callback, sign-out) and POST /api/auth/signup still work,
+// and HEAD on them is GET without a body and without GET's cookies (lib/auth/next-auth-route.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, startServer, type RunningServer } from "../../security/server-harness";
 
@@ -90,7 +91,10 @@ describe("methods a route does not take: JSON 405 with Allow; OPTIONS says the s
     ["POST", "/api/auth/providers", "GET, HEAD, OPTIONS"],
     ["PUT", "/api/auth/session", "GET, HEAD, OPTIONS, POST"],
     ["DELETE", "/api/auth/signout", "GET, HEAD, OPTIONS, POST"],
-    ["PATCH", "/api/auth/callback/credentials", "GET, HEAD, OPTIONS, POST"],
+    ["PATCH", "/api/auth/callback/github", "GET, OPTIONS, POST"],
+    // The credentials callback is the sign-in form's POST (next-auth answers its GET with a 500).
+    ["GET", "/api/auth/callback/credentials", "OPTIONS, POST"],
+    ["PATCH", "/api/auth/callback/credentials", "OPTIONS, POST"],
     ["GET", "/api/auth/_log", "OPTIONS, POST"],
   ])("%s %s → 405, Allow: %s", async (method, path, allow) => {
     const res = await call(method, path, method === "GET" ? {} : { headers: { "content-type": "application/json" }, body: "{}" });
@@ -114,11 +118,25 @@ describe("the routes that exist keep working", () => {
     const session = await call("GET", "/api/auth/session");
     expect(session.status).toBe(200);
     expect(session.body).toEqual({});
-    // HEAD as GET, without a body (Next serves HEAD with the GET handler).
+    // HEAD as GET, without a body (Next serves HEAD with the GET handler) and without its cookie: a
+    // GET without a CSRF cookie is given a fresh one, a HEAD is not.
+    expect(csrf.headers.get("set-cookie")).toMatch(/next-auth\.csrf-token=/);
     const head = await call("HEAD", "/api/auth/csrf");
     expect(head.status).toBe(200);
     expect(head.text).toBe("");
+    expect(head.headers.get("content-type")).toContain("application/json");
+    expect(head.headers.get("set-cookie")).toBeNull();
+    for (const path of ["/api/auth/session", "/api/auth/providers", "/api/auth/signout"]) {
+      const res = await call("HEAD", path);
+      expect([res.status, res.text, res.headers.get("set-cookie")], path).toEqual([200, "", null]);
+    }
+    const signinHead = await call("HEAD", "/api/auth/signin");
+    expect([signinHead.status, signinHead.headers.get("set-cookie")]).toEqual([302, null]);
+    expect(signinHead.headers.get("location")).toMatch(/\/signin\?callbackUrl=/);
     expect((await call("HEAD", "/api/auth/nope")).status).toBe(404);
+    // The OAuth callback's GET signs in: HEAD is refused, not run.
+    const callbackHead = await call("HEAD", "/api/auth/callback/github");
+    expect([callbackHead.status, callbackHead.headers.get("allow"), callbackHead.text]).toEqual([405, "GET, OPTIONS, POST", ""]);
     const signin = await call("GET", "/api/auth/signin");
     expect(signin.status).toBe(302);
     expect(signin.headers.get("location")).toMatch(/\/signin\?callbackUrl=/);
@@ -138,6 +156,10 @@ describe("the routes that exist keep working", () => {
     const session = await call("GET", "/api/auth/session", { headers: { cookie: jar.header() } });
     expect(session.status).toBe(200);
     expect(session.body.user.email).toBe(email);
+    // GET rolls the session cookie's expiry; HEAD leaves it as it is.
+    expect(session.headers.get("set-cookie")).toMatch(/next-auth\.session-token=/);
+    const sessionHead = await call("HEAD", "/api/auth/session", { headers: { cookie: jar.header() } });
+    expect([sessionHead.status, sessionHead.text, sessionHead.headers.get("set-cookie")]).toEqual([200, "", null]);
     const accounts = await call("GET", "/api/session/accounts", { headers: { cookie: jar.header() } });
     expect(accounts.status).toBe(200);
     expect(accounts.body.accounts).toHaveLength(1);
