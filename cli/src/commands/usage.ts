@@ -53,7 +53,8 @@ export function registerUsage(program: Command): void {
       .option("--granularity <unit>", "bucket size: minute, hour or day (default: by --since)")
       .description(
         "Show usage per model over a time window, with a sparkline of requests.\n" +
-          "Totals per model: requests, tokens, cost, over-limit and rejected (429/402) counts, the RPM limit last in force.",
+          "Totals per model (every model you may call, used or not): requests, tokens, cost, over-limit and rejected\n" +
+          "(429/402) counts, the RPM limit last in force.",
       )
       .action(async (opts: { since: string; model?: string; granularity?: string }, cmd: Command) => {
         const ctx = contextOf(cmd);
@@ -62,13 +63,14 @@ export function registerUsage(program: Command): void {
         const body = await ctx.client().get<UsageSeries>("/api/v1/usage", query);
         if (ctx.output === "json") return ctx.json(body);
         const window = `${when(body.since)} – ${when(body.until)}, per ${body.granularity}`;
+        // Every model the account may call has a series: an idle one is a row of zeros under its RPM limit.
         const rows = body.series.map(totalsOf);
-        if (rows.length === 0 || rows.every((r) => r.requests + r.rejected429 + r.rejected402 === 0)) {
-          return ctx.out(`No usage ${window}.`);
-        }
+        const used = rows.some((r) => r.requests + r.rejected429 + r.rejected402 > 0);
         const s = ctx.style;
-        ctx.out(s.dim(`Usage ${window}`));
-        const withTotal = rows.length > 1 ? [...rows, { model: "TOTAL", ...sumOf(rows), limitRequests: null, spark: "", peak: 0 }] : rows;
+        ctx.out(used ? s.dim(`Usage ${window}`) : `No usage ${window}.`);
+        if (rows.length === 0) return;
+        const withTotal =
+          used && rows.length > 1 ? [...rows, { model: "TOTAL", ...sumOf(rows), limitRequests: null, spark: "", peak: 0 }] : rows;
         ctx.out(
           table(
             withTotal,
@@ -86,6 +88,7 @@ export function registerUsage(program: Command): void {
             s,
           ),
         );
+        if (!used) return;
         ctx.out("");
         ctx.out(s.dim(`Requests per ${body.granularity}`));
         ctx.out(

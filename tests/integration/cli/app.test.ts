@@ -217,7 +217,27 @@ describe("commands on other slices' routes (skipped when this build does not ser
     expect(result!.stdout).toMatch(/^hr-small-8b\s+1\s+[\d,]+\s+[\d,]+\s+\$0\.\d+/m);
     expect(result!.stdout).toMatch(/^hr-small-8b\s+[▁▂▃▄▅▆▇█]+\s+1\/min$/m);
     const json = await headroom(["usage", "--since", "15m", "-o", "json"]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ granularity: "minute", series: [{ model: "hr-small-8b" }] });
+    const body = JSON.parse(json.stdout) as { granularity: string; series: { model: string }[] };
+    expect(body.granularity).toBe("minute");
+    // Every model the account may call has a series, the idle ones too.
+    expect(body.series.map((s) => s.model)).toEqual(["hr-large-405b", "hr-medium-70b", "hr-small-8b"]);
+  });
+
+  it("usage lists the models without usage too: zeros under their RPM limit", async (ctx) => {
+    if (!(await app.serves("GET", "/api/v1/usage"))) return ctx.skip();
+    const all = await headroom(["usage", "--since", "15m"]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^hr-large-405b\s+0\s+0\s+0\s+\$0\.00\s+0\s+0\s+0\s+30$/m);
+    expect(all.stdout).toMatch(/^hr-medium-70b\s+0\s+0\s+0\s+\$0\.00\s+0\s+0\s+0\s+60$/m);
+    expect(all.stdout).toMatch(/^TOTAL\s+1\s/m);
+    expect(all.stdout).toMatch(/^hr-large-405b\s+▁+\s+0\/min$/m);
+    // One idle model: said so, and its limit still shown.
+    const idle = await headroom(["usage", "--since", "15m", "--model", "hr-large-405b"]);
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toMatch(/^No usage .+, per minute\.\n/);
+    expect(idle.stdout).toMatch(/^MODEL\s+REQUESTS\s+.*RPM LIMIT$/m);
+    expect(idle.stdout).toMatch(/^hr-large-405b\s+0\s+0\s+0\s+\$0\.00\s+0\s+0\s+0\s+30$/m);
+    expect(idle.stdout).not.toMatch(/ACTIVITY/);
   });
 
   it("list invoices / pay invoice", async (ctx) => {
