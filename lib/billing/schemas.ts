@@ -12,7 +12,7 @@ export const usdWholeDollarsInput = z
   .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
   .refine((v) => /^\d{1,9}(\.0{1,2})?$/.test(v), { message: `must be ${USD_WHOLE}` });
 
-export const autoTopUpSchema = z.object({
+export const autoTopUpSchema = z.strictObject({
   enabled: z.boolean(),
   thresholdUsd: usdCentsInput,
   amountUsd: usdWholeDollarsInput,
@@ -20,15 +20,15 @@ export const autoTopUpSchema = z.object({
 });
 export type AutoTopUpInput = z.infer<typeof autoTopUpSchema>;
 
-export const setTierSchema = z.object({
+export const setTierSchema = z.strictObject({
   tier: z.enum(TIER_LADDER.map((r) => r.tier) as [string, ...string[]]),
   note: z.string().trim().max(500).optional(),
 });
 
-export const suspendSchema = z.object({ reason: z.string().trim().min(1, "must not be empty").max(500) });
-export const unsuspendSchema = z.object({ note: z.string().trim().max(500).default("") });
+export const suspendSchema = z.strictObject({ reason: z.string().trim().min(1, "must not be empty").max(500) });
+export const unsuspendSchema = z.strictObject({ note: z.string().trim().max(500).default("") });
 
-export const runJobSchema = z.object({
+export const runJobSchema = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional(),
   period: z
     .string()

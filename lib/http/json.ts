@@ -1,5 +1,5 @@
 // JSON in and out at the HTTP edge: size-limited, zod-validated bodies; errors in the §7 shape.
-import type { z } from "zod";
+import { z } from "zod";
 import { AppError, badRequest, toAppError } from "./errors";
 import { log } from "../log";
 
@@ -24,19 +24,20 @@ export function errorResponse(err: unknown, requestId: string, headers: Record<s
 }
 
 /**
- * Read and validate a JSON body. The first problem is named in the message ("value: …"). With
- * `optional` (a body whose every field is optional or defaulted), no body or an empty one, whatever
- * its Content-Type, reads as `{}` so the schema's defaults apply.
+ * Read and validate a JSON body. The first problem is named in the message ("value: …") and is the
+ * error's `param`. No body or an empty one, whatever its Content-Type, reads as `{}`: the first
+ * required field is named, or, where every field is optional, the schema's defaults apply. A body
+ * with anything in it must be JSON (415 otherwise) and valid JSON (400).
  */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, opts: { optional?: boolean } = {}): Promise<z.infer<S>> {
-  if (!opts.optional) assertJsonType(req); // before reading: a form post is refused unread
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const text = await readBody(req);
-  if (opts.optional) {
-    if (text.trim() === "") return parseWith(schema, {});
-    assertJsonType(req);
-  }
+  if (text.trim() === "") return parseWith(schema, {});
+  assertJsonType(req);
   return parseJsonText(text, schema);
 }
+
+/** The body of a request that takes none: nothing, or `{}`; a field in it is refused, named. */
+export const noBody = z.strictObject({});
 
 function assertJsonType(req: Request): void {
   const type = req.headers.get("content-type") ?? "";
@@ -99,15 +100,20 @@ export function sanitizeJson(value: unknown): unknown {
   return value;
 }
 
+/** Zod's own words for a field the schema does not have ("Unrecognized key: …"), in the API's. */
+const unknownField: z.core.$ZodErrorMap = (issue) => (issue.code === "unrecognized_keys" ? "not a field of this request" : undefined);
+
 /**
- * Validate with a schema; the first problem is named ("value: …") and is the error's `param`. `at`
- * names a value parsed on its own, e.g. a query parameter: parseWith(schema, raw, "status").
+ * Validate with a schema; the first problem is named ("value: …") and is the error's `param` — an
+ * unknown field (a strict object's) too. `at` names a value parsed on its own, e.g. a query
+ * parameter: parseWith(schema, raw, "status").
  */
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, at?: string): z.infer<S> {
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, { error: unknownField });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const param = [...(at ? [at] : []), ...issue.path.map(String)].join(".");
+  const field = issue.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
+  const param = [...(at ? [at] : []), ...issue.path.map(String), ...field].join(".");
   throw badRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
 }
 

@@ -9,7 +9,7 @@ export const PREVIEW_MAX_MINUTES = 1440;
 /** Bound on simulated admissions per preview, so one request cannot keep a core busy for long. */
 export const PREVIEW_MAX_REQUESTS = 5_000_000;
 
-export const putPolicySchema = z.object({ policy: policySchema });
+export const putPolicySchema = z.strictObject({ policy: policySchema });
 
 export const trafficSchema = z.string().transform((spec, ctx): Traffic => {
   const parsed = parseTraffic(spec);
@@ -21,7 +21,7 @@ export const trafficSchema = z.string().transform((spec, ctx): Traffic => {
   return z.NEVER;
 });
 
-export const policyPreviewSchema = z.object({
+export const policyPreviewSchema = z.strictObject({
   policy: policySchema,
   traffic: trafficSchema.prefault("track"),
   minutes: z

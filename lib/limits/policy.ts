@@ -48,7 +48,7 @@ const MAX_SCALED_SPAN = 2 ** 53 / 60_000;
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const policySchema = z
-  .object({
+  .strictObject({
     baseRpm: int(1, 1_000_000),
     capRpm: int(1, 1_000_000),
     growthRpmPerMinute: int(0, 1_000_000),

@@ -8,7 +8,7 @@ export const CREDIT_PURCHASE_MIN_USD = 5;
 export const CREDIT_PURCHASE_MAX_USD = 50_000;
 
 /** POST /api/v1/credits/checkout: `{amountUsd}` whole dollars, $5…$50,000 (SPEC §4, §13). */
-export const creditCheckoutSchema = z.object({
+export const creditCheckoutSchema = z.strictObject({
   amountUsd: usdWholeDollarsInput
     .transform((v) => parseUsd(v))
     .refine((m) => m >= parseUsd(String(CREDIT_PURCHASE_MIN_USD)) && m <= parseUsd(String(CREDIT_PURCHASE_MAX_USD)), {
@@ -22,7 +22,7 @@ export type CreditCheckoutInput = z.infer<typeof creditCheckoutSchema>;
  * GET /api/operator/accounts/{id}/purchases), how much (whole cents; absent = all that is left) and
  * why (kept in the audit log).
  */
-export const refundPurchaseSchema = z.object({
+export const refundPurchaseSchema = z.strictObject({
   purchaseId: z.string().trim().min(1, "must not be empty").max(200),
   amountUsd: usdCentsInput
     .transform((v) => parseUsd(v))

@@ -11,7 +11,7 @@ export const usdCentsInput = z
   .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
   .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v), { message: `must be ${USD_CENTS}` });
 
-export const updateSpendLimitSchema = z.object({ value: usdCentsInput });
+export const updateSpendLimitSchema = z.strictObject({ value: usdCentsInput });
 
 /** A count quota's name as the API takes it; monthly-spend-usd is explained, not just refused. */
 const countQuotaNameSchema = z.string().superRefine((name, ctx) => {
@@ -31,20 +31,20 @@ const quotaValueSchema = z
   .min(0, "must be at least 0")
   .max(MAX_QUOTA_VALUE, `must be at most ${MAX_QUOTA_VALUE}`);
 
-export const createQuotaRequestSchema = z.object({
+export const createQuotaRequestSchema = z.strictObject({
   quota: countQuotaNameSchema.transform((v) => v as CountQuotaName),
   value: quotaValueSchema,
   reason: z.string().trim().min(1, "must say why the increase is needed").max(2000, "must be at most 2000 characters"),
 });
 export type CreateQuotaRequestInput = z.infer<typeof createQuotaRequestSchema>;
 
-export const setQuotaValueSchema = z.object({ value: quotaValueSchema });
+export const setQuotaValueSchema = z.strictObject({ value: quotaValueSchema });
 
-export const approveQuotaRequestSchema = z.object({
+export const approveQuotaRequestSchema = z.strictObject({
   note: z.string().trim().max(2000, "must be at most 2000 characters").optional(),
 });
 
-export const denyQuotaRequestSchema = z.object({
+export const denyQuotaRequestSchema = z.strictObject({
   reason: z.string().trim().min(1, "must say why the request is denied").max(2000, "must be at most 2000 characters"),
 });
 

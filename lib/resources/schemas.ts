@@ -7,7 +7,7 @@ const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const modelNameSchema = z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters");
 
 export const createCustomModelSchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().regex(NAME, "must be 1–63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"),
     kind: z.enum(["model", "lora"]),
     baseModel: modelNameSchema.optional(),
@@ -29,7 +29,7 @@ const gpuCountSchema = z
   .min(1, "must be at least 1")
   .max(MAX_GPUS_PER_DEPLOYMENT, `must be at most ${MAX_GPUS_PER_DEPLOYMENT}`);
 
-export const createDeploymentSchema = z.object({ model: modelNameSchema, gpuType: gpuTypeSchema, gpuCount: gpuCountSchema });
+export const createDeploymentSchema = z.strictObject({ model: modelNameSchema, gpuType: gpuTypeSchema, gpuCount: gpuCountSchema });
 export type CreateDeploymentInput = z.infer<typeof createDeploymentSchema>;
 
 /** Either scale (`gpuCount`) or start/stop (`action`), one at a time. */
@@ -43,7 +43,7 @@ export type UpdateDeploymentInput = z.infer<typeof updateDeploymentSchema>;
 export const MAX_DATASET_TOKENS = 10_000_000_000;
 export const MAX_EPOCHS = 100;
 
-export const createFineTuningJobSchema = z.object({
+export const createFineTuningJobSchema = z.strictObject({
   baseModel: modelNameSchema,
   datasetTokens: z
     .number("must be a whole number of tokens")

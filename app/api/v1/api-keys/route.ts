@@ -9,7 +9,7 @@ import { otherMethods } from "@/lib/http/fallbacks";
 export const GET = withAccount(async ({ caller }) => json({ apiKeys: await listApiKeys(caller.accountId) }));
 
 export const POST = withAccount(async ({ req, caller }) => {
-  const { name } = await readJson(req, createApiKeySchema, { optional: true });
+  const { name } = await readJson(req, createApiKeySchema);
   const key = await createApiKey(caller.accountId, name, caller.userId);
   return json({ id: key.id, name: key.name, prefix: key.prefix, secret: key.secret, createdAt: key.createdAt.toISOString() }, 201);
 });

@@ -20,7 +20,7 @@ export const POST = withOperator(async ({ req, params }) => {
         .join(", ")}.`,
     );
   }
-  const input = await readJson(req, runJobSchema, { optional: true });
+  const input = await readJson(req, runJobSchema);
   const at = jobTime(input.at);
   const outcome = await runJobNow(job.name, () => job.run({ at, period: input.period, accountId: input.accountId, repair: input.repair }));
   if (!outcome.ran) throw new AppError("conflict", "The job is already running.");

@@ -1,5 +1,5 @@
 // GET/PATCH/DELETE /api/v1/deployments/{id} — read; scale ({gpuCount}) or start/stop ({action}); delete (stops it first).
-import { json, readJson } from "@/lib/http/json";
+import { json, noBody, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { getDeployment } from "@/lib/resources/deployments/list-deployments";
@@ -20,7 +20,10 @@ export const PATCH = withAccount(
 );
 
 export const DELETE = withAccount(
-  async ({ params, caller }) => json(orThrow(await deleteDeployment(caller.accountId, params.id ?? "", caller.userId)).deployment),
+  async ({ req, params, caller }) => {
+    await readJson(req, noBody);
+    return json(orThrow(await deleteDeployment(caller.accountId, params.id ?? "", caller.userId)).deployment);
+  },
   { role: "owner" },
 );
 

@@ -2,7 +2,7 @@
 import { removeMember, setMemberRole, type MembershipChange } from "@/lib/accounts/change-membership";
 import { setMemberRoleSchema } from "@/lib/accounts/schemas";
 import { AppError } from "@/lib/http/errors";
-import { json, readJson } from "@/lib/http/json";
+import { json, noBody, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { otherMethods } from "@/lib/http/fallbacks";
 
@@ -22,7 +22,8 @@ export const PATCH = withAccount(
   { role: "owner" },
 );
 
-export const DELETE = withAccount(async ({ params, caller }) => {
+export const DELETE = withAccount(async ({ req, params, caller }) => {
+  await readJson(req, noBody);
   const userId = params.userId ?? "";
   if (caller.role !== "owner" && !caller.isOperator && userId !== caller.userId) {
     throw new AppError("forbidden", "Only the account's owner can remove other members.");

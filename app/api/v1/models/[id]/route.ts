@@ -1,12 +1,13 @@
 // DELETE /api/v1/models/{id} — remove a custom model or LoRA (frees its deployed-models slot).
-import { json } from "@/lib/http/json";
+import { json, noBody, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { deleteCustomModel } from "@/lib/resources/custom-models/delete-custom-model";
 import { otherMethods } from "@/lib/http/fallbacks";
 
 export const DELETE = withAccount(
-  async ({ params, caller }) => {
+  async ({ req, params, caller }) => {
+    await readJson(req, noBody);
     const { id } = orThrow(await deleteCustomModel(caller.accountId, params.id ?? "", caller.userId));
     return json({ id, deleted: true });
   },

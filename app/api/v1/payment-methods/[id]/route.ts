@@ -4,14 +4,15 @@
 // and no credits are left (`no_payment_method`). 404 no such card on this account · 409 it is the
 // only card and auto top-up is on (turn it off first) · 503 Stripe did not answer (the card stays).
 import { AppError } from "@/lib/http/errors";
-import { json } from "@/lib/http/json";
+import { json, noBody, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { deletePaymentMethod } from "@/lib/payments/delete-payment-method";
 import { withStripeErrors } from "@/lib/payments/errors";
 import { otherMethods } from "@/lib/http/fallbacks";
 
 export const DELETE = withAccount(
-  async ({ params, caller }) => {
+  async ({ req, params, caller }) => {
+    await readJson(req, noBody);
     const id = params.id ?? "";
     const result = await withStripeErrors(() =>
       deletePaymentMethod({ accountId: caller.accountId, paymentMethodId: id, actorId: caller.userId }),

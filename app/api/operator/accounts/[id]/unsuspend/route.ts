@@ -8,7 +8,7 @@ import { unsuspendSchema } from "@/lib/billing/schemas";
 import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params, caller }) => {
-  const { note } = await readJson(req, unsuspendSchema, { optional: true });
+  const { note } = await readJson(req, unsuspendSchema);
   const result = await liftManualSuspension(params.id ?? "", note, caller.userId);
   if (!result.ok && result.reason === "no_account") throw new AppError("not_found", "No such account.");
   if (!result.ok && result.reason === "not_manually_suspended") throw new AppError("conflict", result.message);

@@ -8,7 +8,7 @@ import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withOperator(async ({ req, params, caller }) => {
   // The body is optional ({note}); an empty POST approves.
-  const { note } = await readJson(req, approveQuotaRequestSchema, { optional: true });
+  const { note } = await readJson(req, approveQuotaRequestSchema);
   return json(orThrow(await approveQuotaRequest(params.id ?? "", caller.userId, note ?? null)).request);
 });
 

@@ -1,12 +1,15 @@
 // POST /api/v1/fine-tuning-jobs/{id}/resume — carry on a job paused by a suspension (402 while suspended).
-import { json } from "@/lib/http/json";
+import { json, noBody, readJson } from "@/lib/http/json";
 import { withAccount } from "@/lib/http/wrappers";
 import { orThrow } from "@/lib/quotas/outcome";
 import { resumeFineTuningJob } from "@/lib/resources/fine-tuning/resume-fine-tuning-job";
 import { otherMethods } from "@/lib/http/fallbacks";
 
 export const POST = withAccount(
-  async ({ params, caller }) => json(orThrow(await resumeFineTuningJob(caller.accountId, params.id ?? "", caller.userId)).job),
+  async ({ req, params, caller }) => {
+    await readJson(req, noBody);
+    return json(orThrow(await resumeFineTuningJob(caller.accountId, params.id ?? "", caller.userId)).job);
+  },
   { role: "owner" },
 );
 
