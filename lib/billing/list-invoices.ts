@@ -5,6 +5,7 @@ import type { Prisma } from "../db/generated/client";
 import type { InvoiceStatus } from "../db/generated/enums";
 import { usdString } from "../money";
 import { belowMinimumCharge } from "./amounts";
+import { sortInvoiceLines } from "./invoice-line-order";
 import { periodLabel } from "./period";
 
 export interface InvoiceLineView {
@@ -87,16 +88,14 @@ export async function getInvoice(accountId: string, invoiceId: string): Promise<
     where: { id: invoiceId, accountId },
     select: {
       ...SELECT,
-      lines: {
-        orderBy: [{ subject: "asc" }, { description: "asc" }],
-        select: { description: true, subject: true, quantity: true, unit: true, amountMicros: true },
-      },
+      // Ordered by sortInvoiceLines below, as the Stripe invoice lists them (the cents each line shows depend on it).
+      lines: { select: { id: true, description: true, subject: true, quantity: true, unit: true, amountMicros: true } },
     },
   });
   if (!row) return null;
   return {
     ...view(row),
-    lines: row.lines.map((l) => ({
+    lines: sortInvoiceLines(row.lines).map((l) => ({
       description: l.description,
       subject: l.subject,
       quantity: l.quantity.toString(),

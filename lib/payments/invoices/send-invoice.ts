@@ -12,6 +12,7 @@ import { markInvoiceOpen } from "../../billing/mark-invoice-open";
 import { belowMinimumCharge, MINIMUM_CARD_CHARGE } from "../../billing/amounts";
 import { lockAccount } from "../../billing/lock-account";
 import { markInvoicePaid } from "../../billing/mark-invoice-paid";
+import { sortInvoiceLines } from "../../billing/invoice-line-order";
 import { periodLabel } from "../../billing/period";
 import { waiveCentFractions } from "../../billing/waive-cent-fractions";
 import { errorSummary, log } from "../../log";
@@ -40,19 +41,22 @@ interface PlannedItem {
  * The Stripe items of an invoice: the lines share the whole cents of the total (each within a cent
  * of its amount, adding up exactly), and one negative line takes off what was paid already — from
  * credits, and the fraction of a cent waived — so Stripe's amount due is exactly ours, whole cents.
+ * Lines are taken in the invoice's one order (invoice-line-order.ts), whatever order they come in:
+ * a cent that two lines tie for goes to the same line here as in the API.
  */
 export function planInvoiceItems(invoice: {
   totalMicros: bigint;
   paidMicros: bigint;
-  lines: { id: string; description: string; quantity: bigint; unit: string; amountMicros: bigint }[];
+  lines: { id: string; subject: string; description: string; quantity: bigint; unit: string; amountMicros: bigint }[];
 }): { items: PlannedItem[]; dueCents: bigint } {
   const totalCents = floorToCents(invoice.totalMicros);
   const dueCents = floorToCents(invoice.totalMicros - invoice.paidMicros);
+  const lines = sortInvoiceLines(invoice.lines);
   const lineCents = allocateCents(
-    invoice.lines.map((l) => l.amountMicros),
+    lines.map((l) => l.amountMicros),
     totalCents,
   );
-  const items: PlannedItem[] = invoice.lines.map((line, i) => ({
+  const items: PlannedItem[] = lines.map((line, i) => ({
     key: line.id,
     cents: Number(lineCents[i] ?? 0n),
     description: `${line.description} (${line.quantity.toLocaleString("en-US")} ${line.unit})`,
@@ -86,7 +90,7 @@ async function send(invoiceId: string): Promise<SendInvoiceResult> {
       totalMicros: true,
       paidMicros: true,
       stripeInvoiceId: true,
-      lines: { orderBy: { id: "asc" }, select: { id: true, description: true, quantity: true, unit: true, amountMicros: true } },
+      lines: { select: { id: true, subject: true, description: true, quantity: true, unit: true, amountMicros: true } },
     },
   });
   if (!invoice) return { outcome: "skipped", reason: "not_found" };

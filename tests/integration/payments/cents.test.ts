@@ -39,8 +39,22 @@ describe("cents", () => {
       totalMicros: 12_345_678n,
       paidMicros: 5_678n,
       lines: [
-        { id: "a", description: "Serverless inference — hr-small-8b", quantity: 10n, unit: "tokens", amountMicros: 6_172_839n },
-        { id: "b", description: "Serverless inference — hr-large-405b", quantity: 20n, unit: "tokens", amountMicros: 6_172_839n },
+        {
+          id: "a",
+          subject: "model:hr-small-8b",
+          description: "Serverless inference — hr-small-8b",
+          quantity: 10n,
+          unit: "tokens",
+          amountMicros: 6_172_839n,
+        },
+        {
+          id: "b",
+          subject: "model:hr-large-405b",
+          description: "Serverless inference — hr-large-405b",
+          quantity: 20n,
+          unit: "tokens",
+          amountMicros: 6_172_839n,
+        },
       ],
     });
     expect(plan.dueCents).toBe(1234n);
@@ -52,14 +66,29 @@ describe("cents", () => {
       totalMicros: 6_000_000n,
       paidMicros: 2_000_000n,
       lines: [
-        { id: "a", description: "Serverless inference — hr-small-8b", quantity: 10n, unit: "tokens", amountMicros: 3_000_000n },
-        { id: "b", description: "Serverless inference — hr-large-405b", quantity: 20n, unit: "tokens", amountMicros: 3_000_000n },
+        {
+          id: "a",
+          subject: "model:hr-small-8b",
+          description: "Serverless inference — hr-small-8b",
+          quantity: 10n,
+          unit: "tokens",
+          amountMicros: 3_000_000n,
+        },
+        {
+          id: "b",
+          subject: "model:hr-large-405b",
+          description: "Serverless inference — hr-large-405b",
+          quantity: 20n,
+          unit: "tokens",
+          amountMicros: 3_000_000n,
+        },
       ],
     });
     expect(plan.dueCents).toBe(400n);
+    // In the invoice's line order (by subject: hr-large-405b first), then the credits.
     expect(plan.items.map((i) => [i.key, i.cents])).toEqual([
-      ["a", 300],
       ["b", 300],
+      ["a", 300],
       ["credits", -200],
     ]);
   });

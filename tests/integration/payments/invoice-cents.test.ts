@@ -13,6 +13,7 @@ import { closeMonth } from "@/lib/billing/close-month";
 import { monthStart } from "@/lib/billing/period";
 import { postLedgerEntry } from "@/lib/billing/post-ledger-entry";
 import { grantCredits } from "@/lib/billing/grant-credits";
+import { invoiceFigures } from "@/lib/billing/invoice-figures";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 import { sendInvoiceToStripe } from "@/lib/payments/invoices/send-invoice";
 import * as setupRoute from "@/app/api/v1/payment-methods/setup/route";
@@ -166,5 +167,42 @@ describe("an invoice of $12.345678", () => {
       paidMicros: parseUsd("7.777777"),
     });
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
+  });
+});
+
+describe("two lines tying for a cent", () => {
+  it("get the same amounts in the API (console, CLI) as on the Stripe invoice, whatever the lines' ids", async () => {
+    const acct = await withCard();
+    // $0.305 each: $0.61 in all, and each line's share is 30.5 cents — the spare cent goes to one of them.
+    await chargeUsageAt(acct.accountId, parseUsd("0.305"), previousMonth(), "hr-alpha");
+    await chargeUsageAt(acct.accountId, parseUsd("0.305"), previousMonth(), "hr-beta");
+    const invoiceId = await close(acct.accountId);
+    // Line ids are opaque: here the later subject has the smaller id (as a line created after the others can).
+    const lines = await db().invoiceLine.findMany({ where: { invoiceId }, select: { id: true, subject: true } });
+    expect(lines.map((l) => l.subject).sort()).toEqual(["model:hr-alpha", "model:hr-beta"]);
+    for (const l of lines) {
+      await db().invoiceLine.update({ where: { id: l.id }, data: { id: l.subject === "model:hr-alpha" ? "line_2" : "line_1" } });
+    }
+
+    // The API lists them by subject; the console and the CLI show the figures of invoiceFigures.
+    const view = await invoiceView(acct.apiKey, invoiceId);
+    const shown = invoiceFigures(view);
+    const inApi = Object.fromEntries(view.lines.map((l: { subject: string }, i: number) => [l.subject, shown.lines[i]]));
+    expect(inApi).toEqual({ "model:hr-alpha": "$0.31", "model:hr-beta": "$0.30" });
+
+    // Stripe's items: the same cent on the same line.
+    expect(await sendInvoiceToStripe(invoiceId)).toMatchObject({ outcome: "sent", charge: "paid" });
+    await h.settle();
+    const { stripeInvoiceId } = await db().invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    const items = (await h.stripe.invoices.listLineItems(stripeInvoiceId!, { limit: 100 })).data;
+    const subjectOf: Record<string, string> = { line_1: "model:hr-beta", line_2: "model:hr-alpha" };
+    const inStripe = Object.fromEntries(
+      items.map((item) => [subjectOf[item.metadata?.headroom_line ?? ""], `$${(item.amount / 100).toFixed(2)}`]),
+    );
+    expect(inStripe).toEqual(inApi);
+    // And in the same order.
+    expect(items.map((item) => subjectOf[item.metadata?.headroom_line ?? ""])).toEqual(
+      view.lines.map((l: { subject: string }) => l.subject),
+    );
   });
 });
