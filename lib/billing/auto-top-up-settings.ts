@@ -6,6 +6,9 @@
 // without one is refused (`no_payment_method`, the route's 409), checked under the account's row
 // lock against a concurrent removal of the last card; and when the last card goes anyway (Stripe
 // detached it), remove-payment-method.ts turns it off and tells the owner (disableAutoTopUp).
+// Settings saved "on" without a card before that rule were turned off by the migration
+// 20261211120000_auto_top_up_needs_card (the owners told), and the auto top-up job turns off any it
+// still finds; reading never reports "on" for an account without a card, whatever the row says.
 import { db } from "../db";
 import { notify } from "../alerts/notify";
 import { usd, type Micros } from "../money";
@@ -28,14 +31,17 @@ export interface AutoTopUpView extends AutoTopUpSettings {
 }
 
 export async function getAutoTopUp(accountId: string, now = new Date()): Promise<AutoTopUpView> {
-  const [row, topped] = await Promise.all([
+  const [row, cards, topped] = await Promise.all([
     db().autoTopUp.findUnique({
       where: { accountId },
       select: { enabled: true, thresholdMicros: true, amountMicros: true, monthlyMaxMicros: true },
     }),
+    db().paymentMethod.count({ where: { accountId, detachedAt: null } }),
     autoToppedUpThisMonth(db(), accountId, now),
   ]);
-  return { ...(row ?? AUTO_TOP_UP_DEFAULTS), toppedUpThisMonthMicros: topped };
+  const settings = row ?? AUTO_TOP_UP_DEFAULTS;
+  // Without a card it cannot buy anything: never shown as on.
+  return { ...settings, enabled: settings.enabled && cards > 0, toppedUpThisMonthMicros: topped };
 }
 
 /** The auto top-up ledger key prefix of an account's month ("auto-top-up:<account>:<YYYY-MM>:"). */
@@ -113,20 +119,33 @@ export async function setAutoTopUp(accountId: string, input: AutoTopUpSettings, 
   });
 }
 
+const DISABLED_BECAUSE = {
+  card_removed:
+    "Your last saved card was removed, so auto top-up could no longer buy credits. Add a card, then turn auto top-up on again on the billing page.",
+  saved_without_card:
+    "Auto top-up was saved as on while this account had no card, so it could never buy credits and has never run. It is now off (your amounts are kept). Add a card on the billing page, then turn auto top-up on again.",
+} as const;
+
 /**
- * The account's last card is gone: auto top-up can no longer run, so it is turned off (the amounts
- * kept) and the owner is told. Call with the account locked, in the transaction that removed the
- * card. Returns whether it was on.
+ * Auto top-up is on but the account has no card — its last card is gone (`card_removed`: call in the
+ * transaction that removed it), or the settings were saved before a card was required
+ * (`saved_without_card`) — so it can never run: it is turned off (the amounts kept) and the owner is
+ * told. Call with the account locked. Returns whether it was on.
  */
-export async function disableAutoTopUp(tx: Tx, accountId: string, at: Date): Promise<boolean> {
+export async function disableAutoTopUp(
+  tx: Tx,
+  accountId: string,
+  at: Date,
+  cause: keyof typeof DISABLED_BECAUSE = "card_removed",
+): Promise<boolean> {
   const turnedOff = await tx.autoTopUp.updateMany({ where: { accountId, enabled: true }, data: { enabled: false } });
   if (turnedOff.count === 0) return false;
-  await tx.auditLog.create({ data: { accountId, action: "auto_top_up.disabled", detail: { reason: "no_payment_method" } } });
+  await tx.auditLog.create({ data: { accountId, action: "auto_top_up.disabled", detail: { reason: "no_payment_method", cause } } });
   await notify(tx, {
     accountId,
     kind: "auto_top_up",
     title: "Auto top-up turned off: no card on file",
-    body: "Your last saved card was removed, so auto top-up could no longer buy credits. Add a card, then turn auto top-up on again on the billing page.",
+    body: DISABLED_BECAUSE[cause],
     dedupeKey: `auto-top-up-disabled:${accountId}:${at.toISOString()}`,
   });
   return true;

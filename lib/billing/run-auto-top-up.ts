@@ -32,7 +32,7 @@ import {
   type TopUpPayments,
 } from "./auto-top-up-attempts";
 import { autoTopUpDue } from "./auto-top-up-due";
-import { autoToppedUpThisMonth } from "./auto-top-up-settings";
+import { autoToppedUpThisMonth, disableAutoTopUp } from "./auto-top-up-settings";
 import { lockAccount, type Tx } from "./lock-account";
 import { monthStart, periodLabel } from "./period";
 import { verifyUnconfirmedTopUp } from "./verify-unconfirmed-top-up";
@@ -147,10 +147,14 @@ async function claimAttempt(accountId: string, now: Date): Promise<Claim> {
       tx.paymentMethod.count({ where: { accountId, detachedAt: null } }),
     ]);
     if (!settings) return { run: { outcome: "not_due", reason: "disabled" } };
+    // On without a card (saved before a card was required): it can never run — turned off, the owner told.
+    if (methods === 0) {
+      await disableAutoTopUp(tx, accountId, now, "saved_without_card");
+      return { run: { outcome: "not_due", reason: settings.enabled ? "no_payment_method" : "disabled" } };
+    }
     const topped = await autoToppedUpThisMonth(tx, accountId, now);
     const decision = autoTopUpDue(settings, account.creditBalanceMicros, topped);
     if (!decision.due) return { run: { outcome: "not_due", reason: decision.reason } };
-    if (methods === 0) return { run: { outcome: "not_due", reason: "no_payment_method" } };
 
     if (latest?.status === "running") {
       if (now.getTime() - latest.startedAt.getTime() < STALE_AFTER_MS) return { run: { outcome: "in_progress" } };

@@ -2,16 +2,19 @@
 // the API refuses to turn it on without one (409, the message says to add a card first), and when
 // the last card goes away anyway (Stripe detached it: payment_method.detached) auto top-up is
 // turned off in the same transaction and the owner is told — never left "enabled" while it can
-// never run.
+// never run. Settings saved "on" without a card before that rule are turned off by a migration (the
+// owner told), turned off by the auto top-up job if it still finds any, and never read as "on".
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture } from "../../helpers/fixtures";
+import { applyMigrationBackfill } from "../../helpers/migration-backfill";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
 import { usd } from "@/lib/money";
 import { recordPaymentMethod } from "@/lib/billing/record-payment-method";
 import { removePaymentMethod } from "@/lib/billing/remove-payment-method";
 import { setAutoTopUp } from "@/lib/billing/auto-top-up-settings";
+import { runAutoTopUp, type TopUpPayments } from "@/lib/billing/run-auto-top-up";
 import * as autoTopUpRoute from "@/app/api/v1/auto-top-up/route";
 
 setupTestDatabase();
@@ -104,5 +107,78 @@ describe("the last card going away while auto top-up is on", () => {
     await removePaymentMethod({ accountId: acct.accountId, stripePaymentMethodId: `pm_fixture_${acct.accountId}` });
     expect(await get(acct.apiKey)).toMatchObject({ enabled: false });
     expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "auto_top_up" } })).toBe(0);
+  });
+});
+
+describe("settings saved on without a card, before a card was required", () => {
+  const saved = { enabled: true, thresholdMicros: usd(5), amountMicros: usd(20), monthlyMaxMicros: usd(100) };
+  const noCharges: TopUpPayments = {
+    charge: async () => {
+      throw new Error("no charge may be attempted");
+    },
+    findCharge: async () => ({ status: "not_charged" }),
+  };
+  const notices = (accountId: string) => db().notification.findMany({ where: { accountId, kind: "auto_top_up" } });
+
+  it("read as off; the migration turns them off and tells the owner, once, leaving accounts with a card alone", async () => {
+    // Rows as the API saved them before the rule (it refuses them now).
+    const legacy = await createAccountFixture({ tier: "tier0", creditsMicros: usd(8) });
+    await db().autoTopUp.create({ data: { accountId: legacy.accountId, ...saved } });
+    const withCard = await createAccountFixture({ tier: "tier1" });
+    await db().autoTopUp.create({ data: { accountId: withCard.accountId, ...saved } });
+    const offAlready = await createAccountFixture({ tier: "tier0" });
+    await db().autoTopUp.create({ data: { accountId: offAlready.accountId, ...saved, enabled: false } });
+
+    // Whatever the row says, an account without a card is not shown auto top-up on (console, CLI, operator).
+    expect(await get(legacy.apiKey)).toMatchObject({ enabled: false, thresholdUsd: "5.00", amountUsd: "20.00" });
+    expect(await get(withCard.apiKey)).toMatchObject({ enabled: true });
+
+    await applyMigrationBackfill("auto_top_up_needs_card");
+    expect(await db().autoTopUp.findUniqueOrThrow({ where: { accountId: legacy.accountId } })).toMatchObject({
+      enabled: false,
+      thresholdMicros: usd(5),
+      amountMicros: usd(20),
+      monthlyMaxMicros: usd(100),
+    });
+    const [notice, ...more] = await notices(legacy.accountId);
+    expect(more).toEqual([]);
+    expect(notice!.title).toMatch(/auto top-up turned off/i);
+    expect(notice!.body).toMatch(/no card/i);
+    expect(notice!.body).toMatch(/add a card/i);
+    expect(await db().auditLog.count({ where: { accountId: legacy.accountId, action: "auto_top_up.disabled" } })).toBe(1);
+    // The account with a card keeps it on; one already off is not told anything.
+    expect((await db().autoTopUp.findUniqueOrThrow({ where: { accountId: withCard.accountId } })).enabled).toBe(true);
+    expect(await notices(withCard.accountId)).toEqual([]);
+    expect(await notices(offAlready.accountId)).toEqual([]);
+
+    // Run again (another instance, a re-deploy): nothing changes, nobody is told twice.
+    await applyMigrationBackfill("auto_top_up_needs_card");
+    expect(await notices(legacy.accountId)).toHaveLength(1);
+    expect(await db().auditLog.count({ where: { accountId: legacy.accountId, action: "auto_top_up.disabled" } })).toBe(1);
+
+    // The owner adds a card and turns it on again: the saved amounts are still there.
+    await recordPaymentMethod({
+      accountId: legacy.accountId,
+      stripePaymentMethodId: `pm_legacy_${legacy.accountId}`,
+      brand: "visa",
+      last4: "4242",
+      expMonth: 12,
+      expYear: 2035,
+    });
+    expect((await put(legacy.apiKey, { ...ON, amountUsd: "20" })).status).toBe(200);
+    expect(await get(legacy.apiKey)).toMatchObject({ enabled: true });
+  });
+
+  it("one the auto top-up job still finds is turned off and the owner told; nothing is charged", async () => {
+    const legacy = await createAccountFixture({ tier: "tier0", creditsMicros: usd(1) }); // below the $5 threshold
+    await db().autoTopUp.create({ data: { accountId: legacy.accountId, ...saved } });
+    expect(await runAutoTopUp(legacy.accountId, noCharges)).toEqual({ outcome: "not_due", reason: "no_payment_method" });
+    expect((await db().autoTopUp.findUniqueOrThrow({ where: { accountId: legacy.accountId } })).enabled).toBe(false);
+    const [notice, ...more] = await notices(legacy.accountId);
+    expect(more).toEqual([]);
+    expect(notice!.body).toMatch(/no card/i);
+    // The next run finds it off.
+    expect(await runAutoTopUp(legacy.accountId, noCharges)).toEqual({ outcome: "not_due", reason: "disabled" });
+    expect(await notices(legacy.accountId)).toHaveLength(1);
   });
 });

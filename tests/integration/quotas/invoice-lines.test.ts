@@ -2,11 +2,10 @@
 // deployment in GPU-minutes, one line per size it actually ran at during the month (a deployment
 // resized mid-month is not billed under its latest size), fine-tuning in training tokens — all
 // derived from what metering recorded in the ledger, not from the resource as it is at close.
-import { readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
+import { applyMigrationBackfill } from "../../helpers/migration-backfill";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
 import { closeMonth } from "@/lib/billing/close-month";
@@ -174,16 +173,3 @@ describe("deployment and fine-tuning invoice lines", () => {
     ]);
   });
 });
-
-/** Run the data part of a migration (after its "-- Backfill" marker) on this database, as deploying it would on old rows. */
-async function applyMigrationBackfill(name: string) {
-  const dir = path.join(process.cwd(), "prisma/migrations");
-  const folder = readdirSync(dir).find((f) => f.endsWith(`_${name}`));
-  if (!folder) throw new Error(`no migration named ${name}`);
-  const sql = readFileSync(path.join(dir, folder, "migration.sql"), "utf8");
-  const backfill = sql.split(/^-- Backfill$/m)[1];
-  if (!backfill) throw new Error(`migration ${name} has no backfill`);
-  for (const statement of backfill.split(/;\s*\n/).filter((s) => /\S/.test(s.replace(/--.*$/gm, "")))) {
-    await db().$executeRawUnsafe(statement);
-  }
-}
