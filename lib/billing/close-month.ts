@@ -1,5 +1,6 @@
 // Month close (SPEC §4): the previous month's usage not covered by credits becomes an invoice with
-// a line per model / deployment / fine-tuning job; zero → no invoice; the fraction of a cent left
+// a line per model / deployment / fine-tuning job, each counting the usage its amount pays for
+// (describeLine); zero → no invoice; the fraction of a cent left
 // after credits is waived (waive-cent-fractions.ts), so what is charged is whole cents; earlier
 // invoices with less than the minimum card charge due are carried into it (carry-small-invoices.ts),
 // and one that is itself under that minimum is not sent but carried in its turn. The same
@@ -19,6 +20,7 @@ import { errorSummary, log } from "../log";
 import { usdString } from "../money";
 import { belowMinimumCharge, MINIMUM_CARD_CHARGE } from "./amounts";
 import { carrySmallInvoices } from "./carry-small-invoices";
+import { invoicedQuantity } from "./invoiced-quantity";
 import { CHARGE_KINDS } from "./ledger-effects";
 import { lockAccount, type Tx } from "./lock-account";
 import { payInvoicesFromCredits } from "./pay-invoices-from-credits";
@@ -131,14 +133,19 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
     const other = await tx.invoice.findUniqueOrThrow({ where: { accountId_period: { accountId, period } }, select: { id: true } });
     return { accountId, outcome: "already_invoiced", invoiceId: other.id };
   }
-  // One group per line: a model's usage; a deployment at each size it ran at; a fine-tuning job.
+  // One group per line: a model's usage; a deployment at each size it ran at; a fine-tuning job. The
+  // charges credits paid in part are listed one by one (few: where the credits ran out), so the line
+  // counts only the part of them it bills (invoiced-quantity.ts).
   const groups = await tx.$queryRaw<Group[]>`
     WITH claimed AS (
       UPDATE "LedgerEntry" SET "invoiceId" = ${invoiceId}
       WHERE "accountId" = ${accountId} AND "invoiceId" IS NULL AND "period" <= ${period} AND "invoiceMicros" > 0
         AND "kind" IN (${CHARGE_KIND_SQL})
-      RETURNING "kind", "modelName", "deploymentId", "fineTuningJobId", "invoiceMicros", "usageRecordId",
+      RETURNING "kind", "modelName", "deploymentId", "fineTuningJobId", "invoiceMicros", "creditMicros", "usageRecordId",
         "quantity", "gpuType", "gpuCount"
+    ), measured AS (
+      SELECT c.*, u."promptTokens"::bigint + u."completionTokens"::bigint AS "tokens"
+      FROM claimed c LEFT JOIN "UsageRecord" u ON u."id" = c."usageRecordId"
     )
     SELECT c."kind"::text AS "kind",
       COALESCE(CASE c."kind" WHEN 'usage_charge' THEN c."modelName" WHEN 'deployment_charge' THEN c."deploymentId"
@@ -146,8 +153,13 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
       c."modelName" AS "modelName", c."gpuType"::text AS "gpuType", c."gpuCount" AS "gpuCount",
       SUM(c."invoiceMicros")::bigint AS "amount", COUNT(*)::bigint AS "charges",
       COUNT(c."quantity")::bigint AS "measured", COALESCE(SUM(c."quantity"), 0)::bigint AS "quantity",
-      COALESCE(SUM(u."promptTokens"::bigint + u."completionTokens"::bigint), 0)::bigint AS "tokens"
-    FROM claimed c LEFT JOIN "UsageRecord" u ON u."id" = c."usageRecordId"
+      COALESCE(SUM(c."tokens"), 0)::bigint AS "tokens",
+      COALESCE(json_agg(json_build_object('quantity', c."quantity"::text, 'tokens', c."tokens"::text,
+        'invoiceMicros', c."invoiceMicros"::text, 'creditMicros', c."creditMicros"::text)) FILTER (WHERE c."creditMicros" > 0),
+        '[]'::json) AS "partlyPaid",
+      COUNT(*) FILTER (WHERE c."invoiceMicros" = 0)::bigint AS "freeCharges",
+      COALESCE(SUM(c."quantity") FILTER (WHERE c."invoiceMicros" = 0), 0)::bigint AS "freeQuantity"
+    FROM measured c
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 5, 4`;
   const charged = groups.reduce((sum, g) => sum + g.amount, 0n);
   if (charged <= 0n) {
@@ -210,24 +222,63 @@ interface Group {
   measured: bigint;
   quantity: bigint;
   tokens: bigint;
+  /** The entries credits paid in part (amounts and quantities as decimal strings; JSON text on some drivers). */
+  partlyPaid: PartlyPaidRow[] | string;
+  /** Entries that cost nothing, and their quantity. */
+  freeCharges: bigint;
+  freeQuantity: bigint;
+}
+
+interface PartlyPaidRow {
+  quantity: string | null;
+  tokens: string | null;
+  invoiceMicros: string;
+  creditMicros: string;
 }
 
 const count = (n: bigint, unit: string) => `${n.toLocaleString("en-US")} ${unit}${n === 1n ? "" : "s"}`;
+
+type Unit = "quantity" | "tokens" | "charges";
+
+/**
+ * The line's quantity in its unit — the usage its amount pays for (invoiced-quantity.ts): charges
+ * credits paid in part count for the part the invoice pays. `unit` says what one charge counts:
+ * its recorded quantity, its usage record's tokens, or 1 (legacy charges recorded without either).
+ */
+function billedQuantity(g: Group, unit: Unit): bigint {
+  const rows: PartlyPaidRow[] = typeof g.partlyPaid === "string" ? (JSON.parse(g.partlyPaid) as PartlyPaidRow[]) : g.partlyPaid;
+  const partlyPaid = rows.map((r) => ({
+    quantity: unit === "charges" ? 1n : BigInt((unit === "tokens" ? r.tokens : r.quantity) ?? "0"),
+    invoiceMicros: BigInt(r.invoiceMicros),
+    creditMicros: BigInt(r.creditMicros),
+  }));
+  const free = unit === "charges" ? g.freeCharges : unit === "tokens" ? 0n : g.freeQuantity;
+  const all = unit === "charges" ? g.charges : unit === "tokens" ? g.tokens : g.quantity;
+  const fullQuantity = all - free - partlyPaid.reduce((sum, p) => sum + p.quantity, 0n);
+  return invoicedQuantity({ amountMicros: g.amount, fullQuantity, partlyPaid, freeQuantity: free });
+}
 
 /**
  * A line as the customer reads it, from what metering recorded: serverless usage in tokens; a
  * deployment in GPU-minutes at one size ("Deployment d1 (hr-small-8b, 2 × H100): 720 minutes",
  * 1,440 GPU-minutes); a fine-tuning job in training tokens. Charges recorded without a quantity
  * (none since the ledger keeps one) are counted as what they were: minutes, progress steps.
+ *
+ * The quantity is what the line's amount pays for, not all that was metered: usage credits paid for
+ * is on no invoice, and a charge credits paid in part — the minute in which they ran out — counts
+ * for the part the invoice pays, the line's total rounded half up to its unit (invoiced-quantity.ts).
+ * A deployment line counts such a minute among its minutes and says so ("8 minutes, 1 of them
+ * partly paid from credits": 7.549 GPU-minutes billed at one GPU, shown as 8).
  */
 export function describeLine(g: Group) {
   const measured = g.measured === g.charges;
+  const partly = BigInt(typeof g.partlyPaid === "string" ? (JSON.parse(g.partlyPaid) as unknown[]).length : g.partlyPaid.length);
   if (g.kind === "usage_charge") {
     const byTokens = g.tokens > 0n;
     return {
       subject: `model:${g.subject}`,
       description: `Serverless inference — ${g.subject}`,
-      quantity: byTokens ? g.tokens : g.charges,
+      quantity: billedQuantity(g, byTokens ? "tokens" : "charges"),
       unit: byTokens ? "tokens" : "requests",
       amountMicros: g.amount,
     };
@@ -235,10 +286,11 @@ export function describeLine(g: Group) {
   if (g.kind === "deployment_charge") {
     const size = g.gpuCount !== null && g.gpuType !== null ? `${g.gpuCount} × ${g.gpuType}` : null;
     const what = [g.modelName, size].filter(Boolean).join(", ");
+    const minutes = count(g.charges, "minute") + (partly > 0n ? `, ${partly} of them partly paid from credits` : "");
     return {
       subject: `deployment:${g.subject}`,
-      description: `Deployment ${g.subject}${what ? ` (${what})` : ""}: ${count(g.charges, "minute")}`,
-      quantity: measured && size ? g.quantity : g.charges,
+      description: `Deployment ${g.subject}${what ? ` (${what})` : ""}: ${minutes}`,
+      quantity: billedQuantity(g, measured && size ? "quantity" : "charges"),
       unit: measured && size ? "GPU-minutes" : "minutes",
       amountMicros: g.amount,
     };
@@ -246,7 +298,7 @@ export function describeLine(g: Group) {
   return {
     subject: `fine_tuning:${g.subject}`,
     description: `Fine-tuning job ${g.subject}${g.modelName ? ` (${g.modelName})` : ""}`,
-    quantity: measured ? g.quantity : g.charges,
+    quantity: billedQuantity(g, measured ? "quantity" : "charges"),
     unit: measured ? "training tokens" : "progress steps",
     amountMicros: g.amount,
   };

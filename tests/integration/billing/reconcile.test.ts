@@ -38,7 +38,8 @@ describe("reconciliation", () => {
     const closed = await closeMonth({ period: now, accountId: acct.accountId, now: next });
     expect(closed).toMatchObject({ ok: true, invoiced: [{ totalMicros: usd(2) }] });
     const lines = await db().invoiceLine.findMany({ where: { invoice: { accountId: acct.accountId } } });
-    expect(lines.map((l) => [l.subject, l.quantity, l.unit, l.amountMicros])).toEqual([[`model:${model.name}`, 150n, "tokens", usd(2)]]);
+    // The invoice bills what credits did not pay: half of request 2 ($2 of its $4), so half its 150 tokens.
+    expect(lines.map((l) => [l.subject, l.quantity, l.unit, l.amountMicros])).toEqual([[`model:${model.name}`, 75n, "tokens", usd(2)]]);
   });
 
   it("reports a tampered counter (log + audit row) and repairs it when asked", async () => {

@@ -123,6 +123,33 @@ describe("deployment and fine-tuning invoice lines", () => {
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
   });
 
+  it("a minute credits paid in part counts on the invoice for the part the invoice pays: billed and credit-paid GPU-minutes add up", async () => {
+    // $0.13 of credits, then 10 minutes at 2 × A100 ($0.0816 a minute).
+    const acct = await createAccountFixture({ tier: "tier2", creditsMicros: 130_000n });
+    const d = await deploy(acct.accountId, "A100", 2);
+    await runDeploymentMetering({ at: at(readyAt(T0), minutes(10)) });
+    await stopDeployment(acct.accountId, d.id, null, at(readyAt(T0), minutes(10)));
+    const rows = await db().ledgerEntry.findMany({ where: { deploymentId: d.id }, orderBy: { idempotencyKey: "asc" } });
+    // Minute 1 from credits; minute 2: $0.0484 from credits, $0.0332 to the invoice; minutes 3–10 to the invoice.
+    expect(rows.map((e) => [e.creditMicros, e.invoiceMicros, e.quantity])).toEqual([
+      [81_600n, 0n, 2n],
+      [48_400n, 33_200n, 2n],
+      ...Array.from({ length: 8 }, () => [0n, 81_600n, 2n]),
+    ]);
+
+    const { lines, total } = await closeAndReadLines(acct.accountId);
+    expect(total).toBe(33_200n + 8n * 81_600n);
+    // Billed: 8 × 2 + 2 × 33,200 / 81,600 = 16.81… GPU-minutes → 17 (not the 18 of 9 whole minutes).
+    // Paid from credits: 2 + 2 × 48,400 / 81,600 = 3.19… — together exactly the 20 metered.
+    expect(lines.map((l) => [l.description, l.quantity, l.unit, l.amountMicros])).toEqual([
+      [`Deployment ${d.id} (hr-small-8b, 2 × A100): 9 minutes, 1 of them partly paid from credits`, 17n, "GPU-minutes", 686_000n],
+    ]);
+    // The quantity is within half a GPU-minute of what the amount buys: 686,000 / 40,800 = 16.81.
+    const perGpuMinute = 40_800n;
+    expect(2n * (lines[0]!.quantity * perGpuMinute - total)).toBeLessThanOrEqual(perGpuMinute);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
+  });
+
   it("charges recorded before the ledger kept their size are described from what was recorded then", async () => {
     const acct = await createAccountFixture({ tier: "tier2" });
     const d = await deploy(acct.accountId, "H100", 4);
