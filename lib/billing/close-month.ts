@@ -136,13 +136,18 @@ async function draftInvoice(tx: Tx, accountId: string, period: Date, now: Date):
   // One group per line: a model's usage; a deployment at each size it ran at; a fine-tuning job. The
   // charges credits paid in part are listed one by one (few: where the credits ran out), so the line
   // counts only the part of them it bills (invoiced-quantity.ts).
+  // Training steps that cost nothing (their tokens paid by the job's rounding up) go with their job's
+  // charges of the same month onto its line; without such a charge they are on no invoice.
   const groups = await tx.$queryRaw<Group[]>`
     WITH claimed AS (
-      UPDATE "LedgerEntry" SET "invoiceId" = ${invoiceId}
-      WHERE "accountId" = ${accountId} AND "invoiceId" IS NULL AND "period" <= ${period} AND "invoiceMicros" > 0
-        AND "kind" IN (${CHARGE_KIND_SQL})
-      RETURNING "kind", "modelName", "deploymentId", "fineTuningJobId", "invoiceMicros", "creditMicros", "usageRecordId",
-        "quantity", "gpuType", "gpuCount"
+      UPDATE "LedgerEntry" e SET "invoiceId" = ${invoiceId}
+      WHERE e."accountId" = ${accountId} AND e."invoiceId" IS NULL AND e."period" <= ${period} AND e."kind" IN (${CHARGE_KIND_SQL})
+        AND (e."invoiceMicros" > 0 OR (e."kind" = 'fine_tuning_charge' AND e."invoiceMicros" = 0 AND e."creditMicros" = 0
+          AND EXISTS (SELECT 1 FROM "LedgerEntry" o
+            WHERE o."accountId" = e."accountId" AND o."invoiceId" IS NULL AND o."kind" = 'fine_tuning_charge'
+              AND o."fineTuningJobId" = e."fineTuningJobId" AND o."period" = e."period" AND o."invoiceMicros" > 0)))
+      RETURNING e."kind", e."modelName", e."deploymentId", e."fineTuningJobId", e."invoiceMicros", e."creditMicros",
+        e."usageRecordId", e."quantity", e."gpuType", e."gpuCount"
     ), measured AS (
       SELECT c.*, u."promptTokens"::bigint + u."completionTokens"::bigint AS "tokens"
       FROM claimed c LEFT JOIN "UsageRecord" u ON u."id" = c."usageRecordId"

@@ -79,9 +79,13 @@ export interface ResourceCharge {
   gpuCount?: number;
 }
 
-/** Post one charge; a key already in the ledger changes nothing. Returns whether it was posted. */
+/**
+ * Post one charge; a key already in the ledger changes nothing. Returns whether it was posted. A
+ * charge of nothing is posted only for a quantity — a training step whose tokens the job's rounded-up
+ * price already paid for — so the ledger holds all the usage, and moves no money.
+ */
 export async function postResourceCharge(tx: Tx, state: ChargeState, c: ResourceCharge): Promise<boolean> {
-  if (c.costMicros <= 0n) return false;
+  if (c.costMicros < 0n || (c.costMicros === 0n && c.quantity <= 0n)) return false;
   const credits = state.facts.creditBalanceMicros;
   const fromCredits = credits <= 0n ? 0n : credits < c.costMicros ? credits : c.costMicros;
   const month = monthStart(c.at);

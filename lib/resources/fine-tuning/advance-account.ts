@@ -6,6 +6,11 @@
 // token is done (its output becomes a LoRA custom model, taking over the deployed-models slot the
 // job held); running → failed when its base model has left the catalogue.
 //
+// Every step is recorded in the ledger with its training tokens, one that costs nothing too: a job
+// is priced as a whole (trainingCostThrough: the ceiling of its tokens' price), so a step of a token
+// or two can add 0 µ$ — its tokens were paid by the rounding up before it. Recorded at 0, the job's
+// ledger quantities add up to its trained tokens, and its invoice line bills them all.
+//
 // At the spend limit: steps of all the account's jobs are charged in the order they were reached.
 // When, after a step, a suspension reason holds, the run stops there and syncSuspension suspends the
 // account as of that step's instant, which pauses every job there (halt-resources). The ledger then

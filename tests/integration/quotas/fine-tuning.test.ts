@@ -5,6 +5,8 @@ import { setupTestDatabase } from "../../helpers/test-db";
 import { addMemberFixture, createAccountFixture, createModelFixture, seedModelsFixture } from "../../helpers/fixtures";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
+import { closeMonth } from "@/lib/billing/close-month";
+import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 import { setSpendLimit } from "@/lib/billing/set-spend-limit";
 import { syncSuspension } from "@/lib/billing/suspension";
 import { advanceFineTuning } from "@/lib/jobs/fine-tuning";
@@ -80,6 +82,34 @@ describe("fine-tuning jobs", () => {
     const lora = await db().customModel.findFirstOrThrow({ where: { accountId: acct.accountId, name: `ft-${created.id}` } });
     expect(lora).toMatchObject({ kind: "lora", baseModel: "hr-small-8b" });
     expect((await countQuotaUsage(db(), acct.accountId))["deployed-models"]).toBe(1); // the slot became the LoRA
+  });
+
+  it("a very small job records every step, those that cost nothing too: its recorded tokens are its trained tokens", async () => {
+    // 7 training tokens in 1-token steps; the job costs ceil(tokens × $0.50/M): 1, 1, 2, 2, 3, 3, 4 µ$ —
+    // steps 2, 4 and 6 add nothing.
+    const acct = await createAccountFixture({ tier: "tier2" });
+    const created = await startJob(acct.accountId, 7);
+    await advanceFineTuning({ at: at(pickedUp, 1_000) });
+    const done = await job(acct.accountId, created.id);
+    expect(done).toMatchObject({ state: "completed", trainedTokens: 7, chargedUsd: "0.000004" });
+    const rows = (await charges(created.id)).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
+    expect(rows.map((e) => [e.idempotencyKey, e.quantity, e.creditMicros + e.invoiceMicros])).toEqual(
+      [1n, 0n, 1n, 0n, 1n, 0n, 1n].map((cost, i) => [`fine-tuning:${created.id}:step:${i + 1}`, 1n, cost]),
+    );
+    // What the ledger recorded is what was trained, token for token; the money is the job's price.
+    expect(rows.reduce((s, e) => s + (e.quantity ?? 0n), 0n)).toBe(BigInt(done.trainedTokens));
+    expect(sumCost(rows)).toBe(4n);
+    expect(await db().account.findUniqueOrThrow({ where: { id: acct.accountId } })).toMatchObject({ monthlySpendMicros: 4n });
+
+    // Its invoice line bills every trained token, the free steps' ones too.
+    const closed = await closeMonth({ period: "2031-03", accountId: acct.accountId, now: new Date("2031-04-01T00:30:00Z") });
+    if (!closed.ok) throw new Error(closed.message);
+    const lines = await db().invoiceLine.findMany({ where: { invoiceId: closed.invoiced[0]!.invoiceId } });
+    expect(lines.map((l) => [l.subject, l.quantity, l.unit, l.amountMicros])).toEqual([
+      [`fine_tuning:${created.id}`, 7n, "training tokens", 4n],
+    ]);
+    expect(await db().ledgerEntry.count({ where: { fineTuningJobId: created.id, invoiceId: null } })).toBe(0);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
   });
 
   it("advancing twice, and concurrently, to the same instant charges each step once", async () => {
