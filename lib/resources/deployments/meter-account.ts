@@ -13,7 +13,9 @@
 //   - otherwise (the rest of the budget is leased to the gateway) the deployments are stopped at the
 //     end of that minute all the same (stop-at-spend-limit.ts), and the owner is told why.
 // So the ledger holds every minute up to the one the limit cut short — that one only in part — and
-// nothing after it; the rest of that minute is not charged. The metering job also stops deployments
+// nothing after it; the rest of that minute is not charged. A minute of last month metered after the
+// month turned is capped against last month's spend (charge.ts): cut short, it stops the deployments
+// at its end as it would have on time, and the new month's minutes after it are not charged. The metering job also stops deployments
 // before that happens, when the minute now running would not fit (stopBeforeSpendLimit).
 //
 // With `enforceLimit: false` (syncSuspension's halt, which is stopping everything already) charges
@@ -70,16 +72,19 @@ export async function meterAccountDeployments(
   }
   if (byMinute.size === 0) return result;
 
-  const state = await loadChargeState(tx, accountId, through);
+  const minutes = [...byMinute.keys()].sort((a, b) => a - b);
+  // A minute of an earlier month (metered after the month turned) is capped against that month's spend.
+  const state = await loadChargeState(tx, accountId, through, new Date(minutes[0]!));
   const meteredTo = new Map<string, Date>();
-  let short: { leftMicros: bigint; minuteMicros: bigint } | null = null;
-  for (const minute of [...byMinute.keys()].sort((a, b) => a - b)) {
+  let short: { leftMicros: bigint; minuteMicros: bigint; period?: Date } | null = null;
+  for (const minute of minutes) {
     if (result.minutes >= MAX_MINUTES_PER_RUN) break; // the rest is for the next run
     const start = new Date(minute);
     const ran = byMinute.get(minute)!;
     const room = roomUnderLimit(state, start);
     const minuteCost = ran.reduce((sum, row) => sum + deploymentMinuteCost(row.gpuType, row.gpuCount), 0n);
-    if (room !== null && room < minuteCost) short = { leftMicros: room, minuteMicros: minuteCost };
+    if (room !== null && room < minuteCost)
+      short = { leftMicros: room, minuteMicros: minuteCost, ...(start < state.month ? { period: start } : {}) };
     for (const row of ran) {
       const cost = deploymentMinuteCost(row.gpuType, row.gpuCount);
       const left = roomUnderLimit(state, start);

@@ -8,6 +8,7 @@
 // The owner is told which deployments stopped, what the limit leaves and what a minute costs.
 import type { Prisma } from "../../db/generated/client";
 import { notify } from "../../alerts/notify";
+import { periodLabel } from "../../billing/period";
 import { displayUsdExact, type Micros } from "../../money";
 import { loadChargeState, roomUnderLimit } from "../charge";
 import { deploymentMinuteCost } from "../pricing";
@@ -36,7 +37,8 @@ export async function stopAtSpendLimit(
   tx: Tx,
   accountId: string,
   at: Date,
-  why: { leftMicros: Micros; minuteMicros: Micros },
+  /** `period`: the limit cut short a minute of an earlier month (metered late), not this month's. */
+  why: { leftMicros: Micros; minuteMicros: Micros; period?: Date },
 ): Promise<number> {
   const live = await tx.deployment.findMany({
     where: { accountId, state: LIVE },
@@ -46,7 +48,8 @@ export async function stopAtSpendLimit(
   if (live.length === 0) return 0;
   const left = displayUsdExact(why.leftMicros);
   const minute = displayUsdExact(why.minuteMicros);
-  const reason = `spend limit: ${left} left this month, less than one more minute (${minute})`;
+  const month = why.period ? `in ${periodLabel(why.period)}` : "this month";
+  const reason = `spend limit: ${left} left ${month}, less than one more minute (${minute})`;
   for (const d of live) {
     // Never before a minute already charged, nor before it started.
     const stoppedAt = new Date(Math.max(stopInstant(at, d.lastMeteredAt).getTime(), d.startedAt?.getTime() ?? 0));
@@ -58,7 +61,7 @@ export async function stopAtSpendLimit(
     kind: "deployment_stopped",
     title: live.length === 1 ? "Deployment stopped at the spend limit" : `${live.length} deployments stopped at the spend limit`,
     body:
-      `Stopped: ${names}. Your monthly spend limit leaves ${left} this month, less than one more minute of ` +
+      `Stopped: ${names}. Your monthly spend limit leaves ${left} ${month}, less than one more minute of ` +
       `${live.length === 1 ? "it" : "them"} (${minute}), so ${live.length === 1 ? "it was" : "they were"} stopped ` +
       "rather than run past the limit. Raise the spend limit (or buy credits), then start them again.",
     dedupeKey: `deployments-stopped:${accountId}:${at.toISOString()}`,

@@ -94,7 +94,7 @@ export async function advanceAccountJobs(
   steps.sort((a, b) => a.at.getTime() - b.at.getTime() || a.job.id.localeCompare(b.job.id) || a.k - b.k);
 
   if (steps.length > 0) {
-    const state = await loadChargeState(tx, accountId, through);
+    const state = await loadChargeState(tx, accountId, through, steps[0]!.at);
     for (const { at, job, k } of steps) {
       const tokens = tokensThroughStep(job.total, k);
       const cost = trainingCostThrough(tokens) - trainingCostThrough(job.chargedTokens);

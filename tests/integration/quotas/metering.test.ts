@@ -1,11 +1,14 @@
 // Deployment metering: per GPU-minute charges with the usage-charge convention, exactly once per
 // deployment and minute (re-runs and concurrent runs), and the spend limit: never charged past (what
 // the gateway's leases hold counted as spent), deployments stopped before a minute that would not fit.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, seedModelsFixture } from "../../helpers/fixtures";
 import { callRoute } from "../../helpers/routes";
 import { db } from "@/lib/db";
+import { sumLedger } from "@/lib/billing/ledger-effects";
+import { postLedgerEntry } from "@/lib/billing/post-ledger-entry";
+import { rollSpendPeriod } from "@/lib/billing/roll-spend-period";
 import { setSpendLimit } from "@/lib/billing/set-spend-limit";
 import { runDeploymentMetering } from "@/lib/jobs/deployment-metering";
 import { createDeployment } from "@/lib/resources/deployments/create-deployment";
@@ -18,6 +21,8 @@ import { T0, at, minutes } from "./helpers";
 
 setupTestDatabase();
 beforeAll(() => seedModelsFixture());
+// Every run meters every account: leave nothing running for the next test's runs (months later).
+afterEach(() => db().deployment.updateMany({ where: { state: { not: "stopped" } }, data: { state: "stopped", stoppedAt: new Date(0) } }));
 
 async function deploy(accountId: string, gpuType: "A100" | "H100", gpuCount: number, now = T0) {
   const res = await createDeployment(accountId, { model: "hr-small-8b", gpuType, gpuCount }, null, now);
@@ -265,5 +270,49 @@ describe("deployment metering", () => {
     const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
     expect(account.spendPeriod.toISOString()).toBe("2031-06-01T00:00:00.000Z");
     expect(account.monthlySpendMicros).toBe(3n * 40_800n);
+  });
+
+  it("a minute of last month metered after the month turned is capped against last month's spend, not charged to the new one", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
+    // $0.80 of May spent on inference; a deployment of 4 × H100 (266,800 a minute) ready at 23:58 on 31 May.
+    const may = new Date("2031-05-20T10:00:00Z");
+    await db().$transaction(async (tx) => {
+      await rollSpendPeriod(tx, acct.accountId, may);
+      await postLedgerEntry(tx, {
+        accountId: acct.accountId,
+        kind: "usage_charge",
+        amountMicros: 0n,
+        invoiceMicros: 800_000n,
+        spendMicros: 800_000n,
+        idempotencyKey: `may-usage:${acct.accountId}`,
+        description: "inference in May",
+        modelName: "hr-small-8b",
+        at: may,
+      });
+    });
+    const d = await deploy(acct.accountId, "H100", 4, new Date("2031-05-31T23:57:10Z"));
+    // The first run after it is ready comes late, in June: May's minutes 23:58 and 23:59, June's 00:00–00:02.
+    const run = await runDeploymentMetering({ at: new Date("2031-06-01T00:03:05Z") });
+    expect(run.failed).toEqual([]);
+    // May had $0.20 left: minute 23:58 is charged that much, filed in May, and the deployment stops at its end.
+    expect((await entries(d.id)).map((e) => [e.idempotencyKey, e.period.toISOString().slice(0, 7), spent(e)])).toEqual([
+      [`deployment:${d.id}:2031-05-31T23:58:00.000Z`, "2031-05", 200_000n],
+    ]);
+    const ledger = await db().ledgerEntry.findMany({
+      where: { accountId: acct.accountId },
+      select: { kind: true, amountMicros: true, creditMicros: true, invoiceMicros: true, period: true },
+    });
+    expect(sumLedger(ledger, new Date("2031-05-01T00:00:00Z")).spend, "May's spend stops at May's limit").toBe(usd(1));
+    // June's budget is untouched, and a new month is no reason to suspend.
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account).toMatchObject({ spendPeriod: new Date("2031-06-01T00:00:00Z"), monthlySpendMicros: 0n, status: "active" });
+    const row = await db().deployment.findUniqueOrThrow({ where: { id: d.id } });
+    expect(row).toMatchObject({ state: "stopped", stoppedAt: new Date("2031-05-31T23:59:00Z") });
+    expect(row.stoppedReason).toContain("in 2031-05");
+    const notice = await db().notification.findFirstOrThrow({ where: { accountId: acct.accountId, kind: "deployment_stopped" } });
+    expect(notice.body).toContain("$0.20 in 2031-05");
+    // Nothing more, however often the job runs.
+    await runDeploymentMetering({ at: new Date("2031-06-01T00:10:05Z") });
+    expect(await entries(d.id)).toHaveLength(1);
   });
 });
