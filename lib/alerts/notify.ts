@@ -11,6 +11,7 @@ export type NotificationKind =
   | "account_suspended"
   | "account_reactivated"
   | "deployment_stopped"
+  | "fine_tuning_paused"
   | "tier_upgraded"
   | "invoice_issued"
   | "invoice_paid"

@@ -19,6 +19,8 @@ export interface FineTuningAdvanceResult {
   started: number;
   completed: number;
   failed: number;
+  /** Jobs paused because their next step would have taken spend past the limit. */
+  paused: number;
   /** Accounts suspended by these charges (their jobs were paused). */
   suspended: string[];
   errors: { accountId: string; error: string }[];
@@ -38,6 +40,7 @@ export async function advanceFineTuning({ at }: { at: Date }): Promise<FineTunin
     started: 0,
     completed: 0,
     failed: 0,
+    paused: 0,
     suspended: [],
     errors: [],
   };
@@ -54,6 +57,7 @@ export async function advanceFineTuning({ at }: { at: Date }): Promise<FineTunin
       result.started += r.started;
       result.completed += r.completed;
       result.failed += r.failed;
+      result.paused += r.paused;
       if (r.suspendedAt) result.suspended.push(accountId);
     } catch (err) {
       // One account's failure must not hold back the others; the next run retries it.

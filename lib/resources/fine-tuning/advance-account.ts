@@ -11,14 +11,26 @@
 // or two can add 0 µ$ — its tokens were paid by the rounding up before it. Recorded at 0, the job's
 // ledger quantities add up to its trained tokens, and its invoice line bills them all.
 //
-// At the spend limit: steps of all the account's jobs are charged in the order they were reached.
-// When, after a step, a suspension reason holds, the run stops there and syncSuspension suspends the
-// account as of that step's instant, which pauses every job there (halt-resources). The ledger then
-// holds every step up to and including the one that reached the limit (overshoot: one step) and
-// the job's trainedTokens is its progress at that instant.
+// Spend never passes the limit (SPEC §3, §7, §8), as with deployments (meter-account.ts): steps of
+// all the account's jobs are charged in the order they were reached, each only if it fits in what the
+// spend limit still allows — limit − the month's spend − the gateway's live spend leases (charge.ts
+// roomUnderLimit; a step of last month run late, against last month's). A step that does not fit is
+// not run: its job pauses where that step would have begun, having trained only what was charged
+// (trainedTokens = chargedTokens), with the reason, and the owner is told what the limit leaves and
+// what the step costs; the account's other jobs go on while their steps fit. The owner raises the
+// limit (or buys credits) and resumes it. When, after a step, a suspension reason holds — spend has
+// reached the limit exactly, or an account without a card has spent its credits — the run stops
+// there and syncSuspension suspends the account as of that step's instant, which pauses every job
+// there (halt-resources); those jobs' trainedTokens is their progress at that instant.
+//
+// With `enforceLimit: false` (syncSuspension's halt, which is pausing everything already) steps are
+// capped the same way but the run does not suspend by itself.
 import type { Prisma } from "../../db/generated/client";
+import { notify } from "../../alerts/notify";
+import { periodLabel } from "../../billing/period";
 import { syncSuspension } from "../../billing/suspension";
-import { loadChargeState, mustSuspend, postResourceCharge } from "../charge";
+import { displayUsdExact, type Micros } from "../../money";
+import { loadChargeState, mustSuspend, postResourceCharge, roomUnderLimit } from "../charge";
 import { trainingCostThrough } from "../pricing";
 import { outputModelName } from "./view";
 import { QUEUE_MS, progressAt, stepsIn, timeReaching, tokensThroughStep, totalTokens } from "./progress";
@@ -31,6 +43,8 @@ export interface AdvanceAccountResult {
   started: number;
   completed: number;
   failed: number;
+  /** Jobs paused because their next step would have taken spend past the limit. */
+  paused: number;
   suspendedAt: Date | null;
 }
 
@@ -42,6 +56,8 @@ interface LiveJob {
   trainedTokens: bigint;
   chargedTokens: bigint;
   justStarted: boolean;
+  /** The step the spend limit could not pay for (not run): where it would have begun, and why. */
+  blocked: { at: Date; k: number; leftMicros: Micros; stepMicros: Micros; period: Date | null } | null;
 }
 
 export async function advanceAccountJobs(
@@ -50,7 +66,7 @@ export async function advanceAccountJobs(
   through: Date,
   opts: { enforceLimit: boolean },
 ): Promise<AdvanceAccountResult> {
-  const result: AdvanceAccountResult = { steps: 0, chargedMicros: 0n, started: 0, completed: 0, failed: 0, suspendedAt: null };
+  const result: AdvanceAccountResult = { steps: 0, chargedMicros: 0n, started: 0, completed: 0, failed: 0, paused: 0, suspendedAt: null };
   const rows = await tx.fineTuningJob.findMany({
     where: { accountId, state: { in: ["queued", "running"] } },
     select: {
@@ -79,6 +95,7 @@ export async function advanceAccountJobs(
       trainedTokens: row.trainedTokens,
       chargedTokens: row.chargedTokens,
       justStarted: row.state === "queued",
+      blocked: null,
     });
   }
   if (jobs.length === 0) return result;
@@ -96,8 +113,15 @@ export async function advanceAccountJobs(
   if (steps.length > 0) {
     const state = await loadChargeState(tx, accountId, through, steps[0]!.at);
     for (const { at, job, k } of steps) {
+      if (job.blocked) continue; // paused before an earlier step: it trains no further
       const tokens = tokensThroughStep(job.total, k);
       const cost = trainingCostThrough(tokens) - trainingCostThrough(job.chargedTokens);
+      const room = roomUnderLimit(state, at);
+      if (room !== null && cost > room) {
+        const begun = timeReaching(job.startedAt, job.chargedTokens);
+        job.blocked = { at: begun, k, leftMicros: room, stepMicros: cost, period: at < state.month ? at : null };
+        continue;
+      }
       const posted = await postResourceCharge(tx, state, {
         kind: "fine_tuning_charge",
         costMicros: cost,
@@ -127,10 +151,12 @@ export async function advanceAccountJobs(
     ).map((m) => m.name),
   );
   for (const job of jobs) {
-    const trained = progressAt(job, horizon);
+    // A job stopped by the limit trained only what was charged; the others as far as the horizon.
+    const trained = job.blocked ? job.chargedTokens : progressAt(job, horizon);
     const done = trained >= job.total && job.chargedTokens >= job.total;
     const finishedAt = timeReaching(job.startedAt, job.total);
     const lost = !done && !available.has(job.baseModel);
+    const blocked = !done && !lost ? job.blocked : null;
     if (job.justStarted) result.started += 1;
     await tx.fineTuningJob.update({
       where: { id: job.id },
@@ -141,10 +167,20 @@ export async function advanceAccountJobs(
         ...(done
           ? { state: "completed", finishedAt }
           : lost
-            ? { state: "failed", finishedAt: horizon, pausedReason: `base model ${job.baseModel} is no longer available` }
-            : { state: "running" }),
+            ? {
+                state: "failed",
+                finishedAt: job.blocked?.at ?? horizon,
+                pausedReason: `base model ${job.baseModel} is no longer available`,
+              }
+            : blocked
+              ? { state: "paused", pausedReason: pausedReason(blocked) }
+              : { state: "running" }),
       },
     });
+    if (blocked) {
+      result.paused += 1;
+      await notifyPaused(tx, accountId, job, blocked);
+    }
     if (done) {
       result.completed += 1;
       await tx.customModel.create({
@@ -156,4 +192,26 @@ export async function advanceAccountJobs(
   // Suspending pauses every job of the account as of the step that reached the limit.
   if (result.suspendedAt) await syncSuspension(tx, accountId, result.suspendedAt);
   return result;
+}
+
+type Blocked = NonNullable<LiveJob["blocked"]>;
+
+const monthOf = (b: Blocked) => (b.period ? `in ${periodLabel(b.period)}` : "this month");
+
+function pausedReason(b: Blocked): string {
+  return `spend limit: ${displayUsdExact(b.leftMicros)} left ${monthOf(b)}, less than the next training step (${displayUsdExact(b.stepMicros)})`;
+}
+
+async function notifyPaused(tx: Tx, accountId: string, job: LiveJob, b: Blocked): Promise<void> {
+  await notify(tx, {
+    accountId,
+    kind: "fine_tuning_paused",
+    title: "Fine-tuning job paused at the spend limit",
+    body:
+      `Paused: ${job.id} (${job.baseModel}), after ${job.chargedTokens.toLocaleString("en-US")} of ` +
+      `${job.total.toLocaleString("en-US")} training tokens. Your monthly spend limit leaves ${displayUsdExact(b.leftMicros)} ` +
+      `${monthOf(b)}, less than its next training step (${displayUsdExact(b.stepMicros)}), so it was paused rather than ` +
+      "run past the limit. Raise the spend limit (or buy credits), then resume it.",
+    dedupeKey: `fine-tuning-paused:${job.id}:step:${b.k}:${b.at.toISOString()}`,
+  });
 }

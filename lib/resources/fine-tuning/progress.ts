@@ -3,7 +3,7 @@
 // idempotent whenever it runs. A paused job keeps `trainedTokens`; resuming moves `startedAt` so the
 // line continues from there (startedAt = "when it would have started had it never paused").
 // Charges are posted per progress step: 1 % of the job's training tokens, at most 10M tokens
-// ($5 at the default price), so crossing the spend limit overshoots by at most one step.
+// ($5 at the default price); a step the spend limit cannot pay for is not run (advance-account.ts).
 import { ceilDiv, maxBig, minBig } from "../../money";
 
 export const TRAINING_TOKENS_PER_SECOND = 20_000n;

@@ -1,5 +1,5 @@
 // Fine-tuning jobs: simulated progress, per-step charges exactly once, the LoRA they produce, the
-// deployed-models slot they hold, cancel/resume, and the pause at the spend limit.
+// deployed-models slot they hold, cancel/resume, and the pause at the spend limit (never past it).
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { addMemberFixture, createAccountFixture, createModelFixture, seedModelsFixture } from "../../helpers/fixtures";
@@ -154,6 +154,41 @@ describe("fine-tuning jobs", () => {
     expect(done).toMatchObject({ state: "completed", chargedUsd: "5.00" });
     expect(sumCost(await charges(j.id))).toBe(usd(5));
     expect(await charges(j.id)).toHaveLength(100);
+  });
+
+  it("a step the spend limit cannot pay for is not run: the job pauses before it, the owner is told, other jobs go on", async () => {
+    // $0.98 limit. A $5.00 job in 100,000-token ($0.05) steps, and a small $0.025 job (500-token steps).
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: 980_000n });
+    const big = await startJob(acct.accountId, 10_000_000);
+    const small = await startJob(acct.accountId, 50_000);
+    const advanced = await advanceFineTuning({ at: at(pickedUp, 3_600_000) });
+    // The small job is done in 2.5 s ($0.025); the big one's 19 steps bring spend to $0.975, and its
+    // 20th ($0.05) does not fit in the $0.005 left: it is not run.
+    expect(advanced).toMatchObject({ paused: 1, suspended: [] });
+    expect(await job(acct.accountId, small.id)).toMatchObject({ state: "completed", chargedUsd: "0.025000" });
+    const paused = await job(acct.accountId, big.id);
+    expect(paused).toMatchObject({ state: "paused", trainedTokens: 1_900_000, chargedUsd: "0.95" });
+    expect(paused.reason).toBe("spend limit: $0.005 left this month, less than the next training step ($0.05)");
+    expect(await charges(big.id)).toHaveLength(19);
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
+    expect(account).toMatchObject({ status: "active", monthlySpendMicros: 975_000n });
+    const notices = await db().notification.findMany({ where: { accountId: acct.accountId, kind: "fine_tuning_paused" } });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.body).toContain(big.id);
+    expect(notices[0]!.body).toContain("$0.005"); // what the limit leaves
+    expect(notices[0]!.body).toContain("$0.05"); // what the step costs
+
+    // Nothing more happens by itself; with a higher limit the owner resumes it from where it stopped.
+    await advanceFineTuning({ at: at(pickedUp, 7_200_000) });
+    expect(await charges(big.id)).toHaveLength(19);
+    const lift = at(pickedUp, 7_300_000);
+    expect((await setSpendLimit(acct.accountId, usd(50), null, lift)).ok).toBe(true);
+    const resumed = await resumeFineTuningJob(acct.accountId, big.id, null, lift);
+    expect(resumed.ok && resumed.job).toMatchObject({ state: "running", trainedTokens: 1_900_000 });
+    await advanceFineTuning({ at: at(lift, 500_000) });
+    expect(await job(acct.accountId, big.id)).toMatchObject({ state: "completed", chargedUsd: "5.00" });
+    expect(sumCost(await charges(big.id))).toBe(usd(5));
+    expect(await charges(big.id)).toHaveLength(100);
   });
 
   it("a suspension from elsewhere charges the steps reached so far and pauses running and queued jobs", async () => {
