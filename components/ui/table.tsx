@@ -213,8 +213,14 @@ function ScrollTable<T>({ label, columns, rows, rowKey, rowProps, footer, classN
   const firstValue = footer ? columns.findIndex((c) => footer.values[c.id] !== undefined) : -1;
 
   return (
-    // A scrolling region is a tab stop, so the keyboard can scroll it too (arrow keys once focused).
-    <div role="region" aria-label={label} tabIndex={0} className={`relative -mx-5 -my-1 overflow-auto overscroll-x-contain ${className}`}>
+    // A scrolling region is a tab stop, so the keyboard can scroll it too (arrow keys once focused). Its
+    // focus ring is drawn inside its edges, which are the card's.
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className={`relative -mx-5 -my-1 overflow-auto overscroll-x-contain focus-visible:outline-offset-[-2px] ${className}`}
+    >
       <table aria-label={label} className="w-full min-w-max border-separate border-spacing-0 text-left text-sm">
         <thead>
           <tr>

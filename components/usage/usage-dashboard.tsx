@@ -114,7 +114,9 @@ export function UsageDashboard({
             168 rows), and when open a compact table scrolling in a frame of fixed height, so the 2-second
             refreshes never move the page. */}
         <details className="rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
-          <summary className="cursor-pointer rounded-lg px-5 py-3 font-medium text-slate-700">Chart data as a table</summary>
+          <summary className="cursor-pointer rounded-lg px-5 py-3 font-medium text-slate-700 focus-visible:outline-offset-[-2px]">
+            Chart data as a table
+          </summary>
           <div className="px-5 pt-1 pb-2">
             <Table
               label={`Usage of ${model ?? "the model"} per ${bucketLabel}`}
