@@ -1,9 +1,10 @@
 // The console's navigation on a phone (SPEC §9: works at phone width, keyboard accessible, no layout
 // shift): at 390 px a bar names the current page and a Menu button opens every page; it opens and
-// closes by keyboard, navigates, and opening it moves nothing. No page scrolls sideways. At desktop
-// width the sidebar is as it was.
+// closes by keyboard, navigates, and opening it moves nothing. No page scrolls sideways, and every
+// control on every page is big enough to tap (44 × 44 px). At desktop width the sidebar is as it was.
 import { expect, test, type Page } from "@playwright/test";
-import { addMember, DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
+import { addMember, api, DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
+import { expectTapTargets } from "./fixtures/tap-targets";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -163,4 +164,93 @@ test("at 390 px the operator console has the same menu, and its pages do not scr
   await expect(panel).toBeHidden();
   await noHorizontalScroll(page);
   await context.close();
+});
+
+test("at 390 px every control on every console and operator page is at least 44 × 44 px", async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
+  // An owner with a row of everything that has row actions, and a second account to switch to (so the
+  // account switcher shows): a member, a pending invitation, a custom model, a stopped deployment,
+  // a quota request.
+  const email = `tap-targets-${Date.now()}@example.com`;
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto("/signup");
+  await page.getByLabel("Account name").fill("Tap Targets Ltd");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill("correct-horse-battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tap Targets Ltd" })).toBeVisible();
+  const accountId: string = (await api(page, "GET", "/api/v1/account")).body.id;
+  await addMember(page, `tap-member-${Date.now()}@example.com`, "member-password");
+  expect((await api(page, "POST", "/api/v1/models", { name: "tap-lora", kind: "lora", baseModel: "hr-small-8b" })).status).toBe(201);
+  const deployment = await api(page, "POST", "/api/v1/deployments", { model: "hr-small-8b", gpuType: "A100", gpuCount: 1 });
+  expect(deployment.status).toBe(201);
+  expect((await api(page, "PATCH", `/api/v1/deployments/${deployment.body.id}`, { action: "stop" })).status).toBe(200);
+  const request = { quota: "a100-gpus", value: 16, reason: "Tap targets" };
+  expect((await api(page, "POST", "/api/v1/quota-requests", request)).status).toBe(201);
+
+  const demo = await browser.newContext();
+  const demoPage = await demo.newPage();
+  await signIn(demoPage, DEMO);
+  const invited = await api(demoPage, "POST", "/api/v1/members", { email, role: "member" });
+  expect(invited.status).toBe(201);
+  await demo.close();
+  const token = new URL(invited.body.acceptUrl).pathname.split("/").pop();
+  expect((await api(page, "POST", `/api/invitations/${token}/accept`, {})).status).toBe(200);
+  expect((await api(page, "POST", "/api/session/account", { accountId })).status).toBe(200);
+
+  for (const p of PAGES.filter((p) => p.path !== "/")) {
+    await page.goto(p.path);
+    await expect(page.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
+    // The controls that appear after an action: a new key's "I have copied it", a new invitation's "Done".
+    if (p.path === "/api-keys") {
+      await page.getByLabel("Name").fill("tap key");
+      await page.getByRole("button", { name: "Create key" }).click();
+      await expect(page.getByRole("button", { name: "I have copied it" })).toBeVisible();
+    }
+    if (p.path === "/members") {
+      await page.getByLabel("E-mail").fill(`tap-invitee-${Date.now()}@example.com`);
+      await page.getByRole("button", { name: "Send invitation" }).click();
+      await expect(page.getByTestId("invite-link")).toBeVisible();
+    }
+    if (p.path === "/usage") await page.locator("summary", { hasText: "Chart data as a table" }).click();
+    await expectTapTargets(page, p.path);
+    await page.screenshot({ path: testInfo.outputPath(`tap-targets${p.path.replaceAll("/", "-")}-390.png`), fullPage: true });
+  }
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Tap Targets Ltd" })).toBeVisible();
+  await expectTapTargets(page, "/");
+  // The navigation's menu, open, and the account switcher in it.
+  const { menu } = navOf(page);
+  await menu.click();
+  await expect(page.getByRole("button", { name: "Switch account" })).toBeVisible();
+  await expectTapTargets(page, "/ (menu open)");
+  await page.getByRole("button", { name: "Switch account" }).click();
+  await expect(page.getByRole("list", { name: "Your accounts" })).toBeVisible();
+  await expectTapTargets(page, "/ (account switcher open)");
+  await page.screenshot({ path: testInfo.outputPath("tap-targets-switcher-390.png") });
+  await context.close();
+
+  const operatorContext = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const operator = await operatorContext.newPage();
+  await signIn(operator, OPERATOR);
+  await operator.goto("/operator/accounts");
+  await operator.getByLabel("Account id, name or member e-mail").fill(email);
+  await operator.getByRole("button", { name: "Search" }).click();
+  await expect(operator.getByRole("link", { name: "Tap Targets Ltd" })).toBeVisible();
+  await expectTapTargets(operator, "/operator/accounts");
+  for (const p of [
+    { path: `/operator/accounts/${accountId}`, heading: "Tap Targets Ltd" },
+    { path: "/operator/quota-requests", heading: "Quota requests" },
+    { path: "/operator/policies", heading: "Rate-limit policies" },
+  ]) {
+    await operator.goto(p.path);
+    await expect(operator.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
+    if (p.path.startsWith("/operator/accounts/")) await operator.locator("summary", { hasText: "Audit trail" }).click();
+    await expectTapTargets(operator, p.path);
+    await operator.screenshot({ path: testInfo.outputPath(`tap-targets${p.path.replaceAll("/", "-")}-390.png`), fullPage: true });
+  }
+  await navOf(operator).menu.click();
+  await expectTapTargets(operator, "/operator/policies (menu open)");
+  await operatorContext.close();
 });

@@ -1,10 +1,11 @@
 // Tables on a phone (SPEC §9: works at phone width, keyboard accessible): at 390 px each row of a
 // table is a card, so an invoice's amounts and total and an API key's Revoke button are on screen
-// without scrolling sideways — inside the table as well as on the page. The exception is a chart's
+// without scrolling sideways — inside the table as well as on the page — and big enough to tap. The exception is a chart's
 // data (a row per minute): a compact table scrolling in its own frame, which holds still while the
 // charts refresh.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { api, DEMO, DEMO_API_KEY, OPERATOR, signIn } from "./fixtures/console";
+import { expectTapTargets } from "./fixtures/tap-targets";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -103,8 +104,11 @@ test("at 390 px an invoice's amounts and total and an API key's Revoke button ar
   expect(Number(detail.totalUsd)).toBeGreaterThan(0);
   await page.goto("/invoices");
   await expectNoSidewaysScroll(page.getByRole("table", { name: "Invoices" }));
+  // The invoice pages that need an invoice (the other pages' check is in phone-nav.spec.ts).
+  await expectTapTargets(page, "/invoices");
   await page.getByRole("link", { name: period }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Invoice ${period}` })).toBeVisible();
+  await expectTapTargets(page, "/invoices/[id]");
 
   const lines = page.getByRole("table", { name: "Line items" });
   await expectNoSidewaysScroll(lines);

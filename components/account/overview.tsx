@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { TIER_LABEL, money, resetsIn, spendPercent, tierProgress } from "./format";
 import { useAccount, type Account } from "./hooks/use-account";
 
@@ -25,7 +26,7 @@ export function Overview({ initial }: { initial: Account }) {
                 ? "No monthly cap"
                 : "Top tier reachable by spend"}
           </p>
-          <Link href="/billing#tiers" className="mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline">
+          <Link href="/billing#tiers" className={`mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
             Tier ladder
           </Link>
         </Card>
@@ -44,7 +45,10 @@ export function Overview({ initial }: { initial: Account }) {
             {money(account.creditBalanceUsd)}
           </p>
           <p className="mt-1 text-sm text-slate-600">Used before anything is invoiced</p>
-          <Link href="/billing#buy-credits" className="mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline">
+          <Link
+            href="/billing#buy-credits"
+            className={`mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}
+          >
             Buy credits
           </Link>
         </Card>
@@ -62,11 +66,11 @@ export function Overview({ initial }: { initial: Account }) {
         <div className="mt-3">
           <ProgressBar percent={pct} label="Spend against limit" />
         </div>
-        <div className="mt-2 flex flex-wrap justify-between gap-2 text-xs text-slate-500">
+        <div className="mt-2 flex flex-wrap items-baseline justify-between gap-2 text-xs text-slate-500">
           <p>
             {pct} % used · resets <span data-testid="resets-in">{resetsIn(account.periodEndsAt)}</span> (1st of the month, UTC)
           </p>
-          <Link href="/billing#spend-limit" className="font-medium text-indigo-700 hover:underline">
+          <Link href="/billing#spend-limit" className={`font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
             Change limit
           </Link>
         </div>

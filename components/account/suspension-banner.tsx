@@ -2,6 +2,7 @@
 // The suspension banner on every account page: each reason, what it means and the action that fixes
 // it. Live (the account query), so it disappears within seconds of the fix landing.
 import Link from "next/link";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { REASON_ACTION, REASON_LABEL } from "./format";
 import { useAccount, type Account } from "./hooks/use-account";
 
@@ -23,7 +24,7 @@ export function SuspensionBanner({ initial }: { initial: Account }) {
               {action && (
                 <Link
                   href={action.href}
-                  className="rounded-md bg-white px-2.5 py-1 font-medium text-red-800 ring-1 ring-red-300 hover:bg-red-100"
+                  className={`rounded-md bg-white px-2.5 py-1 font-medium text-red-800 ring-1 ring-red-300 hover:bg-red-100 ${TAP_TARGET}`}
                 >
                   {action.label}
                 </Link>

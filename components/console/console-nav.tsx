@@ -104,8 +104,15 @@ export function ConsoleNav({
     >
       <div className="md:sticky md:top-0 md:max-h-screen md:overflow-y-auto md:px-4 md:py-6">
         <div className="flex h-14 items-center gap-3 px-4 md:block md:h-auto md:px-0">
-          <Link href={hasAccount ? "/" : "/operator"} onClick={closeAfterChoice} className="shrink-0 text-lg font-bold tracking-tight">
-            head<span className="text-indigo-600">room</span>
+          <Link
+            href={hasAccount ? "/" : "/operator"}
+            onClick={closeAfterChoice}
+            className="inline-flex min-h-11 shrink-0 items-center text-lg font-bold tracking-tight md:inline md:min-h-0"
+          >
+            {/* One inline run inside the flex box, so the name reads "headroom", not "head room". */}
+            <span>
+              head<span className="text-indigo-600">room</span>
+            </span>
           </Link>
           <p
             className="min-w-0 flex-1 truncate border-l border-slate-200 pl-3 text-sm font-medium text-slate-700 md:hidden"

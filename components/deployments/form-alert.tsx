@@ -2,6 +2,7 @@
 // message (it names the quota, its value and the usage) and points to the quota request form.
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 
 export function FormAlert({ message, quotaExceeded, testId }: { message?: string; quotaExceeded: boolean; testId?: string }) {
   if (!message) return null;
@@ -10,7 +11,7 @@ export function FormAlert({ message, quotaExceeded, testId }: { message?: string
       <Alert tone="error" title={quotaExceeded ? "Quota exceeded" : undefined}>
         <p>{message}</p>
         {quotaExceeded && (
-          <Link href="/quotas#request" className="mt-1 inline-block font-medium text-red-900 underline">
+          <Link href="/quotas#request" className={`mt-1 inline-block font-medium text-red-900 underline ${TAP_TARGET}`}>
             Request a quota increase
           </Link>
         )}

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { dateOnly } from "@/components/account/format";
 import { invoiceFigures } from "@/lib/billing/invoice-figures";
 import { invoiceStatus, isPayable } from "./format";
@@ -31,7 +32,7 @@ export function InvoiceList({ initial, canManage }: { initial: Invoice[]; canMan
             header: "Period",
             kind: "title",
             cell: (inv) => (
-              <Link href={`/invoices/${inv.id}`} className="font-medium text-indigo-700 hover:underline">
+              <Link href={`/invoices/${inv.id}`} className={`font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
                 {inv.period}
               </Link>
             ),

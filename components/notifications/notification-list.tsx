@@ -3,6 +3,7 @@
 // themselves, and the overview's few most recent.
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { dateTime } from "@/components/account/format";
 import { TONE_DOT, notificationKind } from "./format";
 import { useNotifications, type Notification } from "./hooks/use-notifications";
@@ -51,7 +52,7 @@ export function NotificationList({ initial, limit = 5 }: { initial: Notification
   return (
     <div>
       <NotificationItems items={items} label="Recent notifications" />
-      <Link href="/notifications" className="mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline">
+      <Link href="/notifications" className={`mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
         All notifications
       </Link>
     </div>

@@ -6,6 +6,7 @@ import type { QuotaView } from "@/lib/quotas/list-quotas";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { REASON_LABEL, TIER_LABEL, dateTime, money } from "@/components/account/format";
 import { INVOICE_STATUS } from "@/components/invoices/format";
 import { SetTierForm, SuspensionForms } from "./account-actions";
@@ -134,9 +135,12 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
         )}
       </Card>
 
-      <details className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-        <summary className="cursor-pointer text-sm font-semibold text-slate-600">Audit trail ({a.audit.length})</summary>
-        <ul className="mt-3 space-y-2 text-xs">
+      {/* The whole header row opens it (the card's padding is the summary's), its ring inside the card's edges. */}
+      <details className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <summary className="cursor-pointer rounded-lg p-5 text-sm font-semibold text-slate-600 focus-visible:outline-offset-[-2px]">
+          Audit trail ({a.audit.length})
+        </summary>
+        <ul className="-mt-2 space-y-2 px-5 pb-5 text-xs">
           {a.audit.map((e, i) => (
             <li key={`${e.createdAt}-${i}`} className="grid gap-1 sm:grid-cols-[12rem_12rem_1fr]">
               <span className="text-slate-500">{dateTime(e.createdAt)}</span>
@@ -148,7 +152,7 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
       </details>
 
       <p className="text-sm">
-        <Link href="/operator/accounts" className="text-indigo-700 hover:underline">
+        <Link href="/operator/accounts" className={`text-indigo-700 hover:underline ${TAP_TARGET}`}>
           ← All accounts
         </Link>
       </p>

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Table } from "@/components/ui/table";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { TIER_LABEL, money } from "@/components/account/format";
 import { useAccountSearch, type OperatorAccount } from "./hooks/use-operator-accounts";
 
@@ -59,7 +60,7 @@ export function AccountSearch({ initialQuery, initial }: { initialQuery: string;
                 kind: "title",
                 cell: (a) => (
                   <>
-                    <Link href={`/operator/accounts/${a.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`/operator/accounts/${a.id}`} className={`font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
                       {a.name}
                     </Link>
                     <span className="block font-mono text-xs text-slate-500">{a.id}</span>

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Segmented } from "@/components/ui/segmented";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { dateTime } from "@/components/account/format";
 import { QUOTA_LABEL } from "@/components/quotas/format";
 import { errorsFromApi, type FormErrors } from "@/components/console/form-errors";
@@ -94,7 +95,10 @@ export function QuotaRequestQueue({ initial }: { initial: OperatorQuotaRequest[]
                 <div className="grid gap-4 md:grid-cols-[1fr_20rem]">
                   <div className="space-y-2 text-sm">
                     <p className="flex flex-wrap items-center gap-2">
-                      <Link href={`/operator/accounts/${r.account.id}`} className="font-semibold text-indigo-700 hover:underline">
+                      <Link
+                        href={`/operator/accounts/${r.account.id}`}
+                        className={`font-semibold text-indigo-700 hover:underline ${TAP_TARGET}`}
+                      >
                         {r.account.name}
                       </Link>
                       <Badge tone={STATUS_TONE[r.status]}>{r.status}</Badge>

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { Table } from "@/components/ui/table";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { dateTime, money, spendPercent } from "@/components/account/format";
 import { QUOTA_LABEL, countPercent } from "./format";
 import { spendQuota, useQuotas, type Quota, type SpendQuota } from "./hooks/use-quotas";
@@ -99,7 +100,7 @@ export function QuotasView({
               kind: "actions",
               cell: (q) =>
                 isSpend(q) ? (
-                  <a href="#spend-limit" className="text-sm font-medium text-indigo-700 hover:underline">
+                  <a href="#spend-limit" className={`text-sm font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
                     {canManage ? "Edit" : "View"}
                   </a>
                 ) : (

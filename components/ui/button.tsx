@@ -1,4 +1,5 @@
-// Button primitive: one look per intent, real <button>, visible focus.
+// Button primitive: one look per intent, real <button>, visible focus; on phones at least 44 × 44 px
+// to tap, whatever compact padding a caller gives it (desktop keeps the compact size).
 import type { ButtonHTMLAttributes } from "react";
 
 const VARIANTS = {
@@ -15,7 +16,7 @@ export function Button({
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
   return (
     <button
-      className={`inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`}
+      className={`inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed max-sm:min-h-11 max-sm:min-w-11 ${VARIANTS[variant]} ${className}`}
       {...props}
     />
   );

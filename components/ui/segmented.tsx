@@ -1,5 +1,6 @@
 "use client";
 // A single choice among a few options (e.g. time ranges), as a radio group: arrow keys move, Tab leaves.
+// Each option is its label (the radio button itself is visually hidden): 44 px square at least on phones.
 import { useId } from "react";
 
 export function Segmented<T extends string>({
@@ -20,7 +21,7 @@ export function Segmented<T extends string>({
       {options.map((o) => (
         <label
           key={o.value}
-          className="cursor-pointer rounded px-3 py-1.5 text-sm font-medium text-slate-600 has-checked:bg-white has-checked:text-slate-900 has-checked:shadow-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
+          className="inline-flex cursor-pointer items-center justify-center rounded px-3 py-1.5 text-sm font-medium max-sm:min-h-11 max-sm:min-w-11 text-slate-600 has-checked:bg-white has-checked:text-slate-900 has-checked:shadow-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
         >
           <input
             type="radio"

@@ -2,6 +2,7 @@
 // Current limits and what is left of them, per model: the numbers of the x-ratelimit-* headers.
 import { Badge } from "@/components/ui/badge";
 import { Table } from "@/components/ui/table";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import type { RateLimit } from "./hooks/use-rate-limits";
 import { remainingPercent } from "./transform";
 
@@ -42,7 +43,7 @@ export function HeadroomTable({
           cell: (r) => (
             <button
               type="button"
-              className="font-mono text-xs text-indigo-700 hover:underline aria-pressed:font-semibold"
+              className={`font-mono text-xs text-indigo-700 hover:underline aria-pressed:font-semibold ${TAP_TARGET}`}
               aria-pressed={r.model === selected}
               onClick={() => onSelect(r.model)}
             >

@@ -7,6 +7,7 @@ import { listFineTuningJobs } from "@/lib/resources/fine-tuning/list-fine-tuning
 import { listCatalogueModels } from "@/lib/resources/list-catalogue-models";
 import { listQuotas } from "@/lib/quotas/list-quotas";
 import { PageHeader } from "@/components/ui/page-header";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { CustomModelsSection } from "@/components/deployments/custom-models-section";
 import { DeploymentsSection } from "@/components/deployments/deployments-section";
 import { FineTuningSection } from "@/components/deployments/fine-tuning-section";
@@ -31,13 +32,13 @@ export default async function DeploymentsPage() {
         description="Custom models and LoRAs, dedicated GPU deployments charged per GPU-minute, and fine-tuning jobs charged per training token. Creating or scaling past a quota fails with 422 quota_exceeded."
       />
       <nav aria-label="On this page" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
-        <a href="#models" className="font-medium text-indigo-700 hover:underline">
+        <a href="#models" className={`font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
           Custom models
         </a>
-        <a href="#deployments" className="font-medium text-indigo-700 hover:underline">
+        <a href="#deployments" className={`font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
           Deployments
         </a>
-        <a href="#fine-tuning" className="font-medium text-indigo-700 hover:underline">
+        <a href="#fine-tuning" className={`font-medium text-indigo-700 hover:underline ${TAP_TARGET}`}>
           Fine-tuning jobs
         </a>
       </nav>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getInvoice } from "@/lib/billing/list-invoices";
 import { PageHeader } from "@/components/ui/page-header";
+import { TAP_TARGET } from "@/components/ui/tap-target";
 import { InvoiceDetailView } from "@/components/invoices/invoice-detail";
 import { canManage, consoleCaller } from "../../_lib/console-caller";
 
@@ -17,7 +18,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/invoices" className="text-indigo-700 hover:underline">
+        <Link href="/invoices" className={`text-indigo-700 hover:underline ${TAP_TARGET}`}>
           ← Invoices
         </Link>
       </nav>
