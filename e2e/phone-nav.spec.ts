@@ -1,6 +1,7 @@
 // The console's navigation on a phone (SPEC §9: works at phone width, keyboard accessible, no layout
 // shift): at 390 px a bar names the current page and a Menu button opens every page; it opens and
-// closes by keyboard, navigates, and opening it moves nothing. No page scrolls sideways, and every
+// closes by keyboard, navigates, and opening it moves nothing. Open, it is a modal dialog: focus goes
+// in and stays, the page behind is inert and does not scroll. No page scrolls sideways, and every
 // control on every page is big enough to tap (44 × 44 px). At desktop width the sidebar is as it was.
 import { expect, test, type Page } from "@playwright/test";
 import { addMember, api, DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
@@ -81,8 +82,7 @@ test("at 390 px the console's menu opens and closes by keyboard, navigates, and 
   }
   await page.screenshot({ path: testInfo.outputPath("menu-open-390.png") });
 
-  // Tab goes into the menu, Escape closes it and puts focus back on the button.
-  await page.keyboard.press("Tab");
+  // Focus has moved into the menu; Escape closes it and puts focus back on the button.
   await expect(panel.getByRole("link", { name: "Overview", exact: true })).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(menu).toHaveAttribute("aria-expanded", "false");
@@ -99,12 +99,6 @@ test("at 390 px the console's menu opens and closes by keyboard, navigates, and 
   await expect(panel).toBeHidden();
   await expect(menu).toBeFocused();
   await expect(nav.getByTestId("nav-current-page")).toHaveText("Billing");
-
-  // Tabbing out of the open menu closes it.
-  await menu.click();
-  await panel.getByRole("button", { name: "Sign out" }).focus();
-  await page.keyboard.press("Tab");
-  await expect(panel).toBeHidden();
 
   // A tap on the page beside an open menu closes it without acting on the page.
   await menu.tap();
@@ -132,6 +126,119 @@ test("at 390 px the console's menu opens and closes by keyboard, navigates, and 
   await page.setViewportSize(PHONE);
 
   await signOut(page);
+  await context.close();
+});
+
+test("at 390 px the open menu is a modal dialog: focus moves in and stays, Escape or a tap outside closes it, the page behind is inert and still", async ({
+  browser,
+}, testInfo) => {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await signIn(page, DEMO);
+  await page.goto("/usage");
+  const { menu } = navOf(page);
+  const dialog = page.getByRole("dialog", { name: "Menu" });
+  const main = page.locator("main");
+  const heading = page.getByRole("heading", { level: 1, name: "Usage & rate limits" });
+  const scrollY = () => page.evaluate(() => window.scrollY);
+  const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));
+  /** A finger dragged up 300 px by the screen's bottom edge (below the open menu), as a phone's touch screen sends it. */
+  const swipeUp = async () => {
+    const x = PHONE.width / 2;
+    const y = PHONE.height - 30;
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+    for (let i = 1; i <= 10; i++) {
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: y - i * 30 }] });
+      await page.waitForTimeout(16);
+    }
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  };
+
+  // Part way down the page (it is taller than the screen), so any scroll of the page behind would show.
+  await page.evaluate(() => window.scrollTo(0, 200));
+  await expect.poll(scrollY).toBe(200);
+  const layout = async () => ({
+    heading: await heading.boundingBox(),
+    width: await page.evaluate(() => document.documentElement.clientWidth),
+  });
+  const before = await layout();
+
+  // Keyboard: Enter opens a modal dialog named "Menu", and focus moves into it.
+  await menu.focus();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toHaveAttribute("aria-modal", "true");
+  await expect(dialog.getByRole("link", { name: "Overview", exact: true })).toBeFocused();
+  // The page behind is inert: out of reach of Tab, pointer and assistive technology.
+  await expect(main).toHaveAttribute("inert", "");
+  await page.screenshot({ path: testInfo.outputPath("menu-dialog-390.png") });
+
+  // Tab and Shift+Tab go round the menu's controls and never leave it.
+  const stops = await dialog.evaluate(
+    (el) =>
+      [...el.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea, [tabindex]")].filter(
+        (c) => c.tabIndex >= 0 && c.checkVisibility(),
+      ).length,
+  );
+  expect(stops).toBeGreaterThan(PAGES.length);
+  for (let i = 0; i < stops + 2; i++) {
+    await page.keyboard.press("Tab");
+    expect(await focusInDialog(), `focus left the menu after ${i + 1} × Tab`).toBe(true);
+  }
+  for (let i = 0; i < stops + 2; i++) {
+    await page.keyboard.press("Shift+Tab");
+    expect(await focusInDialog(), `focus left the menu after ${i + 1} × Shift+Tab`).toBe(true);
+  }
+  // From the last control Tab wraps to the first, and Shift+Tab back again.
+  const signOutButton = dialog.getByRole("button", { name: "Sign out" });
+  await signOutButton.focus();
+  await page.keyboard.press("Tab");
+  await expect(dialog.getByRole("link", { name: "headroom", exact: true })).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await expect(signOutButton).toBeFocused();
+
+  // The page behind does not scroll, by wheel or by finger, and nothing moved (no scrollbar taken away).
+  await page.mouse.move(PHONE.width / 2, PHONE.height - 30);
+  await page.mouse.wheel(0, 400);
+  await swipeUp();
+  await page.waitForTimeout(300);
+  expect(await scrollY()).toBe(200);
+  expect(await layout()).toEqual(before);
+
+  // Escape closes it, focus back on the Menu button; the page is live again, where it was, and scrolls.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(menu).toBeFocused();
+  await expect(main).not.toHaveAttribute("inert");
+  expect(await scrollY()).toBe(200);
+  expect(await layout()).toEqual(before);
+  await swipeUp();
+  await expect.poll(scrollY, { message: "the page scrolls by finger once the menu is closed" }).toBeGreaterThan(200);
+
+  // Touch: a tap opens it, a tap outside it (on the dimmed page) closes it without acting on the page.
+  await page.evaluate(() => window.scrollTo(0, 200));
+  await expect.poll(scrollY).toBe(200);
+  await menu.tap();
+  await expect(dialog).toBeVisible();
+  await expect(main).toHaveAttribute("inert", "");
+  await swipeUp();
+  await page.waitForTimeout(300);
+  expect(await scrollY()).toBe(200);
+  await page.touchscreen.tap(PHONE.width / 2, PHONE.height - 30);
+  await expect(dialog).toHaveCount(0);
+  await expect(menu).toBeFocused();
+  await expect(main).not.toHaveAttribute("inert");
+  await expect(page).toHaveURL(/\/usage$/);
+  expect(await scrollY()).toBe(200);
+
+  // Widened past the phone layout while open (a tablet turned), the menu closes and the page is live.
+  await menu.tap();
+  await expect(dialog).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(dialog).toHaveCount(0);
+  await expect(main).not.toHaveAttribute("inert");
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflowY)).not.toBe("hidden");
   await context.close();
 });
 

@@ -1,12 +1,15 @@
 "use client";
 // The console's navigation: a sidebar on wide screens; on phones a bar with the current page's name
-// and a "Menu" button that shows every page (a disclosure over the page, so opening it moves nothing).
+// and a "Menu" button that shows every page over the page (so opening it moves nothing). Open, the bar
+// and the menu are a modal dialog: focus moves into it and stays there, the page behind is inert and
+// does not scroll, and Escape, a tap on the page or a wider screen closes it, focus back on the button.
 // One list in the DOM for both, switched by CSS: nothing moves when the page hydrates.
 // Account pages for anyone with an account; the operator section only for operators.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useEffect, useId, useRef, useState } from "react";
+import { tabStops, useModal } from "@/components/ui/use-modal";
 import { AccountSwitcher } from "./account-switcher";
 
 export const LINKS = [
@@ -69,23 +72,36 @@ export function ConsoleNav({
   const open = openOn === pathname;
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
   const current = [...(hasAccount ? LINKS : []), ...(isOperator ? OPERATOR_LINKS : [])].find((l) => isCurrent(pathname, l.href));
 
-  // Escape closes the menu, focus back on its button. Listening on window lets an open account
-  // switcher inside the menu take the Escape first (it marks the event handled).
+  useModal(dialogRef, open);
+
+  // Open: focus moves to the menu's first control. Escape closes it, focus back on its button
+  // (listening on window lets an open account switcher inside the menu take the Escape first: it
+  // marks the event handled). A screen widened to the sidebar's layout (a tablet turned) closes it.
   useEffect(() => {
     if (!open) return;
+    if (panelRef.current) tabStops(panelRef.current)[0]?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape" || e.defaultPrevented) return;
       setOpenOn(null);
       buttonRef.current?.focus();
     };
+    const wide = window.matchMedia("(width >= 48rem)");
+    const onWide = () => wide.matches && setOpenOn(null);
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    wide.addEventListener("change", onWide);
+    onWide();
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      wide.removeEventListener("change", onWide);
+    };
   }, [open]);
 
-  /** A link or Sign out chosen in the open menu: close it, keeping focus in the navigation (the link is about to be hidden). */
-  function closeAfterChoice() {
+  /** Closes the open menu, focus back on its button (a link chosen in it is about to be hidden; a tap beside it leaves focus nowhere). */
+  function close() {
     if (!open) return;
     setOpenOn(null);
     buttonRef.current?.focus();
@@ -93,20 +109,24 @@ export function ConsoleNav({
 
   return (
     // Phones: a bar that stays at the top. Wide screens: the column stretches to the page's height
-    // (white, bordered) and its contents stick to the top.
+    // (white, bordered) and its contents stick to the top. The page keeps what it scrolls into view
+    // below the bar (scroll-padding-top, globals.css); the bar's own controls are always in view, so a
+    // negative margin cancels that for them — else focusing one would scroll the page to its top.
     <nav
       aria-label="Console"
-      className="sticky top-0 z-30 border-b border-slate-200 bg-white md:static md:z-auto md:w-56 md:shrink-0 md:border-r md:border-b-0"
-      onBlur={(e) => {
-        // Tabbing out of the menu closes it (a click on nothing focusable inside it does not).
-        if (open && e.relatedTarget && !e.currentTarget.contains(e.relatedTarget)) setOpenOn(null);
-      }}
+      className="sticky top-0 z-30 border-b border-slate-200 bg-white max-md:**:-scroll-mt-16 md:static md:z-auto md:w-56 md:shrink-0 md:border-r md:border-b-0"
     >
-      <div className="md:sticky md:top-0 md:max-h-screen md:overflow-y-auto md:px-4 md:py-6">
+      <div
+        ref={dialogRef}
+        role={open ? "dialog" : undefined}
+        aria-modal={open ? true : undefined}
+        aria-label={open ? "Menu" : undefined}
+        className="md:sticky md:top-0 md:max-h-screen md:overflow-y-auto md:px-4 md:py-6"
+      >
         <div className="flex h-14 items-center gap-3 px-4 md:block md:h-auto md:px-0">
           <Link
             href={hasAccount ? "/" : "/operator"}
-            onClick={closeAfterChoice}
+            onClick={close}
             className="inline-flex min-h-11 shrink-0 items-center text-lg font-bold tracking-tight md:inline md:min-h-0"
           >
             {/* One inline run inside the flex box, so the name reads "headroom", not "head room". */}
@@ -144,6 +164,7 @@ export function ConsoleNav({
         </div>
         {/* Phones: under the bar, over the page, scrolling on its own when taller than the screen. */}
         <div
+          ref={panelRef}
           id={menuId}
           className={`${open ? "block" : "hidden"} absolute inset-x-0 top-full max-h-[calc(100dvh-4rem)] overflow-y-auto overscroll-contain border-b border-slate-200 bg-white px-4 pt-3 pb-4 shadow-lg md:static md:block md:max-h-none md:overflow-visible md:border-0 md:p-0 md:shadow-none`}
         >
@@ -161,13 +182,13 @@ export function ConsoleNav({
             </p>
           </div>
           <ul className="mt-3 flex flex-col gap-1 md:mt-6">
-            {hasAccount && LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} onNavigate={closeAfterChoice} />)}
+            {hasAccount && LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} onNavigate={close} />)}
             {isOperator && (
               <li aria-hidden="true" className="mt-2 md:mt-4">
                 <span className="block px-3 py-2 text-xs font-semibold whitespace-nowrap text-slate-400 uppercase">Operator</span>
               </li>
             )}
-            {isOperator && OPERATOR_LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} onNavigate={closeAfterChoice} />)}
+            {isOperator && OPERATOR_LINKS.map((l) => <NavLink key={l.href} {...l} pathname={pathname} onNavigate={close} />)}
             <li className="mt-2 md:mt-6">
               <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className={ITEM}>
                 Sign out
@@ -175,15 +196,13 @@ export function ConsoleNav({
             </li>
           </ul>
         </div>
+        {/* Phones: the page under an open menu is dimmed, and a tap on it closes the menu (instead of
+            landing on the page); a finger dragged on it does not scroll the page either. Inside the
+            dialog, as everything outside it is inert. */}
+        {open && (
+          <div aria-hidden="true" className="fixed inset-x-0 top-14 bottom-0 -z-10 touch-none bg-slate-900/20 md:hidden" onClick={close} />
+        )}
       </div>
-      {/* Phones: the page under an open menu is dimmed, and a tap on it closes the menu (instead of landing on the page). */}
-      {open && (
-        <div
-          aria-hidden="true"
-          className="fixed inset-x-0 top-14 bottom-0 -z-10 bg-slate-900/20 md:hidden"
-          onClick={() => setOpenOn(null)}
-        />
-      )}
     </nav>
   );
 }
