@@ -2,7 +2,6 @@
 // One invoice: status, amounts and line items (per model, deployment, fine-tuning job); "Pay" when due.
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
-import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
@@ -10,6 +9,7 @@ import { dateTime } from "@/components/account/format";
 import { invoiceFigures } from "@/lib/billing/invoice-figures";
 import { invoiceStatus, isPayable, lineQuantity } from "./format";
 import { useInvoice, type InvoiceDetail } from "./hooks/use-invoices";
+import { InvoiceStatusBadge } from "./invoice-status-badge";
 import { PayButton } from "./pay-button";
 
 export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDetail; canManage: boolean }) {
@@ -47,9 +47,7 @@ export function InvoiceDetailView({ initial, canManage }: { initial: InvoiceDeta
             <div>
               <dt className="text-slate-500">Status</dt>
               <dd className="mt-0.5">
-                <Badge tone={status.tone} data-testid="invoice-status">
-                  {status.label}
-                </Badge>
+                <InvoiceStatusBadge invoice={inv} data-testid="invoice-status" />
               </dd>
             </div>
             <div>

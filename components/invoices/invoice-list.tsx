@@ -2,13 +2,13 @@
 // The account's invoices, newest month first, with status and what is still due (dollars and cents as
 // charged: lib/billing/invoice-figures.ts, the CLI's rule too).
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
 import { OwnerOnlyNote } from "@/components/ui/owner-only-note";
 import { Table } from "@/components/ui/table";
 import { TAP_TARGET } from "@/components/ui/tap-target";
 import { dateOnly } from "@/components/account/format";
 import { invoiceFigures } from "@/lib/billing/invoice-figures";
-import { invoiceStatus, isPayable } from "./format";
+import { isPayable } from "./format";
+import { InvoiceStatusBadge } from "./invoice-status-badge";
 import { useInvoices, type Invoice } from "./hooks/use-invoices";
 import { PayButton } from "./pay-button";
 
@@ -40,14 +40,7 @@ export function InvoiceList({ initial, canManage }: { initial: Invoice[]; canMan
           {
             id: "status",
             header: "Status",
-            cell: (inv) => {
-              const status = invoiceStatus(inv);
-              return (
-                <Badge tone={status.tone} title={status.help}>
-                  {status.label}
-                </Badge>
-              );
-            },
+            cell: (inv) => <InvoiceStatusBadge invoice={inv} />,
           },
           { id: "total", header: "Total", align: "right", cell: (inv) => invoiceFigures(inv).total },
           { id: "due", header: "Due", align: "right", cell: (inv) => invoiceFigures(inv).due },

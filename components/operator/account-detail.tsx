@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { TAP_TARGET } from "@/components/ui/tap-target";
 import { REASON_LABEL, TIER_LABEL, dateTime, money } from "@/components/account/format";
-import { INVOICE_STATUS } from "@/components/invoices/format";
+import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
 import { SetTierForm, SuspensionForms } from "./account-actions";
 import { AccountQuotas } from "./account-quotas";
 import { PurchaseRefunds } from "./purchase-refunds";
@@ -102,13 +102,7 @@ export function OperatorAccountView({ initial, initialQuotas }: { initial: Opera
               rowKey={(i) => i.id}
               columns={[
                 { id: "period", header: "Period", kind: "title", cell: (i) => i.period },
-                {
-                  id: "status",
-                  header: "Status",
-                  cell: (i) => (
-                    <Badge tone={INVOICE_STATUS[i.status]?.tone ?? "neutral"}>{INVOICE_STATUS[i.status]?.label ?? i.status}</Badge>
-                  ),
-                },
+                { id: "status", header: "Status", cell: (i) => <InvoiceStatusBadge invoice={i} /> },
                 { id: "total", header: "Total", align: "right", cell: (i) => money(i.totalUsd) },
                 { id: "due", header: "Due", align: "right", cell: (i) => money(i.amountDueUsd) },
               ]}
