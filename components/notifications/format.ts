@@ -1,13 +1,16 @@
 // Pure helpers for notifications: what each kind is called and how it is marked, the day headings
 // of the full list, and the keyset cursor of its pages (createdAt + id, the list's own order).
 import type { BadgeTone } from "@/components/ui/badge";
+import type { NotificationKind } from "@/lib/alerts/notify";
 
-export const NOTIFICATION_KIND: Record<string, { label: string; tone: BadgeTone; budget?: true }> = {
+// Keyed by every kind the server stores, so a new kind without a label fails the typecheck.
+export const NOTIFICATION_KIND: Record<NotificationKind, { label: string; tone: BadgeTone; budget?: true }> = {
   budget_alert: { label: "Budget alert", tone: "warning", budget: true },
   low_credits: { label: "Low credits", tone: "warning", budget: true },
   account_suspended: { label: "Suspended", tone: "danger" },
   account_reactivated: { label: "Reactivated", tone: "success" },
   deployment_stopped: { label: "Deployment stopped", tone: "warning" },
+  fine_tuning_paused: { label: "Fine-tuning paused", tone: "warning" },
   tier_upgraded: { label: "Tier upgrade", tone: "success" },
   invoice_issued: { label: "Invoice", tone: "info" },
   invoice_paid: { label: "Invoice paid", tone: "success" },
@@ -22,7 +25,7 @@ export const NOTIFICATION_KIND: Record<string, { label: string; tone: BadgeTone;
 
 /** A kind's label and tone; unknown kinds read as words ("some_event" → "Some event"). */
 export function notificationKind(kind: string): { label: string; tone: BadgeTone; budget: boolean } {
-  const known = NOTIFICATION_KIND[kind];
+  const known = Object.hasOwn(NOTIFICATION_KIND, kind) ? NOTIFICATION_KIND[kind as NotificationKind] : undefined;
   if (known) return { label: known.label, tone: known.tone, budget: known.budget === true };
   const words = kind.replaceAll("_", " ").trim();
   return { label: words ? words[0]!.toUpperCase() + words.slice(1) : "Notification", tone: "neutral", budget: false };

@@ -18,6 +18,8 @@ export type NotificationKind =
   | "invoice_failed"
   | "auto_top_up"
   | "auto_top_up_failed"
+  | "quota_request_approved"
+  | "quota_request_denied"
   | "member_joined"
   | "member_left";
 

@@ -3,6 +3,7 @@
 // the account — all in one transaction under the account lock.
 import type { Prisma } from "../../db/generated/client";
 import { db } from "../../db";
+import type { NotificationKind } from "../../alerts/notify";
 import { lockAccount } from "../../billing/lock-account";
 import { resourceTransaction } from "../lock-account";
 import { conflict, notFound, type Outcome } from "../outcome";
@@ -38,7 +39,7 @@ export async function decideQuotaRequest(
       data: [
         {
           accountId: row.accountId,
-          kind: `quota_request_${decision.status}`,
+          kind: `quota_request_${decision.status}` satisfies NotificationKind,
           title: effect.title,
           body: effect.body,
           dedupeKey: `quota-request:${row.id}:${decision.status}`,

@@ -8,11 +8,14 @@ describe("notification kinds", () => {
     expect(notificationKind("low_credits").budget).toBe(true);
     expect(notificationKind("account_suspended")).toMatchObject({ label: "Suspended", tone: "danger", budget: false });
     expect(notificationKind("quota_request_approved").tone).toBe("success");
+    expect(notificationKind("fine_tuning_paused")).toMatchObject({ label: "Fine-tuning paused", tone: "warning" });
   });
 
   it("reads an unknown kind as words", () => {
     expect(notificationKind("something_new")).toEqual({ label: "Something new", tone: "neutral", budget: false });
     expect(notificationKind("")).toMatchObject({ label: "Notification" });
+    // Names an object already has are not kinds.
+    expect(notificationKind("constructor")).toEqual({ label: "Constructor", tone: "neutral", budget: false });
   });
 });
 
