@@ -21,7 +21,13 @@ export interface RunOptions {
   dev?: boolean;
 }
 
+/** How long after the drain deadline a shutdown may still take (scheduler, meter flush, database) before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export async function runHeadroom(opts: RunOptions): Promise<void> {
+  // Until everything has started there is nothing to drain: a request to stop exits at once.
+  let requestStop: (reason: string) => void = () => process.exit(1);
+  onOutputClosed(() => requestStop("output closed"));
   // Without Stripe keys the emulator signs webhooks with the data folder's secret; the webhook
   // route (in Next's bundle) reads it from the environment like a configured one.
   if (!process.env.STRIPE_SECRET_KEY?.trim()) process.env.STRIPE_WEBHOOK_SECRET = opts.webhookSecret;
@@ -79,11 +85,16 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
   console.log(lines.join("\n") + "\n");
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
     const deadlineMs = config.HEADROOM_DRAIN_TIMEOUT_MS;
-    log.info("shutting down", { signal, deadlineMs });
+    log.info("shutting down", { reason, deadlineMs });
+    // A shutdown that hangs (a stuck dependency) must not leave a process nobody can stop politely.
+    setTimeout(() => {
+      log.error("shutdown did not finish in time: exiting", { ms: deadlineMs + SHUTDOWN_GRACE_MS });
+      process.exit(1);
+    }, deadlineMs + SHUTDOWN_GRACE_MS).unref();
     // Stop accepting, let in-flight requests finish (up to the deadline), flush the meter, then
     // close the database.
     const started = Date.now();
@@ -97,6 +108,29 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     await closeDb();
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  requestStop = (reason) => void stop(reason);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      // A second signal while draining (Ctrl-C twice) means now.
+      if (stopping) process.exit(signal === "SIGINT" ? 130 : 143);
+      requestStop(signal);
+    });
+  }
+}
+
+/**
+ * Output with nowhere to go — the process reading stdout/stderr is gone (an interrupted test run,
+ * `npm start | head`) — stops Headroom as SIGTERM does. Unhandled, each failed write is an uncaught
+ * error that Next's handler logs to the same closed pipe, a loop that starves the event loop
+ * (signals included) and keeps an orphan spinning. Later write errors are ignored.
+ */
+function onOutputClosed(then: () => void): void {
+  let closed = false;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", () => {
+      if (closed) return;
+      closed = true;
+      then();
+    });
+  }
 }

@@ -1,7 +1,7 @@
 // The whole Playwright e2e suite against a server whose every printed line is captured, then a scan
 // for the demo API key (and the e2e passwords) in that output. Slower than server.test.ts (which
 // runs in `npm test` and drives the same main flows over HTTP), so it is a script:
-//   flock /tmp/headroom-build.lock npx tsx tests/security/e2e-log-scan.ts      (E2E_PORT, default 3203)
+//   flock .next-build.lock npx tsx tests/security/e2e-log-scan.ts      (E2E_PORT, default 3203)
 // It expects to hold the build lock itself (see the command): the server is started without one.
 import { spawnSync } from "node:child_process";
 import path from "node:path";

@@ -1,15 +1,14 @@
 // Run Headroom exactly as `npm start` does (scripts/start.ts: Next production build + the /v1 fast
 // path, embedded PGlite in a throwaway folder) in a child process, capturing everything it prints.
 // The production build in .next/ is shared: it is built (if missing) under an exclusive lock and
-// served under a shared one, so nobody rebuilds it under a running test (/tmp/headroom-build.lock).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// served under a shared one, so nobody rebuilds it under a running test (../helpers/next-build.ts).
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { buildLockTimeout, ensureNextBuild, LOCK_TIMED_OUT, underBuildLock } from "../helpers/next-build";
 import { ROOT } from "./discover";
-
-export const BUILD_LOCK = process.env.HEADROOM_BUILD_LOCK ?? "/tmp/headroom-build.lock";
 
 export interface RunningServer {
   url: string;
@@ -20,8 +19,22 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output: () => string;
+  /** Closes the reading ends of its stdout and stderr, as when the process reading them dies. */
+  closeOutput: () => void;
   stop: () => Promise<void>;
 }
+
+/** Process groups of servers still running: killed when this test process exits, however it ends its tests. */
+const running = new Set<number>();
+process.once("exit", () => {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+});
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,25 +47,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `next build` once, under the exclusive lock, when there is no production build yet. */
-export function ensureBuild(): void {
-  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
-  const built = spawnSync("flock", [BUILD_LOCK, "sh", "-c", "test -f .next/BUILD_ID || npx next build"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-  });
-  if (built.status !== 0) throw new Error("next build failed");
-}
-
 export async function startServer(env: Record<string, string>, opts: { port?: number; lock?: boolean } = {}): Promise<RunningServer> {
-  ensureBuild();
+  ensureNextBuild();
   const port = opts.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "headroom-sec-"));
   let out = "";
   // lock: false when the caller already holds the build lock (a shared lock would wait for it forever).
   // As `npm start` runs it: node with tsx's loader, no tsx parent relaying signals (it would SIGKILL a busy server).
-  const argv = [...(opts.lock === false ? [] : ["flock", "-s", BUILD_LOCK]), process.execPath, "--import", "tsx", "scripts/start.ts"];
+  const argv = [...(opts.lock === false ? [] : underBuildLock("shared")), process.execPath, "--import", "tsx", "scripts/start.ts"];
   const proc: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     detached: true,
@@ -72,10 +74,17 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   let exited = false;
-  proc.on("exit", () => (exited = true));
+  let exitCode: number | null = null;
+  running.add(proc.pid!);
+  proc.on("exit", (code) => {
+    exited = true;
+    exitCode = code;
+    running.delete(proc.pid!);
+  });
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
+    if (exited && exitCode === LOCK_TIMED_OUT && opts.lock !== false) throw new Error(buildLockTimeout());
     if (exited) throw new Error(`the server exited before it was healthy:\n${out}`);
     if (Date.now() > deadline) throw new Error(`the server was not healthy within 120 s:\n${out}`);
     const ok = await fetch(`${url}/api/health`)
@@ -90,6 +99,10 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
     pgid: proc.pid!,
     dataDir,
     output: () => out,
+    closeOutput: () => {
+      proc.stdout!.destroy();
+      proc.stderr!.destroy();
+    },
     stop: async () => {
       if (!exited) {
         const gone = new Promise((r) => proc.once("exit", r));

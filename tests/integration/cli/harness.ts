@@ -6,6 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { ensureNextBuild } from "../../helpers/next-build";
 
 export const root = path.resolve(import.meta.dirname, "../../..");
 export const DEMO_KEY = "hr_cliTestKey000000000000000000000000000000";
@@ -72,16 +73,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The production build `npm start` serves; built under the shared lock when missing. */
-export function ensureNextBuild(): void {
-  if (fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return;
-  execFileSync("flock", ["/tmp/headroom-build.lock", "sh", "-c", "test -f .next/BUILD_ID || npx next build"], {
-    cwd: root,
-    stdio: "inherit",
-    timeout: 900_000,
-  });
-}
-
 export interface App {
   url: string;
   stop(): Promise<void>;
@@ -112,7 +103,13 @@ export async function startApp(): Promise<App> {
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   let exited: number | null | undefined;
-  child.on("exit", (code) => (exited = code));
+  // Never outlive this test process, however it ends.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.on("exit", (code) => {
+    exited = code;
+    process.off("exit", killOnExit);
+  });
 
   const stop = async () => {
     if (exited === undefined) {

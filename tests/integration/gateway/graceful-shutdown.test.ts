@@ -1,7 +1,8 @@
 // Graceful shutdown (issue: "drains in-flight requests and flushes the meter"): Headroom started
 // exactly as `npm start` does gets SIGTERM while streams are mid-answer. It stops taking new
 // connections at once, every stream already running ends normally with [DONE], each of them is
-// charged once (not as abandoned), and the whole process group is gone within seconds.
+// charged once (not as abandoned), and the whole process group is gone within seconds. Without
+// anyone reading its output (an interrupted test run), it stops too, instead of spinning.
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../security/server-harness";
@@ -77,5 +78,20 @@ describe("graceful shutdown", () => {
     expect(records).toHaveLength(STREAMS);
     expect(records.every((r) => r.streamed && !r.abandoned)).toBe(true);
     expect(await db().ledgerEntry.count({ where: { idempotencyKey: { in: ids.map((id) => `usage:${id}`) } } })).toBe(STREAMS);
+  }, 180_000);
+
+  it("stops by itself when the process reading its output is gone, instead of spinning on write errors", async () => {
+    server = await startServer({ HEADROOM_DEMO_API_KEY: KEY });
+    server.closeOutput();
+    // Anything it logs now fails to write: a webhook with a bad signature is refused with a warning.
+    const refused = await fetch(`${server.url}/api/stripe/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=bad" },
+      body: "{}",
+    });
+    expect(refused.status).toBe(400);
+    const closed = Date.now();
+    while (groupAlive(server.pgid) && Date.now() - closed < 30_000) await new Promise((r) => setTimeout(r, 100));
+    expect(groupAlive(server.pgid)).toBe(false);
   }, 180_000);
 });
