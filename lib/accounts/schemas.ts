@@ -18,14 +18,14 @@ export type InviteMemberInput = z.infer<typeof inviteMemberSchema>;
 export const setMemberRoleSchema = z.strictObject({ role: roleSchema });
 
 /** POST /api/invitations/{token}/accept: a password (and a name) only when the invitee has no user yet. */
-export const acceptInvitationSchema = z.object({
+export const acceptInvitationSchema = z.strictObject({
   password: passwordSchema.optional(),
   name: z.string().trim().min(1, "name must not be empty").max(80, "name must be at most 80 characters").optional(),
 });
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
 
 /** POST /api/session/account: which of the user's accounts the console shows. */
-export const selectAccountSchema = z.object({ accountId: z.string({ error: "accountId is required" }).min(1).max(64) });
+export const selectAccountSchema = z.strictObject({ accountId: z.string({ error: "accountId is required" }).min(1).max(64) });
 
 /** POST /api/session/accounts: a user with no account opens one (the name as at sign-up). */
-export const createOwnAccountSchema = z.object({ accountName: signupSchema.shape.accountName });
+export const createOwnAccountSchema = z.strictObject({ accountName: signupSchema.shape.accountName });

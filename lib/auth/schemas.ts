@@ -13,7 +13,7 @@ export const passwordSchema = z
   .min(8, "password must be at least 8 characters")
   .max(200, "password must be at most 200 characters");
 
-export const signupSchema = z.object({
+export const signupSchema = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
   accountName: z
