@@ -5,7 +5,7 @@
 // control on every page is big enough to tap (44 × 44 px). At desktop width the sidebar is as it was.
 import { expect, test, type Page } from "@playwright/test";
 import { addMember, api, DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
-import { expectTapTargets } from "./fixtures/tap-targets";
+import { expectPhoneControls } from "./fixtures/tap-targets";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -143,7 +143,11 @@ test("at 390 px the open menu is a modal dialog: focus moves in and stays, Escap
   const heading = page.getByRole("heading", { level: 1, name: "Usage & rate limits" });
   const scrollY = () => page.evaluate(() => window.scrollY);
   const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));
-  /** A finger dragged up 300 px by the screen's bottom edge (below the open menu), as a phone's touch screen sends it. */
+  /**
+   * A finger dragged up 300 px by the screen's bottom edge (below the open menu), as a phone's touch
+   * screen sends it, then held still before it lifts: no fling, whose momentum would go on moving
+   * the page after the test puts it back, and would swallow the next tap (a tap only stops a fling).
+   */
   const swipeUp = async () => {
     const x = PHONE.width / 2;
     const y = PHONE.height - 30;
@@ -152,6 +156,7 @@ test("at 390 px the open menu is a modal dialog: focus moves in and stays, Escap
       await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: y - i * 30 }] });
       await page.waitForTimeout(16);
     }
+    await page.waitForTimeout(150);
     await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   };
 
@@ -273,7 +278,9 @@ test("at 390 px the operator console has the same menu, and its pages do not scr
   await context.close();
 });
 
-test("at 390 px every control on every console and operator page is at least 44 × 44 px", async ({ browser }, testInfo) => {
+test("at 390 px every control on every console, operator and sign-in page is at least 44 × 44 px, and every field at 16 px", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(240_000);
   // An owner with a row of everything that has row actions, and a second account to switch to (so the
   // account switcher shows): a member, a pending invitation, a custom model, a stopped deployment,
@@ -281,7 +288,13 @@ test("at 390 px every control on every console and operator page is at least 44 
   const email = `tap-targets-${Date.now()}@example.com`;
   const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
   const page = await context.newPage();
+  // The sign-in and sign-up pages, signed out.
+  await page.goto("/signin");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expectPhoneControls(page, "/signin", ["main"]);
   await page.goto("/signup");
+  await expect(page.getByRole("button", { name: "Create account" })).toBeVisible();
+  await expectPhoneControls(page, "/signup", ["main"]);
   await page.getByLabel("Account name").fill("Tap Targets Ltd");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill("correct-horse-battery");
@@ -321,20 +334,20 @@ test("at 390 px every control on every console and operator page is at least 44 
       await expect(page.getByTestId("invite-link")).toBeVisible();
     }
     if (p.path === "/usage") await page.locator("summary", { hasText: "Chart data as a table" }).click();
-    await expectTapTargets(page, p.path);
+    await expectPhoneControls(page, p.path);
     await page.screenshot({ path: testInfo.outputPath(`tap-targets${p.path.replaceAll("/", "-")}-390.png`), fullPage: true });
   }
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Tap Targets Ltd" })).toBeVisible();
-  await expectTapTargets(page, "/");
+  await expectPhoneControls(page, "/");
   // The navigation's menu, open, and the account switcher in it.
   const { menu } = navOf(page);
   await menu.click();
   await expect(page.getByRole("button", { name: "Switch account" })).toBeVisible();
-  await expectTapTargets(page, "/ (menu open)");
+  await expectPhoneControls(page, "/ (menu open)");
   await page.getByRole("button", { name: "Switch account" }).click();
   await expect(page.getByRole("list", { name: "Your accounts" })).toBeVisible();
-  await expectTapTargets(page, "/ (account switcher open)");
+  await expectPhoneControls(page, "/ (account switcher open)");
   await page.screenshot({ path: testInfo.outputPath("tap-targets-switcher-390.png") });
   await context.close();
 
@@ -345,7 +358,7 @@ test("at 390 px every control on every console and operator page is at least 44 
   await operator.getByLabel("Account id, name or member e-mail").fill(email);
   await operator.getByRole("button", { name: "Search" }).click();
   await expect(operator.getByRole("link", { name: "Tap Targets Ltd" })).toBeVisible();
-  await expectTapTargets(operator, "/operator/accounts");
+  await expectPhoneControls(operator, "/operator/accounts");
   for (const p of [
     { path: `/operator/accounts/${accountId}`, heading: "Tap Targets Ltd" },
     { path: "/operator/quota-requests", heading: "Quota requests" },
@@ -354,10 +367,10 @@ test("at 390 px every control on every console and operator page is at least 44 
     await operator.goto(p.path);
     await expect(operator.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
     if (p.path.startsWith("/operator/accounts/")) await operator.locator("summary", { hasText: "Audit trail" }).click();
-    await expectTapTargets(operator, p.path);
+    await expectPhoneControls(operator, p.path);
     await operator.screenshot({ path: testInfo.outputPath(`tap-targets${p.path.replaceAll("/", "-")}-390.png`), fullPage: true });
   }
   await navOf(operator).menu.click();
-  await expectTapTargets(operator, "/operator/policies (menu open)");
+  await expectPhoneControls(operator, "/operator/policies (menu open)");
   await operatorContext.close();
 });

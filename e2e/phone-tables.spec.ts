@@ -5,7 +5,7 @@
 // charts refresh.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { api, DEMO, DEMO_API_KEY, OPERATOR, signIn } from "./fixtures/console";
-import { expectTapTargets } from "./fixtures/tap-targets";
+import { expectPhoneControls } from "./fixtures/tap-targets";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -105,10 +105,10 @@ test("at 390 px an invoice's amounts and total and an API key's Revoke button ar
   await page.goto("/invoices");
   await expectNoSidewaysScroll(page.getByRole("table", { name: "Invoices" }));
   // The invoice pages that need an invoice (the other pages' check is in phone-nav.spec.ts).
-  await expectTapTargets(page, "/invoices");
+  await expectPhoneControls(page, "/invoices");
   await page.getByRole("link", { name: period }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Invoice ${period}` })).toBeVisible();
-  await expectTapTargets(page, "/invoices/[id]");
+  await expectPhoneControls(page, "/invoices/[id]");
 
   const lines = page.getByRole("table", { name: "Line items" });
   await expectNoSidewaysScroll(lines);
