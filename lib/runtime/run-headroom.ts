@@ -23,6 +23,8 @@ export interface RunOptions {
 
 /** How long after the drain deadline a shutdown may still take (scheduler, meter flush, database) before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A signal this soon after the first is the same request delivered twice, not a second one. */
+const REPEATED_SIGNAL_MS = 1_000;
 
 export async function runHeadroom(opts: RunOptions): Promise<void> {
   // Until everything has started there is nothing to drain: a request to stop exits at once.
@@ -109,10 +111,14 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     process.exit(0);
   };
   requestStop = (reason) => void stop(reason);
+  let firstSignalAt = 0;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
-      // A second signal while draining (Ctrl-C twice) means now.
-      if (stopping) process.exit(signal === "SIGINT" ? 130 : 143);
+      // A second signal while draining (Ctrl-C twice) means now. One key press can arrive twice
+      // within milliseconds — the terminal signals the whole group and `npm start` forwards it to
+      // this process again — so only a signal a second or more after the first counts as another.
+      if (firstSignalAt > 0 && Date.now() - firstSignalAt >= REPEATED_SIGNAL_MS) process.exit(signal === "SIGINT" ? 130 : 143);
+      firstSignalAt ||= Date.now();
       requestStop(signal);
     });
   }

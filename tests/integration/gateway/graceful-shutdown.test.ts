@@ -41,12 +41,15 @@ async function stream(url: string): Promise<{ status: number; requestId: string 
 }
 
 describe("graceful shutdown", () => {
-  it("on SIGTERM, in-flight streams finish and are charged once; new connections are refused; the process exits", async () => {
+  it("on SIGTERM (even delivered twice), in-flight streams finish and are charged once; new connections are refused; the process exits", async () => {
     // 40 tokens at 20 a second: each stream takes about two seconds.
     server = await startServer({ HEADROOM_DEMO_API_KEY: KEY, HEADROOM_SIM_TOKENS_PER_SECOND: "20", HEADROOM_SIM_FIRST_TOKEN_MS: "0" });
     const running = Array.from({ length: STREAMS }, () => stream(server!.url));
     await new Promise((r) => setTimeout(r, 600));
     const signalled = Date.now();
+    process.kill(-server.pgid, "SIGTERM");
+    // Delivered again moments later, as `npm start` forwards the signal its whole group got: still one drain.
+    await new Promise((r) => setTimeout(r, 50));
     process.kill(-server.pgid, "SIGTERM");
 
     // Not accepting any more: a new connection is refused while the streams are still running.
