@@ -64,7 +64,11 @@ export async function advanceAccountJobs(
   tx: Tx,
   accountId: string,
   through: Date,
-  opts: { enforceLimit: boolean },
+  opts: {
+    enforceLimit: boolean;
+    /** A job being cancelled: charged like the others, but its owner is not told it paused. */
+    cancelling?: string;
+  },
 ): Promise<AdvanceAccountResult> {
   const result: AdvanceAccountResult = { steps: 0, chargedMicros: 0n, started: 0, completed: 0, failed: 0, paused: 0, suspendedAt: null };
   const rows = await tx.fineTuningJob.findMany({
@@ -179,7 +183,7 @@ export async function advanceAccountJobs(
     });
     if (blocked) {
       result.paused += 1;
-      await notifyPaused(tx, accountId, job, blocked);
+      if (job.id !== opts.cancelling) await notifyPaused(tx, accountId, job, blocked);
     }
     if (done) {
       result.completed += 1;

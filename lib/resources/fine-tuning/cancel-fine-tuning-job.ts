@@ -19,7 +19,8 @@ export async function cancelFineTuningJob(
     await lockAccount(tx, accountId);
     const before = await tx.fineTuningJob.findFirst({ where: { id, accountId }, select: { state: true } });
     if (!before) return notFound("fine-tuning job");
-    if (before.state === "running" || before.state === "queued") await advanceAccountJobs(tx, accountId, now, { enforceLimit: true });
+    if (before.state === "running" || before.state === "queued")
+      await advanceAccountJobs(tx, accountId, now, { enforceLimit: true, cancelling: id });
     const current = await tx.fineTuningJob.findUniqueOrThrow({ where: { id }, select: { state: true } });
     if (FINAL.has(current.state)) return conflict(`the job is already ${current.state}`);
     const row = await tx.fineTuningJob.update({

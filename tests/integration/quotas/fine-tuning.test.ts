@@ -221,6 +221,16 @@ describe("fine-tuning jobs", () => {
     expect(await charges(j.id)).toHaveLength(50);
   });
 
+  it("cancelling a job the spend limit stopped charges the steps that fit and tells no pause", async () => {
+    // $0.98 limit: 19 of the job's $0.05 steps fit, the 20th does not — reached by the time of the cancel.
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: 980_000n });
+    const big = await startJob(acct.accountId, 10_000_000);
+    const cancelled = await cancelFineTuningJob(acct.accountId, big.id, null, at(pickedUp, 3_600_000));
+    expect(cancelled.ok && cancelled.job).toMatchObject({ state: "cancelled", trainedTokens: 1_900_000, chargedUsd: "0.95" });
+    expect(await charges(big.id)).toHaveLength(19);
+    expect(await db().notification.count({ where: { accountId: acct.accountId, kind: "fine_tuning_paused" } })).toBe(0);
+  });
+
   it("a job whose base model leaves the catalogue fails, keeping what it was charged", async () => {
     const acct = await createAccountFixture({ tier: "tier2" });
     const model = await createModelFixture();
