@@ -20,7 +20,7 @@ import { gateway, type GatewayContext } from "./context";
 import { MeterUnavailableError, type RecordOptions } from "./meter";
 import { rateLimitHeaders } from "./headers";
 import { chunkObject, completionObject, sse, SSE_DONE, usageChunk, usageOf } from "./openai-shapes";
-import { chatCompletionSchema, completionSchema, type InferenceKind } from "./schemas";
+import { chatCompletionSchema, completionSchema, plainChatRequest, type InferenceKind } from "./schemas";
 import { chatPromptSteps, chatPromptText, completionPromptSteps, countWithBreaks } from "./tokens";
 import type { GatewayRequest, GatewayResult } from "./types";
 
@@ -181,7 +181,9 @@ async function readJsonObject(req: GatewayRequest): Promise<Record<string, unkno
 }
 
 function validate(raw: Record<string, unknown>, kind: InferenceKind) {
-  return kind === "chat" ? { kind, body: parseWith(chatCompletionSchema, raw) } : { kind, body: parseWith(completionSchema, raw) };
+  return kind === "chat"
+    ? { kind, body: plainChatRequest(raw) ?? parseWith(chatCompletionSchema, raw) }
+    : { kind, body: parseWith(completionSchema, raw) };
 }
 
 async function inference(

@@ -129,3 +129,73 @@ export const completionSchema = z
 export type ChatCompletionRequest = z.infer<typeof chatCompletionSchema>;
 export type CompletionRequest = z.infer<typeof completionSchema>;
 export type InferenceKind = "chat" | "completion";
+
+// ——— The common request, accepted without zod ———
+//
+// Nearly every chat request is plain: a model, messages whose content is a string, and a few numbers.
+// Zod's object parsing (a copy of every object, passthrough of unknown fields, the message refinement)
+// was ~8 % of the gateway's CPU per request and most of what a request still held when the young
+// generation was collected. `plainChatRequest` says yes to a body only where every field it knows
+// holds a value the schema accepts unchanged; anything else (a wrong value, content parts, a field it
+// has no check for) is left to the schema, which names the problem. tests/unit/gateway/plain-request
+// checks, over generated bodies, that whatever it accepts the schema accepts and returns equal.
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const intIn = (v: unknown, min: number, max: number) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const numberIn = (v: unknown, min: number, max: number) => typeof v === "number" && v >= min && v <= max;
+const stringUpTo = (v: unknown, max: number) => typeof v === "string" && v.length <= max;
+const MESSAGE_ROLES = new Set(["system", "developer", "user", "assistant", "tool", "function"]);
+
+function plainMessage(m: unknown): boolean {
+  if (!isPlainObject(m)) return false;
+  for (const key in m) {
+    const v = m[key];
+    switch (key) {
+      case "__proto__": // an own key from JSON.parse: copying it would set a prototype — the schema decides
+        return false;
+      case "role":
+        if (typeof v !== "string" || !MESSAGE_ROLES.has(v)) return false;
+        break;
+      case "content":
+        if (typeof v !== "string") return false;
+        break;
+      case "name":
+        if (v !== null && !stringUpTo(v, 256)) return false;
+        break;
+      // Any other field passes through (the schema is loose), as it would through the schema.
+    }
+  }
+  return typeof m.role === "string" && typeof m.content === "string";
+}
+
+/** The checks of the chat schema's own fields: a field named here but failing its check goes to the schema. */
+const PLAIN_CHAT_FIELDS = new Map<string, (v: unknown) => boolean>(
+  Object.entries({
+    model: (v) => typeof v === "string" && v.length >= 1 && v.length <= 256,
+    messages: (v) => Array.isArray(v) && v.length >= 1 && v.length <= 10_000 && v.every(plainMessage),
+    n: (v) => v === null || intIn(v, 1, 128),
+    stream: (v) => v === null || typeof v === "boolean",
+    stream_options: (v) =>
+      v === null ||
+      (isPlainObject(v) && !Object.hasOwn(v, "__proto__") && (!("include_usage" in v) || typeof v.include_usage === "boolean")),
+    max_tokens: (v) => v === null || intIn(v, 1, 1_000_000),
+    max_completion_tokens: (v) => v === null || intIn(v, 1, 1_000_000),
+    temperature: (v) => v === null || numberIn(v, 0, 2),
+    top_p: (v) => v === null || numberIn(v, 0, 1),
+    user: (v) => v === null || stringUpTo(v, 256),
+    seed: (v) => v === null || Number.isSafeInteger(v),
+    logprobs: (v) => v === null || v === false,
+    top_logprobs: (v) => v === null || v === 0,
+    stop: (v) => v === null || typeof v === "string" || (Array.isArray(v) && v.length <= 4 && v.every((s) => typeof s === "string")),
+  } satisfies Record<string, (v: unknown) => boolean>),
+);
+const CHAT_FIELDS = new Set(Object.keys(chatCompletionSchema.shape));
+
+/** `raw` as a chat request if it is a plain one the schema accepts as it is; null means "ask the schema". */
+export function plainChatRequest(raw: Record<string, unknown>): ChatCompletionRequest | null {
+  for (const key in raw) {
+    const check = PLAIN_CHAT_FIELDS.get(key);
+    if (check ? !check(raw[key]) : CHAT_FIELDS.has(key) || key === "__proto__") return null;
+  }
+  return "model" in raw && "messages" in raw ? (raw as ChatCompletionRequest) : null;
+}
