@@ -15,6 +15,13 @@ describe("simulatedAnswer", () => {
     expect(simulatedAnswer(promptHash(long.slice(0, -1) + " "), 0, 500, 7)).toEqual(a);
   });
 
+  it("hashes short prompts (in JavaScript) and long ones (natively) alike: same prompt, same answer; another, another", () => {
+    for (const prompt of ["Say hello.", "x".repeat(256), "x".repeat(257), long]) {
+      expect(simulatedAnswer(promptHash(prompt), 0, 500)).toEqual(simulatedAnswer(promptHash(prompt.slice()), 0, 500));
+      expect(simulatedAnswer(promptHash(prompt + "!"), 0, 500).join("")).not.toBe(simulatedAnswer(promptHash(prompt), 0, 500).join(""));
+    }
+  });
+
   it("differs by prompt, seed and choice", () => {
     const base = simulatedAnswer(promptHash(long), 0, 500, 0).join("");
     expect(simulatedAnswer(promptHash(long + "?"), 0, 500, 0).join("")).not.toBe(base);
