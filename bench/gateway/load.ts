@@ -12,6 +12,8 @@ export interface LoadResult {
   total: number;
   /** Where the machine's CPU went during the run (cpu.ts), when measured. */
   cpu?: string;
+  /** Of repeated runs at one rate (halfPeak in index.ts): every run's p99, lowest first; this result is the median run. */
+  p99s?: number[];
 }
 
 export const CHAT_BODY = JSON.stringify({
