@@ -1,9 +1,8 @@
 // `npm start` (and `npm run dev` with --dev: hot reload, no build): Headroom on its embedded defaults unless configured otherwise (SPEC §12, §14).
-// Generates missing secrets, builds if there is no build, applies migrations, seeds the demo,
+// Generates missing secrets, builds if there is no build (under the checkout's build lock), applies migrations, seeds the demo,
 // starts the Stripe emulator when no Stripe keys are set, and serves on PORT (3000).
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
+import { ensureNextBuild, hasBuild } from "../lib/runtime/next-build";
 import { loadOrCreateSecrets } from "../lib/runtime/secrets";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -17,10 +16,14 @@ process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 const dev = process.argv.includes("--dev");
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 
-if (!dev && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+if (!dev && !hasBuild()) {
   console.log("No production build yet: running `next build` (about a minute, once)…");
-  const built = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: process.env });
-  if (built.status !== 0) process.exit(built.status ?? 1);
+  try {
+    ensureNextBuild();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
 }
 
 const { runHeadroom } = await import("../lib/runtime/run-headroom");

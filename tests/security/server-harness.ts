@@ -1,13 +1,13 @@
 // Run Headroom exactly as `npm start` does (scripts/start.ts: Next production build + the /v1 fast
 // path, embedded PGlite in a throwaway folder) in a child process, capturing everything it prints.
 // The production build in .next/ is shared: it is built (if missing) under an exclusive lock and
-// served under a shared one, so nobody rebuilds it under a running test (../helpers/next-build.ts).
+// served under a shared one, so nobody rebuilds it under a running test (lib/runtime/next-build.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { buildLockTimeout, ensureNextBuild, LOCK_TIMED_OUT, underBuildLock } from "../helpers/next-build";
+import { buildLockTimeout, ensureNextBuild, LOCK_TIMED_OUT, underBuildLock } from "../../lib/runtime/next-build";
 import { ROOT } from "./discover";
 
 export interface RunningServer {

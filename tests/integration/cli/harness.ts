@@ -6,7 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ensureNextBuild } from "../../helpers/next-build";
+import { ensureNextBuild } from "../../../lib/runtime/next-build";
 
 export const root = path.resolve(import.meta.dirname, "../../..");
 export const DEMO_KEY = "hr_cliTestKey000000000000000000000000000000";

@@ -1,7 +1,9 @@
-// The production build in .next/ that tests serve as `npm start` does. It is built (when missing)
-// under an exclusive lock and served under a shared one, so nobody rebuilds it under a running
-// server. The lock belongs to this checkout: a CI clone and a worktree beside it never wait on each
-// other, and a wait that outlasts a build ends in an error naming the processes that hold the lock.
+// The production build in .next/, made when missing: by `npm start` (scripts/start.ts) and by the
+// tests that serve it as `npm start` does. It is built under an exclusive lock and tests serve it
+// under a shared one, so nobody rebuilds it under a running server or builds it twice at once. The
+// lock belongs to this checkout: a CI clone and a worktree beside it never wait on each other, and
+// a wait that outlasts a build ends in an error naming the processes that hold the lock. Where
+// `flock` is missing (macOS) `npm start` builds without it: only the Linux test runs need it.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,11 +20,16 @@ export function underBuildLock(mode: "shared" | "exclusive"): string[] {
   return ["flock", ...(mode === "shared" ? ["-s"] : []), "-w", String(BUILD_LOCK_WAIT_S), "-E", String(LOCK_TIMED_OUT), BUILD_LOCK];
 }
 
+export const hasBuild = (): boolean => fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"));
+
+const hasFlock = (): boolean => spawnSync("flock", ["--version"], { stdio: "ignore" }).status === 0;
+
 /** `next build` once, under the exclusive lock, when there is no production build yet. */
 export function ensureNextBuild(): void {
-  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
-  const [cmd, ...args] = underBuildLock("exclusive");
-  const built = spawnSync(cmd!, [...args, "sh", "-c", "test -f .next/BUILD_ID || npx next build"], {
+  if (hasBuild()) return;
+  const build = "test -f .next/BUILD_ID || npx next build";
+  const [cmd, ...args] = hasFlock() ? [...underBuildLock("exclusive"), "sh", "-c", build] : ["sh", "-c", build];
+  const built = spawnSync(cmd!, args, {
     cwd: ROOT,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
