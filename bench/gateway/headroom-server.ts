@@ -38,7 +38,8 @@ if (process.env.BENCH_DIAG === "1") {
     if (t !== undefined) served.record(Math.max(1, Number(process.hrtime.bigint() - t)));
   });
   // The stall trace, by wall-clock time: GC pauses over 3 ms, timers over 5 ms late and meter
-  // flushes over 5 ms (lines up with the load generator's BENCH_STALLS=1 slots).
+  // flushes over 5 ms (lines up with the load generator's BENCH_STALLS=1 slots), and every spend lease
+  // grant (it holds the account's row lock, which the meter's flushes wait for).
   const at = (t: number) => new Date(performance.timeOrigin + t).toISOString();
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -58,6 +59,10 @@ if (process.env.BENCH_DIAG === "1") {
   diagnostics.subscribe("headroom:meter:flush", (m) => {
     const { size, started, ms } = m as { size: number; started: number; ms: number };
     if (ms > 5) console.error(`[stall] ${at(started)} flush of ${size} took ${ms.toFixed(1)} ms`);
+  });
+  diagnostics.subscribe("headroom:spend:grant", (m) => {
+    const { started, ms } = m as { started: number; ms: number };
+    console.error(`[stall] ${at(started)} spend lease grant took ${ms.toFixed(1)} ms`);
   });
   setInterval(() => {
     const ms = (ns: number) => (ns / 1e6).toFixed(1);

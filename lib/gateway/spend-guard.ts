@@ -10,6 +10,7 @@ import {
   shrinkSpendLease,
   type LocalLeaseHolder,
 } from "../billing/spend-lease";
+import diagnostics from "node:diagnostics_channel";
 import { errorSummary, log } from "../log";
 
 interface Lease {
@@ -28,6 +29,12 @@ interface Lease {
 
 export type Reservation =
   { ok: true; leaseId: string; amount: bigint } | { ok: false; availableMicros: bigint; limitMicros: bigint | null };
+
+/**
+ * Each lease grant, for diagnostics: `{ accountId, started, ms }` (performance.now() times). A grant
+ * holds the account's row lock, and the meter's flushes for that account wait behind it.
+ */
+export const grantChannel = diagnostics.channel("headroom:spend:grant");
 
 const MAX_ROUNDS = 200;
 /** Stop reserving on a lease this long before it would lapse. */
@@ -178,7 +185,9 @@ export class SpendGuard implements LocalLeaseHolder {
           await shrinkSpendLease(l.id, unused);
         }
       }
+      const started = performance.now();
       const grant = await grantSpendLease(accountId, this.holder, need, need * this.multiple(accountId), new Date(this.now()));
+      if (grantChannel.hasSubscribers) grantChannel.publish({ accountId, started, ms: performance.now() - started });
       if (grant.granted) {
         const list = this.leases.get(accountId) ?? [];
         list.push({
