@@ -1,6 +1,6 @@
 // Spend leases (SPEC §7 "spend enforcement without overshoot"): an instance takes a slice of an
-// account's remaining budget — limit − monthly spend − other live leases — in one short
-// transaction, then reserves each request's maximum cost against that slice in memory. Usage
+// account's remaining budget — limit − monthly spend − other live leases — in one statement,
+// then reserves each request's maximum cost against that slice in memory. Usage
 // charges draw the lease down in the same transaction as the charge, so
 //   monthly spend + live leases ≤ limit
 // holds at every commit, whatever the number of instances. Leases lapse 60 s after their holder
@@ -10,11 +10,10 @@
 // FOR UPDATE` first), as the meter's flush does: two statements taking the same leases in different
 // orders deadlock, and PostgreSQL breaks that only after deadlock_timeout (1 s) by aborting one.
 import { randomBytes } from "node:crypto";
-import { db } from "../db";
+import { db, directQuery } from "../db";
 import { Prisma } from "../db/generated/client";
-import type { Tier } from "../db/generated/enums";
-import { spendCeiling } from "./spend-ceiling";
 import { monthStart } from "./period";
+import { TIER_LADDER } from "./tiers";
 
 export const LEASE_TTL_MS = 60_000;
 
@@ -34,56 +33,48 @@ export async function grantSpendLease(
   want: bigint,
   now = new Date(),
 ): Promise<LeaseGrant> {
-  return db().$transaction(async (tx) => {
-    // A request waits for this grant: a row lock held elsewhere for seconds (a stalled transaction)
-    // ends it with an error (503, retried by the client) instead of holding the request.
-    await tx.$executeRaw`SET LOCAL lock_timeout = '4s'`;
-    // The row lock serialises lease grants per account across instances.
-    const rows = await tx.$queryRaw<
-      {
-        tier: string;
-        spendLimitMicros: bigint | null;
-        creditBalanceMicros: bigint;
-        monthlySpendMicros: bigint;
-        spendPeriod: Date;
-        hasCard: boolean;
-      }[]
-    >`SELECT a."tier", a."spendLimitMicros", a."creditBalanceMicros", a."monthlySpendMicros", a."spendPeriod",
-        EXISTS (SELECT 1 FROM "PaymentMethod" p WHERE p."accountId" = a."id" AND p."detachedAt" IS NULL) AS "hasCard"
-      FROM "Account" a WHERE a."id" = ${accountId} FOR UPDATE OF a`;
-    const account = rows[0];
-    if (!account) return { granted: false as const, reason: "no_account" as const };
-    const monthly = account.spendPeriod.getTime() < monthStart(now).getTime() ? 0n : account.monthlySpendMicros;
-    // Without a card nothing can be invoiced: usage must stay within the credits, whatever the tier.
-    const limit = spendCeiling({
-      tier: account.tier as Tier,
-      spendLimitMicros: account.spendLimitMicros,
-      creditBalanceMicros: account.creditBalanceMicros,
-      monthlySpendMicros: monthly,
-      hasPaymentMethod: account.hasCard,
-    });
-    let amount = want;
-    if (limit !== null) {
-      const live = await tx.spendLease.aggregate({ where: { accountId, expiresAt: { gt: now } }, _sum: { amountMicros: true } });
-      const available = limit - monthly - (live._sum.amountMicros ?? 0n);
-      if (available < need) {
-        return {
-          granted: false as const,
-          reason: "limit" as const,
-          availableMicros: available > 0n ? available : 0n,
-          limitMicros: limit,
-          monthlySpendMicros: monthly,
-        };
-      }
-      // Leave room for other instances: never more than a quarter of what is left (but at least `need`).
-      const share = available / 4n > need ? available / 4n : need;
-      amount = want < share ? want : share;
-    }
-    const leaseId = `sl_${randomBytes(10).toString("hex")}`;
-    const expiresAt = new Date(now.getTime() + LEASE_TTL_MS);
-    await tx.spendLease.create({ data: { id: leaseId, accountId, holder, amountMicros: amount, expiresAt } });
-    return { granted: true as const, leaseId, amountMicros: amount, expiresAt: expiresAt.getTime() };
+  const leaseId = `sl_${randomBytes(10).toString("hex")}`;
+  const expiresAt = new Date(now.getTime() + LEASE_TTL_MS);
+  // One statement (prisma/migrations/…_grant_spend_lease_function): the account's row lock, which
+  // the meter's flushes wait for, is held only inside PostgreSQL, never across round trips to this
+  // process — under load each round trip waits for a busy event loop.
+  const rows = await directQuery({
+    name: "grant_spend_lease_v1",
+    text: `SELECT "granted", "amountMicros"::text, "availableMicros"::text, "limitMicros"::text, "monthlySpendMicros"::text
+      FROM headroom_grant_spend_lease($1, $2, $3, $4::bigint, $5::bigint, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text[], $10::bigint[])`,
+    values: [
+      accountId,
+      holder,
+      leaseId,
+      need.toString(),
+      want.toString(),
+      now.toISOString(),
+      monthStart(now).toISOString(),
+      expiresAt.toISOString(),
+      CAP_TIERS,
+      CAPS,
+    ],
   });
+  const row = rows[0];
+  if (!row) return { granted: false, reason: "no_account" };
+  const micros = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
+  if (row.granted === true) return { granted: true, leaseId, amountMicros: micros(row.amountMicros)!, expiresAt: expiresAt.getTime() };
+  return {
+    granted: false,
+    reason: "limit",
+    availableMicros: micros(row.availableMicros)!,
+    limitMicros: micros(row.limitMicros),
+    monthlySpendMicros: micros(row.monthlySpendMicros)!,
+  };
+}
+
+/** Every tier and its cap (null: none), as headroom_grant_spend_lease() takes them; Tier 0's cap is its credits. */
+const CAP_TIERS = arrayLiteralOf(TIER_LADDER.map((r) => r.tier));
+const CAPS = arrayLiteralOf(TIER_LADDER.map((r) => (r.cap === null ? null : r.cap.toString())));
+
+/** A PostgreSQL array literal of plain identifiers or integers (no quoting needed), NULL for null. */
+function arrayLiteralOf(values: (string | null)[]): string {
+  return `{${values.map((v) => v ?? "NULL").join(",")}}`;
 }
 
 /** Keep the holder's leases alive; returns the ids that still exist (others were revoked). */
