@@ -10,6 +10,7 @@
 // skipping Prisma's per-parameter work — planning and binding ~1,500 parameters per flush used to
 // cost more than the inserts themselves.
 import { db, directQuery } from "../db";
+import { arrayLiteral } from "../db/array-literal";
 import { effectiveSpendLimit } from "./tiers";
 import { mayCrossAlert } from "../alerts/budget-alerts";
 import type { Tier } from "../db/generated/enums";
@@ -161,30 +162,6 @@ const KINDS = [
   "int", // limitTokensPrompt
   "int", // limitTokensGenerated
 ] as const;
-
-const NEEDS_ESCAPE = /["\\]/;
-
-/**
- * One column as a PostgreSQL array literal (`{"a","b",NULL}`, `{1,2}`, `{t,f}`), built directly:
- * the driver's generic array encoding (a function call, a type check and a regex per element)
- * cost more CPU per flush than anything else in the gateway's metering. Text is always quoted
- * (so "NULL", commas, braces and spaces are plain data), with `"` and `\` backslash-escaped.
- */
-export function arrayLiteral(kind: (typeof KINDS)[number], values: unknown[]): string {
-  if (kind === "int") return `{${values.join(",")}}`;
-  if (kind === "bool") return `{${values.map((v) => (v ? "t" : "f")).join(",")}}`;
-  let out = "{";
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ",";
-    if (v === null || v === undefined) out += "NULL";
-    else {
-      const text = String(v);
-      out += NEEDS_ESCAPE.test(text) ? `"${text.replace(/["\\]/g, "\\$&")}"` : `"${text}"`;
-    }
-  }
-  return out + "}";
-}
 
 /** The batch as one array literal per column, in the statement's parameter order. */
 function columns(items: UsageCharge[]): string[] {

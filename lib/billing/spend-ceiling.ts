@@ -2,7 +2,8 @@
 // force — the owner's, or the tier's cap (Tier 0: its credits) — and, for an account without a card,
 // no more than its credits cover, since nothing can be invoiced. null: no ceiling (Unlimited, with a
 // card and no limit of the owner's). The gateway's spend leases and the metering of deployments hold
-// spend under the same ceiling.
+// spend under the same ceiling: the leases through headroom_grant_spend_lease() in PostgreSQL, which
+// mirrors this function (tests/integration/billing/grant-spend-lease.test.ts holds the two together).
 import type { Tier } from "../db/generated/enums";
 import type { Micros } from "../money";
 import { effectiveSpendLimit } from "./tiers";

@@ -11,6 +11,7 @@
 // orders deadlock, and PostgreSQL breaks that only after deadlock_timeout (1 s) by aborting one.
 import { randomBytes } from "node:crypto";
 import { db, directQuery } from "../db";
+import { arrayLiteral } from "../db/array-literal";
 import { Prisma } from "../db/generated/client";
 import { monthStart } from "./period";
 import { TIER_LADDER } from "./tiers";
@@ -68,14 +69,18 @@ export async function grantSpendLease(
   };
 }
 
-/** Every tier and its cap (null: none), as headroom_grant_spend_lease() takes them; Tier 0's cap is its credits. */
-const CAP_TIERS = arrayLiteralOf(TIER_LADDER.map((r) => r.tier));
-const CAPS = arrayLiteralOf(TIER_LADDER.map((r) => (r.cap === null ? null : r.cap.toString())));
-
-/** A PostgreSQL array literal of plain identifiers or integers (no quoting needed), NULL for null. */
-function arrayLiteralOf(values: (string | null)[]): string {
-  return `{${values.map((v) => v ?? "NULL").join(",")}}`;
-}
+/**
+ * Every tier and its cap (null: none), as headroom_grant_spend_lease() takes them ($9 text[], $10
+ * bigint[]: sent as text for the nulls); Tier 0's cap is its credits.
+ */
+const CAP_TIERS = arrayLiteral(
+  "text",
+  TIER_LADDER.map((r) => r.tier),
+);
+const CAPS = arrayLiteral(
+  "text",
+  TIER_LADDER.map((r) => r.cap?.toString() ?? null),
+);
 
 /** Keep the holder's leases alive; returns the ids that still exist (others were revoked). */
 export async function renewSpendLeases(leaseIds: string[], now = new Date()): Promise<Set<string>> {

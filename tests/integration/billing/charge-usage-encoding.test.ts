@@ -6,7 +6,8 @@ import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture, seedModelsFixture, usageChargeFixture } from "../../helpers/fixtures";
 import { db, directQuery } from "@/lib/db";
 import { usd } from "@/lib/money";
-import { arrayLiteral, chargeUsageBatch, usageRecordId } from "@/lib/billing/charge-usage-batch";
+import { chargeUsageBatch, usageRecordId } from "@/lib/billing/charge-usage-batch";
+import { arrayLiteral } from "@/lib/db/array-literal";
 import { grantCredits } from "@/lib/billing/grant-credits";
 
 setupTestDatabase();
