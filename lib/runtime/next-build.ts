@@ -15,9 +15,19 @@ export const BUILD_LOCK_WAIT_S = 200;
 /** flock's exit status when the wait ran out (-E), told apart from the command's own failures. */
 export const LOCK_TIMED_OUT = 75;
 
-/** `flock` arguments that run a command under the build lock: shared to serve, exclusive to build. */
-export function underBuildLock(mode: "shared" | "exclusive"): string[] {
-  return ["flock", ...(mode === "shared" ? ["-s"] : []), "-w", String(BUILD_LOCK_WAIT_S), "-E", String(LOCK_TIMED_OUT), BUILD_LOCK];
+/** `flock` arguments that run a command under the exclusive build lock (to build). */
+const BUILDING = ["flock", "-w", String(BUILD_LOCK_WAIT_S), "-E", String(LOCK_TIMED_OUT), BUILD_LOCK];
+
+/**
+ * A command line that runs `command` holding the shared build lock for as long as it lives, with no
+ * process in between: a shell opens the lock file on fd 9, `flock` takes the lock on it and returns,
+ * and the shell execs the command, which keeps fd 9 (and so the lock) until it exits. A `flock`
+ * parent would die on the SIGTERM sent to the server's process group, releasing the lock early and
+ * orphaning the server, whose exit nobody then reaps promptly.
+ */
+export function servingUnderBuildLock(command: string[]): string[] {
+  const script = `exec 9>>"$0" && flock -s -w ${BUILD_LOCK_WAIT_S} -E ${LOCK_TIMED_OUT} 9 && exec "$@"`;
+  return ["sh", "-c", script, BUILD_LOCK, ...command];
 }
 
 export const hasBuild = (): boolean => fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"));
@@ -28,7 +38,7 @@ const hasFlock = (): boolean => spawnSync("flock", ["--version"], { stdio: "igno
 export function ensureNextBuild(): void {
   if (hasBuild()) return;
   const build = "test -f .next/BUILD_ID || npx next build";
-  const [cmd, ...args] = hasFlock() ? [...underBuildLock("exclusive"), "sh", "-c", build] : ["sh", "-c", build];
+  const [cmd, ...args] = hasFlock() ? [...BUILDING, "sh", "-c", build] : ["sh", "-c", build];
   const built = spawnSync(cmd!, args, {
     cwd: ROOT,
     stdio: "inherit",
@@ -64,9 +74,37 @@ export function lockHolders(file: string): string[] {
     const f = line.trim().split(/\s+/);
     if (f[5]?.endsWith(`:${inode}`) && f[4]) pids.add(f[4]);
   }
-  return [...pids].map((pid) => {
-    const cmd = read(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim() || "(gone)";
-    const parent = read(`/proc/${pid}/stat`).split(") ")[1]?.split(" ")[1];
-    return `pid ${pid} (parent ${parent ?? "?"}): ${cmd}`;
-  });
+  // A lock taken by a `flock` that then exec'd or handed its descriptor on (servingUnderBuildLock)
+  // names a pid that is gone: the holders are then whoever has the file open.
+  if ([...pids].some((pid) => !fs.existsSync(`/proc/${pid}`))) for (const pid of openedBy(file)) pids.add(pid);
+  return [...pids]
+    .filter((pid) => fs.existsSync(`/proc/${pid}`))
+    .map((pid) => {
+      const cmd = read(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim();
+      const parent = read(`/proc/${pid}/stat`).split(") ")[1]?.split(" ")[1];
+      return `pid ${pid} (parent ${parent ?? "?"}): ${cmd}`;
+    });
+}
+
+/** The processes with `file` open (their /proc/<pid>/fd links), for error messages. */
+function openedBy(file: string): string[] {
+  const target = fs.realpathSync(file);
+  const list = (dir: string) => {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return list("/proc")
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) =>
+      list(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === target;
+        } catch {
+          return false;
+        }
+      }),
+    );
 }

@@ -7,13 +7,13 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { buildLockTimeout, ensureNextBuild, LOCK_TIMED_OUT, underBuildLock } from "../../lib/runtime/next-build";
+import { buildLockTimeout, ensureNextBuild, LOCK_TIMED_OUT, servingUnderBuildLock } from "../../lib/runtime/next-build";
 import { ROOT } from "./discover";
 
 export interface RunningServer {
   url: string;
   port: number;
-  /** The process group the server runs in (flock, npx, node: signal all of it, as a supervisor would). */
+  /** The process group the server runs in, led by its node process (signal all of it, as a supervisor would). */
   pgid: number;
   /** Its data folder (embedded PGlite under db/), removed by stop(). */
   dataDir: string;
@@ -54,7 +54,8 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   let out = "";
   // lock: false when the caller already holds the build lock (a shared lock would wait for it forever).
   // As `npm start` runs it: node with tsx's loader, no tsx parent relaying signals (it would SIGKILL a busy server).
-  const argv = [...(opts.lock === false ? [] : underBuildLock("shared")), process.execPath, "--import", "tsx", "scripts/start.ts"];
+  const command = [process.execPath, "--import", "tsx", "scripts/start.ts"];
+  const argv = opts.lock === false ? command : servingUnderBuildLock(command);
   const proc: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     detached: true,

@@ -191,7 +191,7 @@ describe("graceful shutdown with keep-alive clients", () => {
     );
     agent.destroy();
     streamAgent.destroy();
-    expect(exited).not.toBeNull();
+    expect(exited, `still running 20 s after the last response; it printed:\n${server.output()}`).not.toBeNull();
     expect(exited! - lastResponse).toBeLessThan(5_000);
     expect(exited! - lastResponse).toBeLessThan(KEEP_ALIVE_MS);
     expect(server.output()).toContain('"msg":"drained"');
