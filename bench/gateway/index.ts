@@ -99,6 +99,10 @@ async function repeatedPaced(name: string, url: string, opts: Parameters<typeof 
   return { ...runs[Math.floor((runs.length - 1) / 2)]!, p99s: runs.map((r) => r.p99) };
 }
 
+/** "  (median of 3 runs; p99s 8.1, 9.0, 12.4 ms)" for a repeated run, "" for a single one. */
+const spreadOf = (r: LoadResult): string =>
+  r.p99s && r.p99s.length > 1 ? `  (median of ${r.p99s.length} runs; p99s ${r.p99s.join(", ")} ms)` : "";
+
 // For investigating one configuration: BENCH_ONLY=c1|c2|c3|d runs just that one (no baselines, no
 // ratios), and BENCH_RATE=N replaces its peak run by an open-loop run at N req/s.
 const only = process.env.BENCH_ONLY;
@@ -215,22 +219,27 @@ if (!only || only === "d") {
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
   await load("warm-up", url, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
-  const peak = await load("(d) bare Node + durable group commit", url, { seconds, body: BODY });
-  peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total, "server");
-  results.push(peak);
-  halfPeak.push(await repeatedPaced(`${peak.name} @ half peak`, url, { seconds, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }));
-  // At (c1)'s half-peak rate too: the same load, so the two p99s compare directly.
-  const c1Half = halfPeak.find((r) => r.name.startsWith("(c1)"));
-  if (c1Half)
-    halfPeak.push(await repeatedPaced(`${peak.name} @ (c1)'s half peak`, url, { seconds, body: BODY, rate: Math.round(c1Half.rps) }));
+  const name = "(d) bare Node + durable group commit";
+  if (fixedRate) {
+    const run = await pacedInChild(`${name} @ ${fixedRate} req/s`, url, { seconds, body: BODY, rate: fixedRate });
+    halfPeak.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total, "server") });
+  } else {
+    const peak = await load(name, url, { seconds, body: BODY });
+    peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total, "server");
+    results.push(peak);
+    halfPeak.push(await repeatedPaced(`${name} @ half peak`, url, { seconds, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }));
+    // At (c1)'s half-peak rate too: the same load, so the two p99s compare directly.
+    const c1Half = halfPeak.find((r) => r.name.startsWith("(c1)"));
+    if (c1Half)
+      halfPeak.push(await repeatedPaced(`${name} @ (c1)'s half peak`, url, { seconds, body: BODY, rate: Math.round(c1Half.rps) }));
+  }
   await stop(proc);
   await dropPgDatabase(dbUrl);
 }
 
 if (only) {
   for (const r of [...results, ...halfPeak]) {
-    const spread = r.p99s && r.p99s.length > 1 ? ` (median of ${r.p99s.length}: ${r.p99s.join(", ")})` : "";
-    console.log(`${r.name}: ${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${spread}  non-2xx ${r.non2xx}`);
+    console.log(`${r.name}: ${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${spreadOf(r)}  non-2xx ${r.non2xx}`);
     if (r.cpu) console.log(`  ${r.cpu}`);
   }
   process.exit(0);
@@ -266,7 +275,6 @@ console.log("\nWhere the CPU went at each run's peak (µs of CPU per request, an
 for (const r of results) if (r.cpu) console.log(`${r.name}\n  ${r.cpu}`);
 console.log("\nAt half of each configuration's peak (steady open-loop rate; latency counted from when each request was due):");
 for (const r of halfPeak) {
-  const spread = r.p99s && r.p99s.length > 1 ? `  (median of ${r.p99s.length} runs; p99s ${r.p99s.join(", ")} ms)` : "";
-  console.log(r.name.padEnd(64) + `${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${spread}`);
+  console.log(r.name.padEnd(64) + `${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${spreadOf(r)}`);
 }
 console.log("\nTargets: (c1) ≥ 0.25 × (a) and ≥ 5 × (b); (c2) ≥ 3 × (b); p99 < 10 ms at half of peak.");

@@ -24,6 +24,7 @@
 import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
 import { errorSummary, log } from "../log";
+import { fnv1a } from "../hash";
 
 interface Pending {
   usage: UsageCharge;
@@ -91,12 +92,7 @@ function refusesTheData(err: unknown): boolean {
 
 /** FNV-1a of the account id: the same account always lands in the same lane. */
 function laneOf(accountId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < accountId.length; i++) {
-    h ^= accountId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % LANES;
+  return fnv1a(accountId) % LANES;
 }
 
 export class Meter {

@@ -2,6 +2,7 @@
 // one token at a time at the model's speed. Each emitted piece is one common English word with
 // its leading space, or a full stop — a single token in o200k_base — so counts match a real tokenizer.
 import { hash } from "node:crypto";
+import { fnv1a } from "../hash";
 const WORDS = (
   "the of and to in is that for it as was with be by on not he this are or his from at which but have an had they you were " +
   "their one all we can her has there been if more when will would who so no out up into do than time some could them other " +
@@ -14,15 +15,6 @@ export interface SimulatedSpeed {
   firstTokenMs: number;
 }
 
-/** FNV-1a (continuing from `h`): mixes the seed and the choice's index into the prompt's hash. */
-function fnv(text: string, h: number): number {
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** Up to this many characters a prompt is hashed in JavaScript; a longer one natively. */
 const SHORT_PROMPT = 256;
 
@@ -33,7 +25,7 @@ const SHORT_PROMPT = 256;
  * gateway's CPU per request for a one-line prompt.
  */
 export function promptHash(text: string): number {
-  return text.length <= SHORT_PROMPT ? fnv(text, 0x811c9dc5) : hash("sha1", text, "buffer").readUInt32LE(0);
+  return text.length <= SHORT_PROMPT ? fnv1a(text) : hash("sha1", text, "buffer").readUInt32LE(0);
 }
 
 function rng(seed: number): () => number {
@@ -48,7 +40,8 @@ function rng(seed: number): () => number {
 
 /** The pieces (tokens) of choice `index`'s answer to a prompt (its promptHash): 8…160 tokens, capped by max_tokens. */
 export function simulatedAnswer(prompt: number, index: number, maxTokens: number, seed = 0): string[] {
-  const next = rng(fnv(`${seed}:${index}`, prompt));
+  // The seed and the choice's index mixed into the prompt's hash.
+  const next = rng(fnv1a(`${seed}:${index}`, prompt));
   const length = Math.min(maxTokens, 8 + Math.floor(next() * 153));
   const pieces: string[] = [];
   for (let i = 0; i < length; i++) {
