@@ -108,14 +108,36 @@ const spreadOf = (r: LoadResult): string =>
 const only = process.env.BENCH_ONLY;
 const fixedRate = Number(process.env.BENCH_RATE ?? 0);
 
-// (a) bare Node
+// (a) bare Node. Its server stays up (idle) to the end: (a) is measured again right after each
+// configuration's peak, and that configuration's c/a is against this adjacent (a). The machine's
+// speed drifts within one run (Headroom's CPU per request has doubled between two runs minutes
+// apart): an (a) from minutes earlier can flatter a configuration or sink it.
+let bareA: { proc: ChildProcess; url: string } | undefined;
+/** Each (a) run: the first one, then one after each configuration's peak. */
+const aRuns: { after: string | null; rps: number }[] = [];
 if (!only) {
   const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-node.ts"], {});
-  await load("warm-up", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds: 2, body: BODY });
+  bareA = { proc, url: `http://127.0.0.1:${port}/v1/chat/completions` };
+  // However the run ends (a failed configuration throws), the idle (a) server goes with it.
+  process.once("exit", () => {
+    try {
+      process.kill(-proc.pid!, "SIGKILL");
+    } catch {
+      /* already stopped */
+    }
+  });
+  await load("warm-up", bareA.url, { seconds: 2, body: BODY });
   const before = sampleCpu(proc.pid!);
-  const run = await load("(a) bare Node http", `http://127.0.0.1:${port}/v1/chat/completions`, { seconds, body: BODY });
+  const run = await load("(a) bare Node http", bareA.url, { seconds, body: BODY });
   results.push({ ...run, cpu: describeCpu(before, sampleCpu(proc.pid!), run.total, "server") });
-  await stop(proc);
+  aRuns.push({ after: null, rps: run.rps });
+}
+
+/** (a) again, right after `name`'s peak run (a full benchmark run only). */
+async function adjacentBaseline(name: string): Promise<void> {
+  if (!bareA) return;
+  const run = await load(`(a) bare Node http, after ${name.slice(0, name.indexOf(")") + 1)}`, bareA.url, { seconds, body: BODY });
+  aRuns.push({ after: name, rps: run.rps });
 }
 
 // (b) bare Next route handler (production build of bench/gateway/next-baseline)
@@ -193,6 +215,7 @@ for (const config of configs) {
       const peak = await load(config.name, url, { seconds, headers, headerSets, body: BODY });
       peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total);
       results.push(peak);
+      await adjacentBaseline(config.name);
       // Latency at half of peak: a steady open-loop rate (see paced.ts for why not autocannon's rate).
       halfPeak.push(
         await repeatedPaced(`${config.name} @ half peak`, url, {
@@ -227,6 +250,7 @@ if (!only || only === "d") {
     const peak = await load(name, url, { seconds, body: BODY });
     peak.cpu = describeCpu(before, sampleCpu(proc.pid!), peak.total, "server");
     results.push(peak);
+    await adjacentBaseline(name);
     halfPeak.push(await repeatedPaced(`${name} @ half peak`, url, { seconds, body: BODY, rate: Math.max(1, Math.floor(peak.rps / 2)) }));
     // At (c1)'s half-peak rate too: the same load, so the two p99s compare directly.
     const c1Half = halfPeak.find((r) => r.name.startsWith("(c1)"));
@@ -244,7 +268,10 @@ if (only) {
   }
   process.exit(0);
 }
+if (bareA) await stop(bareA.proc);
 const a = results[0]!.rps;
+/** (a) measured right after this configuration's peak (the first (a) if there was none). */
+const aFor = (name: string) => aRuns.find((r) => r.after === name)?.rps ?? a;
 const b = results[1]!.rps;
 console.log("\nGateway benchmark — 64 connections, POST, small JSON body, " + seconds + " s per run\n");
 console.log(
@@ -253,7 +280,7 @@ console.log(
 // c/a to three decimals, rounded down: 0.2497 must not print as a met 0.25 target.
 const down3 = (x: number) => (Math.floor(x * 1000) / 1000).toFixed(3);
 for (const r of results) {
-  const ratios = r.name.startsWith("(c") ? `${down3(r.rps / a).padStart(6)} ${(r.rps / b).toFixed(1).padStart(6)}×` : "";
+  const ratios = r.name.startsWith("(c") ? `${down3(r.rps / aFor(r.name)).padStart(6)} ${(r.rps / b).toFixed(1).padStart(6)}×` : "";
   console.log(
     r.name.padEnd(52) +
       r.rps.toFixed(0).padStart(10) +
@@ -264,11 +291,19 @@ for (const r of results) {
       ratios,
   );
 }
+if (aRuns.length > 1) {
+  const figures = aRuns.map((r) => `${r.rps.toFixed(0)} ${r.after ? `after ${r.after.slice(0, r.after.indexOf(")") + 1)}` : "first"}`);
+  const rps = aRuns.map((r) => r.rps);
+  console.log(
+    `\n(a) measured ${aRuns.length} times: ${figures.join(", ")} (spread ${((100 * (Math.max(...rps) - Math.min(...rps))) / Math.min(...rps)).toFixed(0)}%);` +
+      ` each c/a is against the (a) measured right after that configuration.`,
+  );
+}
 const d = results.find((r) => r.name.startsWith("(d)"));
 const c1 = results.find((r) => r.name.startsWith("(c1)"));
 if (d && c1) {
   console.log(
-    `\nThe durable floor (d) is ${(d.rps / a).toFixed(2)} × (a); (c1) is ${(c1.rps / d.rps).toFixed(2)} × (d) — the rest of the distance to (a) is Headroom's.`,
+    `\nThe durable floor (d) is ${(d.rps / aFor(d.name)).toFixed(2)} × (a); (c1) is ${(c1.rps / d.rps).toFixed(2)} × (d) — the rest of the distance to (a) is Headroom's.`,
   );
 }
 console.log("\nWhere the CPU went at each run's peak (µs of CPU per request, and % of one core):");
