@@ -113,8 +113,10 @@ const fixedRate = Number(process.env.BENCH_RATE ?? 0);
 // speed drifts within one run (Headroom's CPU per request has doubled between two runs minutes
 // apart): an (a) from minutes earlier can flatter a configuration or sink it.
 let bareA: { proc: ChildProcess; url: string } | undefined;
-/** Each (a) run: the first one, then one after each configuration's peak. */
+/** Each (a) run: the first one, then one after each configuration's peak (its tag, e.g. "(c1)"). */
 const aRuns: { after: string | null; rps: number }[] = [];
+/** "(c1)" of "(c1) Headroom: …". */
+const tagOf = (name: string) => name.slice(0, name.indexOf(")") + 1);
 if (!only) {
   const { proc, port } = await child("npx", ["tsx", "bench/gateway/bare-node.ts"], {});
   bareA = { proc, url: `http://127.0.0.1:${port}/v1/chat/completions` };
@@ -136,8 +138,8 @@ if (!only) {
 /** (a) again, right after `name`'s peak run (a full benchmark run only). */
 async function adjacentBaseline(name: string): Promise<void> {
   if (!bareA) return;
-  const run = await load(`(a) bare Node http, after ${name.slice(0, name.indexOf(")") + 1)}`, bareA.url, { seconds, body: BODY });
-  aRuns.push({ after: name, rps: run.rps });
+  const run = await load(`(a) bare Node http, after ${tagOf(name)}`, bareA.url, { seconds, body: BODY });
+  aRuns.push({ after: tagOf(name), rps: run.rps });
 }
 
 // (b) bare Next route handler (production build of bench/gateway/next-baseline)
@@ -271,7 +273,7 @@ if (only) {
 if (bareA) await stop(bareA.proc);
 const a = results[0]!.rps;
 /** (a) measured right after this configuration's peak (the first (a) if there was none). */
-const aFor = (name: string) => aRuns.find((r) => r.after === name)?.rps ?? a;
+const aFor = (name: string) => aRuns.find((r) => r.after === tagOf(name))?.rps ?? a;
 const b = results[1]!.rps;
 console.log("\nGateway benchmark — 64 connections, POST, small JSON body, " + seconds + " s per run\n");
 console.log(
@@ -292,7 +294,7 @@ for (const r of results) {
   );
 }
 if (aRuns.length > 1) {
-  const figures = aRuns.map((r) => `${r.rps.toFixed(0)} ${r.after ? `after ${r.after.slice(0, r.after.indexOf(")") + 1)}` : "first"}`);
+  const figures = aRuns.map((r) => `${r.rps.toFixed(0)} ${r.after ? `after ${r.after}` : "first"}`);
   const rps = aRuns.map((r) => r.rps);
   console.log(
     `\n(a) measured ${aRuns.length} times: ${figures.join(", ")} (spread ${((100 * (Math.max(...rps) - Math.min(...rps))) / Math.min(...rps)).toFixed(0)}%);` +
