@@ -15,29 +15,35 @@ type Route = typeof noSuchEndpoint;
 
 interface Endpoint {
   methods: readonly ("GET" | "POST")[];
-  /** It takes one more path segment (a provider id — /signin/github, /callback/credentials — or an error code). */
-  segment: boolean;
+  /**
+   * One more path segment (a provider id — /signin/github, /callback/credentials — or an error code):
+   * "none", "optional", or "required" (a callback names its provider; next-auth answers a bare
+   * /callback with a plain-text 400).
+   */
+  segment: "none" | "optional" | "required";
   /** false: HEAD is refused, GET having effects of its own. */
   head?: false;
 }
 
 /** next-auth 4's endpoints (core/index.js) and the methods each answers. */
 const ENDPOINTS: Record<string, Endpoint> = {
-  providers: { methods: ["GET"], segment: false },
-  csrf: { methods: ["GET"], segment: false },
-  session: { methods: ["GET", "POST"], segment: false },
-  signin: { methods: ["GET", "POST"], segment: true },
-  signout: { methods: ["GET", "POST"], segment: false },
+  providers: { methods: ["GET"], segment: "none" },
+  csrf: { methods: ["GET"], segment: "none" },
+  session: { methods: ["GET", "POST"], segment: "none" },
+  signin: { methods: ["GET", "POST"], segment: "optional" },
+  signout: { methods: ["GET", "POST"], segment: "none" },
   // GET is an OAuth provider's redirect back: it exchanges the code and signs in.
-  callback: { methods: ["GET", "POST"], segment: true, head: false },
-  "verify-request": { methods: ["GET"], segment: false },
-  error: { methods: ["GET"], segment: true },
-  _log: { methods: ["POST"], segment: false },
+  callback: { methods: ["GET", "POST"], segment: "required", head: false },
+  "verify-request": { methods: ["GET"], segment: "none" },
+  error: { methods: ["GET"], segment: "optional" },
+  _log: { methods: ["POST"], segment: "none" },
   // The credentials provider's callback is the sign-in form's POST; next-auth answers its GET with a 500.
-  "callback/credentials": { methods: ["POST"], segment: false },
+  "callback/credentials": { methods: ["POST"], segment: "none" },
 };
 
 const PREFIX = "/api/auth/";
+/** How many segments may follow an endpoint's name. */
+const SEGMENTS: Record<Endpoint["segment"], readonly number[]> = { none: [0], optional: [0, 1], required: [1] };
 
 const refusals = new Map(Object.entries(ENDPOINTS).map(([name, e]) => [name, refuseMethod(e.methods, { head: e.head ?? true })]));
 
@@ -47,7 +53,8 @@ function endpointOf(path: string): string | null {
   const [name = "", ...rest] = path.slice(PREFIX.length).split("/");
   if (rest.length === 1 && Object.hasOwn(ENDPOINTS, `${name}/${rest[0]}`)) return `${name}/${rest[0]}`;
   const endpoint = Object.hasOwn(ENDPOINTS, name) ? ENDPOINTS[name] : undefined;
-  return endpoint && rest.length <= (endpoint.segment ? 1 : 0) && !rest.includes("") ? name : null;
+  if (!endpoint || rest.includes("")) return null;
+  return SEGMENTS[endpoint.segment].includes(rest.length) ? name : null;
 }
 
 /** next-auth's handler for the methods and paths it serves; the §7 answers for the others. */

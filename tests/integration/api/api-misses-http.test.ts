@@ -64,6 +64,7 @@ describe("paths no route serves: JSON 404 naming the path, for every method", ()
     "/api/auth/session/extra",
     "/api/auth/csrf/extra",
     "/api/auth/callback/credentials/extra",
+    "/api/auth/callback",
     // Still the catch-alls of their own (unchanged).
     "/api/v1/nope",
     "/api/operator/nope",

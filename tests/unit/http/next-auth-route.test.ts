@@ -61,6 +61,16 @@ describe("HEAD on next-auth's endpoints", () => {
   });
 });
 
+describe("a callback names its provider", () => {
+  it.each(["GET", "POST"])("%s /api/auth/callback: 404 naming the path, never next-auth's plain-text 400", async (method) => {
+    const res = await call(method, "/api/auth/callback");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text).error.message).toContain("/api/auth/callback");
+    expect(res.calls).toEqual([]);
+  });
+});
+
 describe("the credentials callback takes POST only", () => {
   it("GET and HEAD are 405 (next-auth itself answers GET with a 500), POST reaches next-auth", async () => {
     for (const method of ["GET", "HEAD", "PUT"]) {
