@@ -9,7 +9,7 @@
 // prepared once per connection and planned once, and it goes straight to the driver (directQuery),
 // skipping Prisma's per-parameter work — planning and binding ~1,500 parameters per flush used to
 // cost more than the inserts themselves.
-import { db, directQuery } from "../db";
+import { bigintOrNull, db, directQuery } from "../db";
 import { arrayLiteral } from "../db/array-literal";
 import { effectiveSpendLimit } from "./tiers";
 import { mayCrossAlert } from "../alerts/budget-alerts";
@@ -190,8 +190,6 @@ function columns(items: UsageCharge[]): string[] {
   }
   return cols.map((values, c) => arrayLiteral(KINDS[c]!, values));
 }
-
-const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
 
 /**
  * The batch with each request id once (its first record). The gateway never records a request

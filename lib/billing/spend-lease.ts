@@ -10,7 +10,7 @@
 // FOR UPDATE` first), as the meter's flush does: two statements taking the same leases in different
 // orders deadlock, and PostgreSQL breaks that only after deadlock_timeout (1 s) by aborting one.
 import { randomBytes } from "node:crypto";
-import { db, directQuery } from "../db";
+import { bigintOrNull, db, directQuery } from "../db";
 import { arrayLiteral } from "../db/array-literal";
 import { Prisma } from "../db/generated/client";
 import { monthStart } from "./period";
@@ -58,14 +58,14 @@ export async function grantSpendLease(
   });
   const row = rows[0];
   if (!row) return { granted: false, reason: "no_account" };
-  const micros = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
-  if (row.granted === true) return { granted: true, leaseId, amountMicros: micros(row.amountMicros)!, expiresAt: expiresAt.getTime() };
+  if (row.granted === true)
+    return { granted: true, leaseId, amountMicros: bigintOrNull(row.amountMicros)!, expiresAt: expiresAt.getTime() };
   return {
     granted: false,
     reason: "limit",
-    availableMicros: micros(row.availableMicros)!,
-    limitMicros: micros(row.limitMicros),
-    monthlySpendMicros: micros(row.monthlySpendMicros)!,
+    availableMicros: bigintOrNull(row.availableMicros)!,
+    limitMicros: bigintOrNull(row.limitMicros),
+    monthlySpendMicros: bigintOrNull(row.monthlySpendMicros)!,
   };
 }
 

@@ -134,6 +134,9 @@ export function directQuery(q: DirectQuery): Promise<Record<string, unknown>[]> 
   return slot.handle!.query(q);
 }
 
+/** A bigint column of a directQuery row (sent as `::text`, or decoded as a bigint on PGlite), or null. */
+export const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string | bigint));
+
 export function dbKind(): "postgres" | "pglite" {
   return slot.handle?.kind ?? (env().DATABASE_URL ? "postgres" : "pglite");
 }
