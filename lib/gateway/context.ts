@@ -92,6 +92,8 @@ export async function initGateway(opts: { redisUrl?: string; redisDown?: "refuse
   const m = metrics();
   const local = opts.redisDown === "local";
   const limiter = await connectRedisLimiterStore(opts.redisUrl, {
+    // Every instance on Redis's clock: skew between the instances' clocks cannot refill buckets early.
+    time: "redis",
     onUnavailable: local ? "local" : "throw",
     hooks: { onFallback: () => m.limiterFallback.inc() },
     logger: { warn: (msg, fields) => log.warn(msg, fields), info: (msg, fields) => log.info(msg, fields) },

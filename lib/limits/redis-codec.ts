@@ -7,12 +7,19 @@ import { DIMENSIONS, type Admission, type Cost, type Decision, type LimiterState
 
 export type ScriptOp = "admit" | "settle";
 
-/** ARGV for LIMITER_LUA (order documented in redis-script.ts). */
-export function scriptArgs(op: ScriptOp, policy: Policy, now: number, amounts: Cost, modelLoad = 0, generated = 0): (string | number)[] {
+/** ARGV for LIMITER_LUA (order documented in redis-script.ts). `now` null: the script reads the Redis server's clock. */
+export function scriptArgs(
+  op: ScriptOp,
+  policy: Policy,
+  now: number | null,
+  amounts: Cost,
+  modelLoad = 0,
+  generated = 0,
+): (string | number)[] {
   const c = policyConstants(policy);
   return [
     op,
-    Math.floor(now),
+    now === null ? "" : Math.floor(now),
     policy.baseRpm,
     policy.capRpm,
     policy.growthRpmPerMinute,

@@ -10,7 +10,7 @@
 //          levels ×3, used ×3, growthBlocked (0/1) — all integers, exact as doubles. One GET and one
 //          SET PX per admission; packed rather than a hash because HMGET/HSET + PEXPIRE of ten text
 //          fields cost a quarter of the script's time in Redis.
-// ARGV     op ("admit" | "settle"), now, baseRpm, capRpm, growthRpmPerMinute, tokensPromptPerRequest,
+// ARGV     op ("admit" | "settle"), now (epoch ms; empty: the Redis server's TIME), baseRpm, capRpm, growthRpmPerMinute, tokensPromptPerRequest,
 //          tokensGeneratedPerReq, sustainThresholdPct, idleThresholdPct, decayPpm, maxSustainedMilli,
 //          hardMultiplier, idleTtlMs, then three numbers (admit: the cost; settle: reserved − actual),
 //          then (admit) 1 if the model is above the growth gate, then (settle) the tokens generated.
@@ -23,6 +23,14 @@ local LAYOUT = '<dddddddddd'
 local key = KEYS[1]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
+if ARGV[2] == '' then
+  -- One clock for every instance: the server's. (Scripts replicate their effects, not their
+  -- source, since Redis 5, so reading the time before writing is allowed; on older servers this
+  -- call switches to that mode.)
+  if redis.replicate_commands then pcall(redis.replicate_commands) end
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local base, cap, growth = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local ratio = {1, tonumber(ARGV[6]), tonumber(ARGV[7])}
 local sustainPct, idlePct = tonumber(ARGV[8]), tonumber(ARGV[9])

@@ -52,7 +52,14 @@ export interface RedisLimiterOptions {
   logger?: { warn(msg: string, fields?: Record<string, unknown>): void; info(msg: string, fields?: Record<string, unknown>): void };
   /** While Redis is down, how often (wall-clock ms) one PING checks whether it is back. */
   probeIntervalMs?: number;
-  /** Wall clock for probing only; decisions use the `now` each call passes. */
+  /**
+   * Whose clock admissions and settlements run on. "caller" (default): the `now` each call passes
+   * (tests drive time this way). "redis": the Redis server's (TIME, read inside the script), so
+   * every instance sees the same instant — one whose clock runs ahead cannot refill the shared
+   * buckets early. The `now` passed still serves the local fallback during an outage and `peek`.
+   */
+  time?: "caller" | "redis";
+  /** Wall clock for probing only; decisions use the `now` each call passes (or Redis's, above). */
   clock?: Clock;
   /** The local limiter used during outages. */
   fallback?: MemoryLimiterStore;
@@ -129,7 +136,8 @@ export class RedisLimiterStore implements LimiterStore {
     assertValidCost(cost);
     return this.run(
       "admit",
-      async () => admissionOf(policy, parseReply(await this.script(key, scriptArgs("admit", policy, now, cost, modelLoad)))),
+      async () =>
+        admissionOf(policy, parseReply(await this.script(key, scriptArgs("admit", policy, this.scriptNow(now), cost, modelLoad)))),
       (): Admission => ({ ...this.fallback.admitSync(key, policy, cost, now, modelLoad), local: true }),
     );
   }
@@ -146,7 +154,7 @@ export class RedisLimiterStore implements LimiterStore {
       tokensPrompt: reserved.tokensPrompt - actual.tokensPrompt,
       tokensGenerated: reserved.tokensGenerated - actual.tokensGenerated,
     };
-    const args = scriptArgs("settle", policy, now, delta, 0, actual.tokensGenerated);
+    const args = scriptArgs("settle", policy, this.scriptNow(now), delta, 0, actual.tokensGenerated);
     if (this.down) {
       this.probe();
       this.defer(key, args);
@@ -159,6 +167,11 @@ export class RedisLimiterStore implements LimiterStore {
       this.markDown(error);
       if (neverSent(error)) this.defer(key, args);
     }
+  }
+
+  /** The script's `now`: the caller's, or null for the Redis server's clock (options.time). */
+  private scriptNow(now: number): number | null {
+    return this.options.time === "redis" ? null : now;
   }
 
   /** Settles kept for replay (see the header); for tests and diagnostics. */
