@@ -2,7 +2,8 @@
 // shift): at 390 px a bar names the current page and a Menu button opens every page; it opens and
 // closes by keyboard, navigates, and opening it moves nothing. Open, it is a modal dialog: focus goes
 // in and stays, the page behind is inert and does not scroll. No page scrolls sideways, and every
-// control on every page is big enough to tap (44 × 44 px). At desktop width the sidebar is as it was.
+// control on every page is big enough to tap (44 × 44 px) on a touch screen: a phone either way up, and a
+// tablet. At desktop width with a mouse the sidebar is as it was.
 import { expect, test, type Page } from "@playwright/test";
 import { addMember, api, DEMO, OPERATOR, signIn, signOut } from "./fixtures/console";
 import { expectPhoneControls } from "./fixtures/tap-targets";
@@ -26,6 +27,21 @@ const OPERATOR_PAGES = [
   { path: "/operator/quota-requests", nav: "Quota requests", heading: "Quota requests" },
   { path: "/operator/policies", nav: "Rate-limit policies", heading: "Rate-limit policies" },
 ] as const;
+
+/**
+ * Touch screens the console is used on, each layout once: a phone held upright (the phone layout) and on
+ * its side (740 px: still the phone layout, above `sm`), and a tablet (1024 px: the desktop layout).
+ */
+const TOUCH_SCREENS = [PHONE, { width: 740, height: 390 }, { width: 1024, height: 768 }] as const;
+
+/** expectPhoneControls on each touch screen's width (the context has touch), then back to the phone's. */
+async function expectTouchControls(page: Page, where: string, scopes?: string[]): Promise<void> {
+  for (const size of TOUCH_SCREENS) {
+    await page.setViewportSize(size);
+    await expectPhoneControls(page, `${where} at ${size.width} px`, scopes);
+  }
+  await page.setViewportSize(PHONE);
+}
 
 async function noHorizontalScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -278,7 +294,7 @@ test("at 390 px the operator console has the same menu, and its pages do not scr
   await context.close();
 });
 
-test("at 390 px every control on every console, operator and sign-in page is at least 44 × 44 px, and every field at 16 px", async ({
+test("on touch screens (390, 740 and 1024 px) every control on every console, operator and sign-in page is at least 44 × 44 px, and every field at 16 px", async ({
   browser,
 }, testInfo) => {
   test.setTimeout(240_000);
@@ -291,10 +307,10 @@ test("at 390 px every control on every console, operator and sign-in page is at 
   // The sign-in and sign-up pages, signed out.
   await page.goto("/signin");
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-  await expectPhoneControls(page, "/signin", ["main"]);
+  await expectTouchControls(page, "/signin", ["main"]);
   await page.goto("/signup");
   await expect(page.getByRole("button", { name: "Create account" })).toBeVisible();
-  await expectPhoneControls(page, "/signup", ["main"]);
+  await expectTouchControls(page, "/signup", ["main"]);
   await page.getByLabel("Account name").fill("Tap Targets Ltd");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill("correct-horse-battery");
@@ -334,12 +350,12 @@ test("at 390 px every control on every console, operator and sign-in page is at 
       await expect(page.getByTestId("invite-link")).toBeVisible();
     }
     if (p.path === "/usage") await page.locator("summary", { hasText: "Chart data as a table" }).click();
-    await expectPhoneControls(page, p.path);
+    await expectTouchControls(page, p.path);
     await page.screenshot({ path: testInfo.outputPath(`tap-targets${p.path.replaceAll("/", "-")}-390.png`), fullPage: true });
   }
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Tap Targets Ltd" })).toBeVisible();
-  await expectPhoneControls(page, "/");
+  await expectTouchControls(page, "/");
   // The navigation's menu, open, and the account switcher in it.
   const { menu } = navOf(page);
   await menu.click();
@@ -358,7 +374,7 @@ test("at 390 px every control on every console, operator and sign-in page is at 
   await operator.getByLabel("Account id, name or member e-mail").fill(email);
   await operator.getByRole("button", { name: "Search" }).click();
   await expect(operator.getByRole("link", { name: "Tap Targets Ltd" })).toBeVisible();
-  await expectPhoneControls(operator, "/operator/accounts");
+  await expectTouchControls(operator, "/operator/accounts");
   for (const p of [
     { path: `/operator/accounts/${accountId}`, heading: "Tap Targets Ltd" },
     { path: "/operator/quota-requests", heading: "Quota requests" },
@@ -367,7 +383,7 @@ test("at 390 px every control on every console, operator and sign-in page is at 
     await operator.goto(p.path);
     await expect(operator.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
     if (p.path.startsWith("/operator/accounts/")) await operator.locator("summary", { hasText: "Audit trail" }).click();
-    await expectPhoneControls(operator, p.path);
+    await expectTouchControls(operator, p.path);
     await operator.screenshot({ path: testInfo.outputPath(`tap-targets${p.path.replaceAll("/", "-")}-390.png`), fullPage: true });
   }
   await navOf(operator).menu.click();

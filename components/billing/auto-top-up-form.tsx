@@ -54,7 +54,7 @@ export function AutoTopUpForm({
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <fieldset disabled={!canManage} className="space-y-4" aria-describedby={canManage ? undefined : "auto-top-up-owner"}>
         <legend className="sr-only">Auto top-up settings</legend>
-        <label className="flex items-center gap-2 text-sm font-medium text-slate-700 max-sm:min-h-11">
+        <label className="flex items-center gap-2 text-sm font-medium text-slate-700 touch:min-h-11">
           <input
             type="checkbox"
             name="enabled"

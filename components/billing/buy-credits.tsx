@@ -38,7 +38,7 @@ export function BuyCredits({ canManage }: { canManage: boolean }) {
               type="button"
               onClick={() => setAmount(p)}
               aria-pressed={amount === p}
-              className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 max-sm:min-h-11 max-sm:min-w-11 ring-slate-300 hover:bg-slate-50 disabled:text-slate-400 aria-pressed:bg-indigo-600 aria-pressed:text-white aria-pressed:ring-indigo-600"
+              className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 touch:min-h-11 touch:min-w-11 ring-slate-300 hover:bg-slate-50 disabled:text-slate-400 aria-pressed:bg-indigo-600 aria-pressed:text-white aria-pressed:ring-indigo-600"
             >
               ${Number(p).toLocaleString("en-US")}
             </button>

@@ -48,7 +48,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
           aria-controls={menuId}
           aria-label="Switch account"
           onClick={() => setOpen((o) => !o)}
-          className="inline-flex min-h-11 min-w-11 shrink-0 items-center justify-center rounded px-2 font-medium text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 md:-m-1 md:min-h-0 md:min-w-0 md:p-1"
+          className="inline-flex min-h-11 min-w-11 shrink-0 items-center justify-center rounded px-2 font-medium text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 md:-m-1 md:min-h-0 md:min-w-0 md:p-1 touch:m-0 touch:min-h-11 touch:min-w-11 touch:px-2 touch:py-0"
         >
           Switch
         </button>
@@ -68,7 +68,7 @@ export function AccountSwitcher({ accountName }: { accountName: string }) {
                   aria-current={a.current ? "true" : undefined}
                   disabled={select.isPending}
                   onClick={() => (a.current ? setOpen(false) : select.mutate(a.accountId, { onSuccess: () => setOpen(false) }))}
-                  className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-3 text-left text-sm md:py-1.5 text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60 aria-[current=true]:bg-indigo-50 aria-[current=true]:font-medium aria-[current=true]:text-indigo-700"
+                  className="flex w-full items-baseline justify-between gap-2 rounded px-2 py-3 text-left text-sm md:py-1.5 touch:py-3 text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60 aria-[current=true]:bg-indigo-50 aria-[current=true]:font-medium aria-[current=true]:text-indigo-700"
                 >
                   <span className="truncate">{a.name}</span>
                   <span className="shrink-0 text-xs text-slate-500">{a.current ? "current" : ROLE_LABEL[a.role].toLowerCase()}</span>

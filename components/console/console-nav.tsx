@@ -35,8 +35,8 @@ export function isCurrent(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-// Phone: full-width rows of at least 44 px to tap; wide screens: the sidebar's rows as they were.
-const ITEM = "block w-full rounded-md px-3 py-3 text-left text-sm whitespace-nowrap text-slate-700 hover:bg-slate-100 md:py-2";
+// Phone or touch screen: full-width rows of at least 44 px to tap; wide screens with a mouse: the sidebar's rows as they were.
+const ITEM = "block w-full rounded-md px-3 py-3 text-left text-sm whitespace-nowrap text-slate-700 hover:bg-slate-100 md:py-2 touch:py-3";
 
 function NavLink({ href, label, pathname, onNavigate }: { href: string; label: string; pathname: string; onNavigate: () => void }) {
   return (
@@ -127,7 +127,7 @@ export function ConsoleNav({
           <Link
             href={hasAccount ? "/" : "/operator"}
             onClick={close}
-            className="inline-flex min-h-11 shrink-0 items-center text-lg font-bold tracking-tight md:inline md:min-h-0"
+            className="inline-flex min-h-11 shrink-0 items-center text-lg font-bold tracking-tight md:inline md:min-h-0 touch:inline-flex touch:min-h-11"
           >
             {/* One inline run inside the flex box, so the name reads "headroom", not "head room". */}
             <span>

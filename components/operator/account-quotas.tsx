@@ -49,7 +49,7 @@ function QuotaValueForm({ accountId, quota }: { accountId: string; quota: CountQ
           onChange={(e) => setValue(e.target.value)}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}
-          className="w-24 rounded-md border-0 px-2 py-1 text-sm max-sm:text-base ring-1 max-sm:min-h-11 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-red-500"
+          className="w-24 rounded-md border-0 px-2 py-1 text-sm touch:text-base ring-1 touch:min-h-11 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-red-500"
         />
         {error && (
           <p id={`${id}-error`} role="alert" className="mt-1 max-w-48 text-xs whitespace-normal text-red-600">

@@ -15,7 +15,7 @@ export function Field({
       {(aria) => (
         <input
           {...aria}
-          className="block w-full rounded-md border-0 px-3 py-2 text-sm max-sm:text-base ring-1 max-sm:min-h-11 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 disabled:bg-slate-50 disabled:text-slate-500 aria-invalid:ring-red-500"
+          className="block w-full rounded-md border-0 px-3 py-2 text-sm touch:text-base ring-1 touch:min-h-11 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 disabled:bg-slate-50 disabled:text-slate-500 aria-invalid:ring-red-500"
           {...props}
         />
       )}

@@ -21,7 +21,7 @@ export function Segmented<T extends string>({
       {options.map((o) => (
         <label
           key={o.value}
-          className="inline-flex cursor-pointer items-center justify-center rounded px-3 py-1.5 text-sm font-medium max-sm:min-h-11 max-sm:min-w-11 text-slate-600 has-checked:bg-white has-checked:text-slate-900 has-checked:shadow-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
+          className="inline-flex cursor-pointer items-center justify-center rounded px-3 py-1.5 text-sm font-medium touch:min-h-11 touch:min-w-11 text-slate-600 has-checked:bg-white has-checked:text-slate-900 has-checked:shadow-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
         >
           <input
             type="radio"

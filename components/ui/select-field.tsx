@@ -8,7 +8,7 @@ export function SelectField({ label, error, id, hint, children, ...props }: Sele
       {(aria) => (
         <select
           {...aria}
-          className="block w-full rounded-md border-0 bg-white px-3 py-2 text-sm max-sm:text-base ring-1 max-sm:min-h-11 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-red-500 disabled:bg-slate-50 disabled:text-slate-500"
+          className="block w-full rounded-md border-0 bg-white px-3 py-2 text-sm touch:text-base ring-1 touch:min-h-11 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-red-500 disabled:bg-slate-50 disabled:text-slate-500"
           {...props}
         >
           {children}

@@ -9,7 +9,7 @@ export function TextareaField({ label, error, id, hint, ...props }: TextareaHTML
         <textarea
           {...aria}
           rows={3}
-          className="block w-full rounded-md border-0 px-3 py-2 text-sm max-sm:text-base ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-red-500 disabled:bg-slate-50"
+          className="block w-full rounded-md border-0 px-3 py-2 text-sm touch:text-base ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 aria-invalid:ring-red-500 disabled:bg-slate-50"
           {...props}
         />
       )}
