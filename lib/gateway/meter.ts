@@ -11,7 +11,8 @@
 // on request ids), but its caller need not wait forever: past its wait, a record the caller may
 // withdraw (a response not yet sent) is taken out of the queue, never to be charged, and one it
 // may not (a stream the client already received) stays queued to be charged when the database
-// returns; either way the caller hears MeterUnavailableError and which of the two happened. A
+// returns; either way the caller hears MeterUnavailableError and which of the two happened (one
+// told "still queued" also gets a promise of how that ends, to hold its spend reservation till then). A
 // withdrawable record already in a flush cannot be taken out: its caller hears when the flush
 // ends — committed (the response goes out), or failed (back in the queue, then withdrawn) — so a
 // client is never told "not recorded" for a response that is charged. A stalled flush ends at the
@@ -35,6 +36,8 @@ interface Pending {
   withdrawable: boolean;
   /** The caller was already told (the record may still be committed later). */
   answered: boolean;
+  /** Set when the caller was told "still queued": hears whether the record was committed in the end. */
+  onSettled: ((committed: boolean) => void) | null;
 }
 
 interface Lane {
@@ -57,6 +60,12 @@ export class MeterUnavailableError extends Error {
   constructor(
     /** True: taken out of the queue, never charged. False: still queued, charged once the database answers. */
     readonly withdrawn: boolean,
+    /**
+     * Resolves true once a record still queued is committed, false if it never will be (withdrawn,
+     * or dropped: refused by the database, or the meter closed with the database gone). Whatever the
+     * caller holds for the record (its spend reservation) is held until then.
+     */
+    readonly committed: Promise<boolean> = Promise.resolve(false),
   ) {
     super(
       withdrawn ? "usage not recorded: the database did not answer in time" : "usage not yet recorded: the database did not answer in time",
@@ -126,6 +135,7 @@ export class Meter {
         due,
         withdrawable: opts.withdrawOnTimeout === true,
         answered: false,
+        onSettled: null,
       });
       this.waiting++;
       if (due !== Infinity) this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
@@ -138,7 +148,7 @@ export class Meter {
     const now = performance.now();
     for (const lane of this.lanes) {
       for (const p of lane.inFlight) {
-        if (!p.answered && !p.withdrawable && p.due < now) this.answer(p, new MeterUnavailableError(false));
+        if (!p.answered && !p.withdrawable && p.due < now) this.answerQueued(p);
       }
       for (let i = 0; i < lane.queue.length; i++) {
         const p = lane.queue[i]!;
@@ -148,7 +158,7 @@ export class Meter {
           this.waiting--;
           this.answer(p, new MeterUnavailableError(true));
         } else {
-          this.answer(p, new MeterUnavailableError(false));
+          this.answerQueued(p);
         }
       }
     }
@@ -158,6 +168,12 @@ export class Meter {
   private answer(p: Pending, err: unknown): void {
     p.answered = true;
     p.reject(err);
+  }
+
+  /** Tells the caller its record is still queued, with a promise of how that ends. */
+  private answerQueued(p: Pending): void {
+    const committed = new Promise<boolean>((resolve) => (p.onSettled = resolve));
+    this.answer(p, new MeterUnavailableError(false, committed));
   }
 
   private settled(): void {
@@ -222,7 +238,10 @@ export class Meter {
     if (flushChannel.hasSubscribers) flushChannel.publish({ size: batch.length, started, ms });
     if (result.resynced.length) this.hooks.onResync?.(result.resynced);
     if (result.alerting.length) this.hooks.onAlert?.(result.alerting);
-    for (const p of batch) p.resolve();
+    for (const p of batch) {
+      p.resolve();
+      p.onSettled?.(true);
+    }
     if (this.waiting === 0) this.settled();
   }
 
@@ -246,6 +265,7 @@ export class Meter {
       error,
     });
     if (!p.answered) this.answer(p, new MeterUnavailableError(true));
+    p.onSettled?.(false);
     this.schedule();
   }
 
@@ -262,7 +282,10 @@ export class Meter {
     if (this.closed && this.failures > 50) {
       const dropped = [...batch, ...lane.queue.splice(0)];
       this.waiting -= dropped.length;
-      for (const p of dropped) p.reject(err);
+      for (const p of dropped) {
+        p.reject(err);
+        p.onSettled?.(false);
+      }
       return;
     }
     // Callers past their wait that may withdraw are told now, before the retry could take their

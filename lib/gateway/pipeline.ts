@@ -512,6 +512,7 @@ async function finish(
   const uncounted = usage.promptTokens + usage.completionTokens - s.loadCounted;
   if (uncounted > 0) s.ctx.load.add(s.model.id, uncounted);
   let charged = costMicros;
+  let releaseNow = true;
   try {
     await s.ctx.meter.record(
       {
@@ -539,11 +540,17 @@ async function finish(
     // Withdrawn: never to be charged, so its spend and rate-limit reservations go back whole.
     // Still queued: it will be charged, so it settles like a served request.
     if (err.withdrawn) charged = 0n;
+    else {
+      // Its spend reservation stays held until the charge lands: given back now, the lease could be
+      // released (idle, retired) and its budget granted again while this charge is still to come.
+      releaseNow = false;
+      void err.committed.then((committed) => s.spend.release(committed ? costMicros : 0n));
+    }
     const settled: Cost = err.withdrawn ? NOTHING : { ...s.cost, tokensGenerated: usage.completionTokens };
     void s.ctx.limiter.settle(s.key, s.policy, s.cost, settled, Date.now(), s.admittedLocally).catch(() => undefined);
     throw meterUnavailable(s.requestId);
   } finally {
-    s.spend.release(charged);
+    if (releaseNow) s.spend.release(charged);
   }
   const actual: Cost = { requests: s.cost.requests, tokensPrompt: s.cost.tokensPrompt, tokensGenerated: usage.completionTokens };
   // Not awaited: the response need not wait for it. The settle is issued before the response is

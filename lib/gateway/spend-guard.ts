@@ -109,6 +109,11 @@ export class SpendGuard implements LocalLeaseHolder {
     if (lease.retired && lease.inFlight === 0) void this.drop(accountId, lease);
   }
 
+  /** Requests holding a reservation on the account's leases on this instance (diagnostics, tests). */
+  holding(accountId: string): number {
+    return (this.leases.get(accountId) ?? []).reduce((n, l) => n + l.inFlight, 0);
+  }
+
   /** Forget an account's leases (its limit changed or it was suspended): new requests lease afresh. */
   revoke(accountId: string): void {
     for (const lease of this.leases.get(accountId) ?? []) {

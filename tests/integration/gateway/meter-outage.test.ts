@@ -12,7 +12,7 @@ import { createAccountFixture, createModelFixture, usageChargeFixture } from "..
 import { startGatewayServer } from "../../helpers/gateway-server";
 import { TcpProxy } from "../limits/tcp-proxy";
 import { closeDb, openPostgres, setDb } from "@/lib/db";
-import { closeGateway } from "@/lib/gateway/context";
+import { closeGateway, gateway } from "@/lib/gateway/context";
 import { Meter, MeterUnavailableError } from "@/lib/gateway/meter";
 
 const database = setupTestDatabase();
@@ -84,11 +84,21 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     expect(withdrawn.length).toBeGreaterThan(0); // queued behind a failing flush, not in it
     for (let i = 0; i < delivered.length; i++) expect((outcomes[unsent.length + i] as MeterUnavailableError).withdrawn).toBe(false);
 
+    // A caller told "still queued" hears how it ends (`committed`): not yet, while the database is gone…
+    const settled = (i: number) => (outcomes[i] as MeterUnavailableError).committed;
+    const notYet = Symbol("not yet");
+    for (let i = 0; i < outcomes.length; i++) {
+      const now = await Promise.race([settled(i), new Promise((r) => setTimeout(r, 10, notYet))]);
+      expect(now).toBe((outcomes[i] as MeterUnavailableError).withdrawn ? false : notYet);
+    }
+
     await proxy.start(proxy.port);
     await probe;
     await meter.drain();
     expect(await usageCount(withdrawn)).toBe(0);
     expect(await usageCount(kept)).toBe(kept.length);
+    // …committed once it is back (a withdrawn record: never).
+    for (let i = 0; i < outcomes.length; i++) expect(await settled(i)).toBe(!(outcomes[i] as MeterUnavailableError).withdrawn);
     await meter.close();
   });
 
@@ -120,6 +130,9 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     const text = await streamed.text();
     expect(text).not.toContain("[DONE]");
     expect(text).toContain('"type":"service_unavailable"');
+    // The stream will be charged: its spend reservation is held until the charge lands (the plain
+    // response's, withdrawn, went back).
+    expect(gateway().guard.holding(acct.accountId)).toBe(1);
 
     await proxy.start(proxy.port);
     await new Promise((r) => setTimeout(r, 50));
@@ -127,6 +140,8 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     const deadline = Date.now() + 10_000;
     while ((await usageCount([streamId])) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await usageCount([streamId])).toBe(1);
+    await gateway().meter.drain();
+    expect(gateway().guard.holding(acct.accountId)).toBe(0);
     expect(await usageCount([plainId])).toBe(0);
     // The account's counters agree with its ledger.
     const { rows } = await direct.query(
