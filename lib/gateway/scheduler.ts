@@ -47,6 +47,10 @@ export class Scheduler {
     const free = this.tryAcquire(modelId, concurrency, priority);
     if (free) return Promise.resolve(free);
     const m = this.slots(modelId, concurrency);
+    const aborted = signal?.();
+    // Gone before it could queue (its abort has fired: no listener would ever hear it): it would
+    // hold a place in the queue, or push an over-limit request out, for nobody.
+    if (aborted?.aborted) return Promise.reject(new AppError("overloaded", "The client went away while queued."));
     if (m.high.length + m.low.length >= m.maxQueue) {
       if (priority === "low") return Promise.reject(new OverloadedError());
       const victim = m.low.pop();
@@ -54,7 +58,6 @@ export class Scheduler {
       victim.shed(new OverloadedError());
     }
     return new Promise((resolve, reject) => {
-      const aborted = signal?.();
       const onAbort = () => {
         const list = priority === "high" ? m.high : m.low;
         const i = list.indexOf(waiter);

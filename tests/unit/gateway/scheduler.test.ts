@@ -104,6 +104,20 @@ describe("Scheduler", () => {
     expect(events).toEqual(["run busy", "gone leaves", "run stays"]);
   });
 
+  it("a request whose client has already gone is not queued, and sheds no one to make room", async () => {
+    const { scheduler, events, ask, finish } = harness(1, 1); // one slot, one queued at most
+    const gone = new AbortController();
+    gone.abort();
+    ask("busy", "high");
+    ask("low-1", "low");
+    ask("left-before", "high", gone.signal);
+    await settle();
+    expect(events).toEqual(["run busy", "gone left-before"]);
+    expect(scheduler.depth("m")).toEqual({ high: 0, low: 1 });
+    await finish("busy");
+    expect(events.at(-1)).toBe("run low-1");
+  });
+
   it("over random arrivals and completions: never more running than the slots, a freed slot always goes to an in-limit request if one waits, nothing both run and shed", async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant("arrive" as const), priority: fc.constantFrom<Priority>("high", "low") }),
