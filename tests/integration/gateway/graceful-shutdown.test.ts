@@ -25,27 +25,47 @@ const groupAlive = (pgid: number) => {
   }
 };
 
-async function stream(url: string): Promise<{ status: number; requestId: string | null; text: string; endedAt: number }> {
-  const res = await fetch(`${url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      model: "hr-small-8b",
-      messages: [{ role: "user", content: "Tell me a long story." }],
-      max_tokens: 40,
-      stream: true,
-    }),
-  });
-  const text = await res.text();
-  return { status: res.status, requestId: res.headers.get("x-request-id"), text, endedAt: Date.now() };
+interface Streamed {
+  status: number;
+  requestId: string | null;
+  text: string;
+  endedAt: number;
+}
+
+/** A stream: `answering` resolves when its response has begun (headers in), `done` when it has ended. */
+function stream(url: string): { answering: Promise<void>; done: Promise<Streamed> } {
+  let begun: () => void = () => undefined;
+  const answering = new Promise<void>((resolve) => (begun = resolve));
+  const done = (async () => {
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "hr-small-8b",
+        messages: [{ role: "user", content: "Tell me a long story." }],
+        max_tokens: 60,
+        stream: true,
+      }),
+    });
+    begun(); // headers in: the stream is being answered
+    const text = await res.text();
+    return { status: res.status, requestId: res.headers.get("x-request-id"), text, endedAt: Date.now() };
+  })();
+  // A stream that fails before its headers ends the wait too (its failure is reported by `done`).
+  done.then(begun, begun);
+  return { answering, done };
 }
 
 describe("graceful shutdown", () => {
   it("on SIGTERM (even delivered twice), in-flight streams finish and are charged once; new connections are refused; the process exits", async () => {
-    // 40 tokens at 20 a second: each stream takes about two seconds.
+    // 60 tokens at 20 a second: each stream takes about three seconds.
     server = await startServer({ HEADROOM_DEMO_API_KEY: KEY, HEADROOM_SIM_TOKENS_PER_SECOND: "20", HEADROOM_SIM_FIRST_TOKEN_MS: "0" });
     const running = Array.from({ length: STREAMS }, () => stream(server!.url));
-    await new Promise((r) => setTimeout(r, 600));
+    // Every stream mid-answer when the signal comes. (A fixed pause was not always enough on a loaded
+    // machine: a connection the server had not yet accepted when it stopped listening was reset by
+    // the kernel — it never reached Headroom.)
+    await Promise.all(running.map((r) => r.answering));
+    await new Promise((r) => setTimeout(r, 200));
     const signalled = Date.now();
     process.kill(-server.pgid, "SIGTERM");
     // Delivered again moments later, as `npm start` forwards the signal its whole group got: still one drain.
@@ -63,7 +83,7 @@ describe("graceful shutdown", () => {
     }
     expect(refused).toBe(true);
 
-    const results = await Promise.all(running);
+    const results = await Promise.all(running.map((r) => r.done));
     for (const r of results) {
       expect(r.endedAt).toBeGreaterThan(signalled); // still streaming when the signal came
       expect(r.status).toBe(200);
