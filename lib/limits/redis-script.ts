@@ -10,8 +10,8 @@
 //          levels ×3, used ×3, growthBlocked (0/1) — all integers, exact as doubles. One GET and one
 //          SET PX per admission; packed rather than a hash because HMGET/HSET + PEXPIRE of ten text
 //          fields cost a quarter of the script's time in Redis.
-// ARGV     op ("admit" | "settle"), now (epoch ms; empty: the Redis server's TIME), baseRpm, capRpm, growthRpmPerMinute, tokensPromptPerRequest,
-//          tokensGeneratedPerReq, sustainThresholdPct, idleThresholdPct, decayPpm, maxSustainedMilli,
+// ARGV     op ("admit" | "settle"), now (epoch ms; empty: the Redis server's TIME), baseRpm, capRpm,
+//          growthRpmPerMinute, tokensPromptPerRequest, tokensGeneratedPerReq, sustainThresholdPct, idleThresholdPct, decayPpm, maxSustainedMilli,
 //          hardMultiplier, idleTtlMs, then three numbers (admit: the cost; settle: reserved − actual),
 //          then (admit) 1 if the model is above the growth gate, then (settle) the tokens generated.
 // Returns  {code, extra, m, t, s, l1, l2, l3, u1, u2, u3, x}: code 0 admit, 1 admit over limit,
