@@ -27,6 +27,8 @@ class ModelSlots {
   ) {}
 }
 
+const goneWhileQueued = () => new AppError("overloaded", "The client went away while queued.");
+
 export class Scheduler {
   private models = new Map<string, ModelSlots>();
 
@@ -50,7 +52,7 @@ export class Scheduler {
     const aborted = signal?.();
     // Gone before it could queue (its abort has fired: no listener would ever hear it): it would
     // hold a place in the queue, or push an over-limit request out, for nobody.
-    if (aborted?.aborted) return Promise.reject(new AppError("overloaded", "The client went away while queued."));
+    if (aborted?.aborted) return Promise.reject(goneWhileQueued());
     if (m.high.length + m.low.length >= m.maxQueue) {
       if (priority === "low") return Promise.reject(new OverloadedError());
       const victim = m.low.pop();
@@ -63,7 +65,7 @@ export class Scheduler {
         const i = list.indexOf(waiter);
         if (i >= 0) {
           list.splice(i, 1);
-          reject(new AppError("overloaded", "The client went away while queued."));
+          reject(goneWhileQueued());
         }
       };
       // Granted or shed, the waiter leaves the queue: so does its listener on the request's signal.
