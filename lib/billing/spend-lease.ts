@@ -6,6 +6,13 @@
 // holds at every commit, whatever the number of instances. Leases lapse 60 s after their holder
 // stops renewing them (a crashed instance frees its budget within a minute).
 //
+// Leases live on the database's clock: a grant counts the leases live at statement_timestamp() and
+// stamps its own expiry from it, and renewals extend from it. On the callers' clocks, an instance whose
+// clock ran ahead saw other instances' live leases as lapsed and was granted budget they still held.
+// The holder keeps its own, earlier, idea of expiry (its clock when it sent the grant, plus the TTL), so
+// it stops using a lease before the database lets it lapse. `now` (tests that drive time) overrides the
+// database's clock; the month is always the caller's, as its meter charges by its own clock.
+//
 // Every statement that locks several leases locks them in id order (a materialized `ORDER BY "id"
 // FOR UPDATE` first), as the meter's flush does: two statements taking the same leases in different
 // orders deadlock, and PostgreSQL breaks that only after deadlock_timeout (1 s) by aborting one.
@@ -23,35 +30,40 @@ export type LeaseGrant =
   | { granted: false; reason: "limit"; availableMicros: bigint; limitMicros: bigint | null; monthlySpendMicros: bigint }
   | { granted: false; reason: "no_account" };
 
+/** Whose clock decides which leases are live: the database's (production) or the caller's `now` (tests). */
+export type LeaseClock = { now: Date; database: boolean };
+
 /**
  * Lease up to `want` (at least `need`) of the account's remaining budget for `holder`.
- * Unlimited accounts (no limit) get `want` without touching other leases.
+ * Unlimited accounts (no limit) get `want` without touching other leases. `expiresAt` is the
+ * caller's clock at the call plus the TTL: on the database's clock, no later than the lease lapses.
  */
 export async function grantSpendLease(
   accountId: string,
   holder: string,
   need: bigint,
   want: bigint,
-  now = new Date(),
+  clock: LeaseClock = { now: new Date(), database: true },
 ): Promise<LeaseGrant> {
   const leaseId = `sl_${randomBytes(10).toString("hex")}`;
+  const { now } = clock;
   const expiresAt = new Date(now.getTime() + LEASE_TTL_MS);
   // One statement (prisma/migrations/…_grant_spend_lease_function): the account's row lock, which
   // the meter's flushes wait for, is held only inside PostgreSQL, never across round trips to this
   // process — under load each round trip waits for a busy event loop.
   const rows = await directQuery({
-    name: "grant_spend_lease_v1",
+    name: "grant_spend_lease_v2",
     text: `SELECT "granted", "amountMicros"::text, "availableMicros"::text, "limitMicros"::text, "monthlySpendMicros"::text
-      FROM headroom_grant_spend_lease($1, $2, $3, $4::bigint, $5::bigint, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text[], $10::bigint[])`,
+      FROM headroom_grant_spend_lease($1, $2, $3, $4::bigint, $5::bigint, $6::timestamptz, $7::timestamptz, $8::bigint, $9::text[], $10::bigint[])`,
     values: [
       accountId,
       holder,
       leaseId,
       need.toString(),
       want.toString(),
-      now.toISOString(),
+      clock.database ? null : now.toISOString(),
       monthStart(now).toISOString(),
-      expiresAt.toISOString(),
+      String(LEASE_TTL_MS),
       CAP_TIERS,
       CAPS,
     ],
@@ -82,12 +94,16 @@ const CAPS = arrayLiteral(
   TIER_LADDER.map((r) => r.cap?.toString() ?? null),
 );
 
-/** Keep the holder's leases alive; returns the ids that still exist (others were revoked). */
-export async function renewSpendLeases(leaseIds: string[], now = new Date()): Promise<Set<string>> {
+/**
+ * Keep the holder's leases alive for another TTL from now (the database's clock, or the caller's
+ * `now` in tests); returns the ids that still exist (others were revoked).
+ */
+export async function renewSpendLeases(leaseIds: string[], now?: Date): Promise<Set<string>> {
   if (leaseIds.length === 0) return new Set();
+  const from = now ? Prisma.sql`${now}::timestamptz` : Prisma.sql`statement_timestamp()`;
   const rows = await db().$queryRaw<{ id: string }[]>`
     WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE "id" IN (${Prisma.join(leaseIds)}) ORDER BY "id" FOR UPDATE)
-    UPDATE "SpendLease" l SET "expiresAt" = ${new Date(now.getTime() + LEASE_TTL_MS)}
+    UPDATE "SpendLease" l SET "expiresAt" = ${from} + ${LEASE_TTL_MS} * interval '1 millisecond'
     FROM locked WHERE l."id" = locked."id" RETURNING l."id"`;
   return new Set(rows.map((r) => r.id));
 }
@@ -154,7 +170,13 @@ export async function revokeAccountLeases(accountId: string, client: Executor = 
     FROM kept k, locked WHERE l."id" = k."id" AND locked."id" = l."id"`;
 }
 
-/** Housekeeping: lapsed leases are ignored by grants; this deletes them. */
+/**
+ * Housekeeping: lapsed leases are ignored by grants; this deletes those lapsed over a TTL ago, by the
+ * earlier of `now` (a job's time, which an operator may set) and the database's clock — never a lease
+ * still live on the database's clock.
+ */
 export function deleteLapsedLeases(now = new Date()): Promise<number> {
-  return deleteLeases(Prisma.sql`"expiresAt" < ${new Date(now.getTime() - LEASE_TTL_MS)}`);
+  return deleteLeases(
+    Prisma.sql`"expiresAt" < LEAST(${now}::timestamptz, statement_timestamp()) - ${LEASE_TTL_MS} * interval '1 millisecond'`,
+  );
 }

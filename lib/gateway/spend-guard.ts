@@ -65,9 +65,15 @@ export class SpendGuard implements LocalLeaseHolder {
   private timer: NodeJS.Timeout | null = null;
   private unregister: (() => void) | null = null;
 
+  /**
+   * `now` drives this guard's own timing (renewals, idleness, when to stop using a lease). Which
+   * leases are live is decided on the database's clock (lib/billing/spend-lease.ts) unless
+   * `leaseClock` is "caller": then the database is told `now` too (tests that drive time).
+   */
   constructor(
     private readonly holder: string,
     private readonly now: () => number = Date.now,
+    private readonly leaseClock: "database" | "caller" = "database",
   ) {}
 
   start(): void {
@@ -191,7 +197,10 @@ export class SpendGuard implements LocalLeaseHolder {
         }
       }
       const started = performance.now();
-      const grant = await grantSpendLease(accountId, this.holder, need, need * this.multiple(accountId), new Date(this.now()));
+      const grant = await grantSpendLease(accountId, this.holder, need, need * this.multiple(accountId), {
+        now: new Date(this.now()),
+        database: this.leaseClock === "database",
+      });
       if (grantChannel.hasSubscribers) grantChannel.publish({ accountId, started, ms: performance.now() - started });
       if (grant.granted) {
         const list = this.leases.get(accountId) ?? [];
@@ -267,7 +276,7 @@ export class SpendGuard implements LocalLeaseHolder {
     try {
       const present = await renewSpendLeases(
         live.map(({ l }) => l.id),
-        new Date(t),
+        this.leaseClock === "caller" ? new Date(t) : undefined,
       );
       for (const { accountId, l } of live) {
         if (!present.has(l.id)) {

@@ -16,7 +16,7 @@ describe("spend lease renewal after an outage", () => {
   it("a lapsed lease is retired, not revived; new requests lease afresh within the limit", async () => {
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(10) });
     let now = Date.now();
-    const guard = new SpendGuard("instance-a", () => now);
+    const guard = new SpendGuard("instance-a", () => now, "caller");
     const first = await guard.reserve(acct.accountId, 1_000n);
     expect(first.ok).toBe(true);
     const leaseA = (first as { leaseId: string }).leaseId;
@@ -24,7 +24,7 @@ describe("spend lease renewal after an outage", () => {
 
     // The outage: no renewal for longer than the TTL. Another instance leases what is left meanwhile.
     now += LEASE_TTL_MS + 5_000;
-    const other = await grantSpendLease(acct.accountId, "instance-b", 1_000n, usd(100), new Date(now));
+    const other = await grantSpendLease(acct.accountId, "instance-b", 1_000n, usd(100), { now: new Date(now), database: false });
     expect(other.granted).toBe(true);
 
     // Renewals work again.

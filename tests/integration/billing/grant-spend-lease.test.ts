@@ -108,7 +108,7 @@ describe("grantSpendLease (one statement in PostgreSQL)", () => {
       fc.asyncProperty(facts, async (f) => {
         const accountId = f.card ? withCard : without;
         await arrange(accountId, f);
-        const got = await grantSpendLease(accountId, "this-instance", f.need, f.want, NOW);
+        const got = await grantSpendLease(accountId, "this-instance", f.need, f.want, { now: NOW, database: false });
         const want = expected(f);
         if (got.granted && want.granted) {
           expect(got.amountMicros).toBe(want.amountMicros);
@@ -131,7 +131,10 @@ describe("grantSpendLease (one statement in PostgreSQL)", () => {
   }, 120_000);
 
   it("answers no_account for an account that does not exist, and leases nothing", async () => {
-    expect(await grantSpendLease("acct_missing", "this-instance", 1n, 10n, NOW)).toEqual({ granted: false, reason: "no_account" });
+    expect(await grantSpendLease("acct_missing", "this-instance", 1n, 10n, { now: NOW, database: false })).toEqual({
+      granted: false,
+      reason: "no_account",
+    });
     expect(await db().spendLease.count({ where: { accountId: "acct_missing" } })).toBe(0);
   });
 });

@@ -78,8 +78,8 @@ describe("taking leases back when an account's budget shrinks", () => {
   it("a lease left idle is given back, so another instance is not refused budget nobody is using", async () => {
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(50) });
     let now = Date.now();
-    const idle = new SpendGuard("idle", () => now);
-    const busy = new SpendGuard("busy", () => now);
+    const idle = new SpendGuard("idle", () => now, "caller");
+    const busy = new SpendGuard("busy", () => now, "caller");
     guards.push(idle, busy);
     const one = await idle.reserve(acct.accountId, 100_000n);
     if (!one.ok) throw new Error("refused");
@@ -97,7 +97,7 @@ describe("taking leases back when an account's budget shrinks", () => {
   it("a revocation whose transaction rolls back leaves no budget stuck: the retired lease goes at the next renewal", async () => {
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(2) });
     let now = Date.now();
-    const here = new SpendGuard("here", () => now);
+    const here = new SpendGuard("here", () => now, "caller");
     here.start();
     guards.push(here);
     const one = await here.reserve(acct.accountId, 100_000n);

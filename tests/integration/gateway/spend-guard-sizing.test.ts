@@ -27,7 +27,7 @@ describe("spend lease sizing", () => {
   it("leases double while they last under 5 s, and halve once one lasts over 30 s", async () => {
     const acct = await createAccountFixture({ tier: "tier4", spendLimitMicros: usd(100_000) });
     let now = Date.now();
-    const guard = new SpendGuard("sizing", () => now);
+    const guard = new SpendGuard("sizing", () => now, "caller");
     const cost = 10n;
     type Sizing = Map<string, { multiple: bigint; grantedAt: number }>;
     const sizing = () => (guard as unknown as { sizing: Sizing }).sizing.get(acct.accountId)!;
@@ -51,7 +51,7 @@ describe("spend lease sizing", () => {
   it("never leases more than a quarter of what is left under the limit, however hot the account", async () => {
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(1) });
     let now = Date.now();
-    const guard = new SpendGuard("sizing-cap", () => now);
+    const guard = new SpendGuard("sizing-cap", () => now, "caller");
     const cost = 100n;
     await spendThrough(guard, acct.accountId, cost, 6, () => (now += 1));
     const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
@@ -67,7 +67,7 @@ describe("spend lease sizing memory", () => {
   it("forgets an account's sizing once it has no leases and has not leased for a while", async () => {
     const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(10) });
     let now = Date.now();
-    const guard = new SpendGuard("sizing-forget", () => now);
+    const guard = new SpendGuard("sizing-forget", () => now, "caller");
     const sizing = () => (guard as unknown as { sizing: Map<string, unknown> }).sizing;
     const r = await guard.reserve(acct.accountId, 100n);
     expect(r.ok).toBe(true);
