@@ -17,7 +17,7 @@
 // FOR UPDATE` first), as the meter's flush does: two statements taking the same leases in different
 // orders deadlock, and PostgreSQL breaks that only after deadlock_timeout (1 s) by aborting one.
 import { randomBytes } from "node:crypto";
-import { bigintOrNull, db, directQuery } from "../db";
+import { bigintOrNull, db, directQuery, listen, type Listener } from "../db";
 import { arrayLiteral } from "../db/array-literal";
 import { Prisma } from "../db/generated/client";
 import { monthStart } from "./period";
@@ -154,7 +154,8 @@ export function registerLocalLeaseHolder(holder: LocalLeaseHolder): () => void {
  * Take an account's leases back, in the caller's transaction (its budget shrank: a lower limit, a
  * card removed, credits refunded). This process's leases stop at once and keep only what requests in flight reserved —
  * those requests will be charged, and the account's next grant must still count them; other
- * instances' leases are deleted, and their holders stop on their next renewal (within 2 s).
+ * instances' leases are deleted, and their holders hear it when the transaction commits
+ * (listenForRevokedLeases) — or, if their notifications are down, on their next renewal (within 2 s).
  */
 export async function revokeAccountLeases(accountId: string, client: Executor = db()): Promise<void> {
   const kept: { id: string; unused: string }[] = [];
@@ -168,6 +169,18 @@ export async function revokeAccountLeases(accountId: string, client: Executor = 
     )
     UPDATE "SpendLease" l SET "amountMicros" = GREATEST(0, l."amountMicros" - k."unused")
     FROM kept k, locked WHERE l."id" = k."id" AND locked."id" = l."id"`;
+  // Delivered to every listening instance when (and only if) the caller's transaction commits.
+  await client.$executeRaw`SELECT pg_notify(${LEASES_REVOKED_CHANNEL}, ${accountId})`;
+}
+
+const LEASES_REVOKED_CHANNEL = "headroom_spend_leases_revoked";
+
+/**
+ * Another instance took an account's leases back (revokeAccountLeases committed): `onRevoked` is
+ * called with its id at once, not at this instance's next renewal. Null on PGlite (one process).
+ */
+export function listenForRevokedLeases(onRevoked: (accountId: string) => void): Listener | null {
+  return listen(LEASES_REVOKED_CHANNEL, onRevoked);
 }
 
 /**

@@ -10,6 +10,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { env } from "../env";
 import { log } from "../log";
+import { pgListen, type Listener } from "./listen";
 
 export type Db = PrismaClient;
 export type { Prisma } from "./generated/client";
@@ -21,8 +22,12 @@ export interface Handle {
   pglite?: PGlite;
   /** One statement straight on the driver (see directQuery). */
   query: (q: DirectQuery) => Promise<Record<string, unknown>[]>;
+  /** NOTIFYs on a channel, from any instance (see listen()); null where there is no other instance. */
+  listen: (channel: string, onMessage: (payload: string) => void) => Listener | null;
   close: () => Promise<void>;
 }
+
+export type { Listener } from "./listen";
 
 /** A statement run on the driver itself, bypassing Prisma: a fixed text, prepared once per connection. */
 export interface DirectQuery {
@@ -134,6 +139,16 @@ export function directQuery(q: DirectQuery): Promise<Record<string, unknown>[]> 
   return slot.handle!.query(q);
 }
 
+/**
+ * Hear what other instances announce with `pg_notify(channel, payload)` (delivered when their
+ * transaction commits) on a connection of its own, until closed or the database is closed. Null on
+ * PGlite: one process opens the data folder, and it tells its own parts directly.
+ */
+export function listen(channel: string, onMessage: (payload: string) => void): Listener | null {
+  if (!slot.handle) db();
+  return slot.handle!.listen(channel, onMessage);
+}
+
 /** A bigint column of a directQuery row (sent as `::text`, or decoded as a bigint on PGlite), or null. */
 export const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string | bigint));
 
@@ -186,11 +201,24 @@ export function openPostgres(url: string, max = 10): Handle {
     direct.on("error", (err) => log.warn("database connection lost while idle", { error: err.message }));
     return direct;
   };
+  const listeners = new Set<Listener>();
   return {
     prisma,
     kind: "postgres",
     query: async (q) => (await directPool().query(q)).rows as Record<string, unknown>[],
+    listen: (channel, onMessage) => {
+      const l = pgListen(url, channel, onMessage);
+      const listener: Listener = {
+        close: () => {
+          listeners.delete(listener);
+          return l.close();
+        },
+      };
+      listeners.add(listener);
+      return listener;
+    },
     close: async () => {
+      await Promise.all([...listeners].map((l) => l.close()));
       await prisma.$disconnect();
       await direct?.end();
     },
@@ -236,6 +264,7 @@ export function openPglite(dir: string | null): Handle {
     pglite,
     // PGlite has one connection; its own lock keeps this out of a running Prisma transaction.
     query: (q) => pgliteNamedQuery(pglite, prepared, q),
+    listen: () => null,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

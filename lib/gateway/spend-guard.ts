@@ -4,6 +4,7 @@
 import {
   LEASE_TTL_MS,
   grantSpendLease,
+  listenForRevokedLeases,
   registerLocalLeaseHolder,
   releaseSpendLeases,
   renewSpendLeases,
@@ -64,6 +65,7 @@ export class SpendGuard implements LocalLeaseHolder {
   private sizing = new Map<string, { multiple: bigint; grantedAt: number }>();
   private timer: NodeJS.Timeout | null = null;
   private unregister: (() => void) | null = null;
+  private revocations: { close(): Promise<void> } | null = null;
 
   /**
    * `now` drives this guard's own timing (renewals, idleness, when to stop using a lease). Which
@@ -80,6 +82,8 @@ export class SpendGuard implements LocalLeaseHolder {
     this.timer ??= setInterval(() => void this.renew(), RENEW_EVERY_MS);
     this.timer.unref();
     this.unregister ??= registerLocalLeaseHolder(this);
+    // Another instance took an account's leases back: stop reserving on them now, not at the next renewal.
+    this.revocations ??= listenForRevokedLeases((accountId) => this.revoke(accountId));
   }
 
   /** Reserves from a lease this instance already holds, without waiting; null when none has room (then reserve()). */
@@ -150,6 +154,8 @@ export class SpendGuard implements LocalLeaseHolder {
     this.timer = null;
     this.unregister?.();
     this.unregister = null;
+    await this.revocations?.close();
+    this.revocations = null;
     const ids = [...this.leases.values()].flat().map((l) => l.id);
     this.leases.clear();
     await releaseSpendLeases(ids).catch(() => undefined);

@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { IDLE_RELEASE_MS, SpendGuard } from "@/lib/gateway/spend-guard";
 import { setSpendLimit } from "@/lib/billing/set-spend-limit";
 import { removePaymentMethod } from "@/lib/billing/remove-payment-method";
-import { revokeAccountLeases } from "@/lib/billing/spend-lease";
+import { listenForRevokedLeases, revokeAccountLeases } from "@/lib/billing/spend-lease";
 import { usd } from "@/lib/money";
 import { setupTestDatabase } from "../../helpers/test-db";
 import { createAccountFixture } from "../../helpers/fixtures";
@@ -118,4 +118,50 @@ describe("taking leases back when an account's budget shrinks", () => {
     expect(await leased(acct.accountId)).toBe(0n);
     expect((await here.reserve(acct.accountId, 1_600_000n)).ok).toBe(true); // the whole $2 is there to lease
   });
+
+  // Another instance: a guard this process's revocations do not reach directly (not registered here),
+  // that hears them only as PostgreSQL notifications, as a separate instance does.
+  const elsewhere = async (name: string) => {
+    const guard = new SpendGuard(name);
+    guards.push(guard);
+    const listener = listenForRevokedLeases((id) => guard.revoke(id));
+    // LISTEN is issued on a connection of its own, in the background.
+    await new Promise((r) => setTimeout(r, 300));
+    return { guard, listener: listener! };
+  };
+
+  it.runIf(process.env.DATABASE_URL)(
+    "another instance stops reserving as soon as the revocation commits, not at its next renewal",
+    async () => {
+      const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(50) });
+      const { guard: there, listener } = await elsewhere("there");
+      try {
+        const first = await there.reserve(acct.accountId, 100_000n);
+        expect(first.ok).toBe(true);
+        expect(there.tryReserve(acct.accountId, 100_000n)).not.toBeNull();
+
+        // A revocation that rolls back announces nothing: the other instance goes on reserving.
+        await db()
+          .$transaction(async (tx) => {
+            await revokeAccountLeases(acct.accountId, tx);
+            throw new Error("rolled back");
+          })
+          .catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(there.tryReserve(acct.accountId, 100_000n)).not.toBeNull();
+
+        expect((await setSpendLimit(acct.accountId, usd(1), null)).ok).toBe(true);
+        const committed = Date.now();
+        while (there.tryReserve(acct.accountId, 1n) !== null) {
+          if (Date.now() - committed > 1_500) throw new Error("still reserving on a revoked lease 1.5 s after the commit");
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        // Its next request leases afresh, under the new $1 limit.
+        const next = await there.reserve(acct.accountId, usd(2));
+        expect(next.ok).toBe(false);
+      } finally {
+        await listener.close();
+      }
+    },
+  );
 });
