@@ -312,6 +312,7 @@ console.log("\nWhere the CPU went at each run's peak (µs of CPU per request, an
 for (const r of results) if (r.cpu) console.log(`${r.name}\n  ${r.cpu}`);
 console.log("\nAt half of each configuration's peak (steady open-loop rate; latency counted from when each request was due):");
 for (const r of halfPeak) {
-  console.log(r.name.padEnd(64) + `${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${spreadOf(r)}`);
+  const lost = r.errors ? `  ${r.errors} unanswered or failed` : "";
+  console.log(r.name.padEnd(64) + `${r.rps.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${spreadOf(r)}${lost}`);
 }
 console.log("\nTargets: (c1) ≥ 0.25 × (a) and ≥ 5 × (b); (c2) ≥ 3 × (b); p99 < 10 ms at half of peak.");

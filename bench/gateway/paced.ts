@@ -130,6 +130,12 @@ export async function paced(
   await done;
   clearTimeout(timeout);
   clearInterval(tick);
+  // Requests still unanswered when the run gave up count with what they had waited by then, so a
+  // lost request shows in the tail instead of vanishing from it (and the run reports how many).
+  const end = performance.now();
+  let unanswered = 0;
+  for (const c of conns) if (c.busy) latencies[completed + unanswered++] = end - c.due;
+  for (const due of backlog) latencies[completed + unanswered++] = end - due;
   for (const c of conns) c.socket.destroy();
 
   /** The completed requests' latencies grouped by a slot of their due time, in slot order. */
@@ -156,8 +162,9 @@ export async function paced(
       if (max > 10) console.log(`  [stall] ${new Date(slot * 100).toISOString()} +100ms: ${l.length} requests, max ${max.toFixed(1)} ms`);
     }
   }
-  const sorted = latencies.subarray(0, completed).sort();
-  const at = (q: number) => Math.round((sorted[Math.min(completed - 1, Math.floor(q * completed))] ?? 0) * 10) / 10;
+  const counted = completed + unanswered;
+  const sorted = latencies.subarray(0, counted).sort();
+  const at = (q: number) => Math.round((sorted[Math.min(counted - 1, Math.floor(q * counted))] ?? 0) * 10) / 10;
   const elapsed = (performance.now() - start) / 1000;
   return {
     name,
