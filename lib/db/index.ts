@@ -149,6 +149,24 @@ export function listen(channel: string, onMessage: (payload: string) => void): L
   return slot.handle!.listen(channel, onMessage);
 }
 
+/** Errors of a connection that failed before any statement was sent on it. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * Whether a failed directQuery may have committed all the same: its connection was lost, or the
+ * driver gave up waiting, after the statement was sent. An error the server answered with (a
+ * SQLSTATE) means the statement's transaction rolled back; a connection refused means nothing was
+ * sent; PGlite runs in this process, so its outcome is always known.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  if (slot.handle?.kind !== "postgres") return false;
+  if (err instanceof pg.DatabaseError) return false;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === "string" && NEVER_SENT.has(e.code)) return false;
+  const message = typeof e?.message === "string" ? e.message : "";
+  return !/timeout exceeded when trying to connect|connection timeout|not queryable/i.test(message);
+}
+
 /** A bigint column of a directQuery row (sent as `::text`, or decoded as a bigint on PGlite), or null. */
 export const bigintOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string | bigint));
 

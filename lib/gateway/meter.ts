@@ -18,12 +18,20 @@
 // client is never told "not recorded" for a response that is charged. A stalled flush ends at the
 // meter connection's statement timeout (lib/db).
 //
+// A flush whose connection is lost after its statement was sent (a reset, the driver's timeout) may
+// have committed. Its records are retried as usual (a replay charges nothing twice), but one of them
+// withdrawn afterwards (its caller told "not charged") is "in doubt": once the database answers, and
+// well past the time any such statement could still commit, the meter checks whether it was charged,
+// and if it was the charge comes back as credits (lib/billing/credit-withdrawn-charges.ts).
+//
 // A batch the database refuses for its data (a value out of range, a key that clashes) would fail
 // the same way on every retry and hold back its lane for good: the lane's batches are halved until
 // the offending record is alone, and that one is dropped — its caller hears it was withdrawn, and
 // the loss is logged as an error with what it would have cost.
 import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
+import { creditWithdrawnCharges } from "../billing/credit-withdrawn-charges";
+import { DIRECT_ANSWER_TIMEOUT_MS, outcomeUnknown } from "../db";
 import { errorSummary, log } from "../log";
 import { fnv1a } from "../hash";
 
@@ -38,6 +46,8 @@ interface Pending {
   answered: boolean;
   /** Set when the caller was told "still queued": hears whether the record was committed in the end. */
   onSettled: ((committed: boolean) => void) | null;
+  /** It was in a flush whose outcome is unknown: it may be committed already (see the header). */
+  doubtful: boolean;
 }
 
 interface Lane {
@@ -58,12 +68,16 @@ export interface RecordOptions {
 /** The usage could not be committed within the caller's wait (the database is unreachable or stalled). */
 export class MeterUnavailableError extends Error {
   constructor(
-    /** True: taken out of the queue, never charged. False: still queued, charged once the database answers. */
+    /**
+     * True: taken out of the queue, never charged (one charged by a flush whose outcome was unknown
+     * is credited back). False: still queued, charged once the database answers.
+     */
     readonly withdrawn: boolean,
     /**
      * Resolves true once a record still queued is committed, false if it never will be (withdrawn,
-     * or dropped: refused by the database, or the meter closed with the database gone). Whatever the
-     * caller holds for the record (its spend reservation) is held until then.
+     * or dropped: refused by the database, or the meter closed with the database gone). For a
+     * withdrawn record in doubt: whether it had been charged (then credited back), once checked.
+     * Whatever the caller holds for the record (its spend reservation) is held until then.
      */
     readonly committed: Promise<boolean> = Promise.resolve(false),
   ) {
@@ -78,6 +92,8 @@ const MAX_BATCH = 400;
 const LANES = 4;
 /** How often waits are checked while anything is queued. */
 const SWEEP_MS = 100;
+/** A check of withdrawn records in doubt that failed (the database still away) is tried again after this. */
+const DOUBT_RETRY_MS = 2_000;
 
 export interface MeterHooks {
   onFlush?: (size: number, ms: number) => void;
@@ -113,8 +129,18 @@ export class Meter {
   private retryTimer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
   private closed = false;
+  /** Withdrawn records that may have been charged, and when (performance.now()) to check them. */
+  private doubts: { p: Pending; after: number }[] = [];
+  private doubtTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly hooks: MeterHooks = {}) {}
+  /**
+   * `doubtCheckMs`: how long after a record in doubt is withdrawn it is checked — past the driver's
+   * answer timeout, so the statement that may have carried it has committed or rolled back by then.
+   */
+  constructor(
+    private readonly hooks: MeterHooks = {},
+    private readonly doubtCheckMs: number = DIRECT_ANSWER_TIMEOUT_MS,
+  ) {}
 
   /** Records waiting to be committed (queued or in a flush). */
   get depth(): number {
@@ -136,6 +162,7 @@ export class Meter {
         withdrawable: opts.withdrawOnTimeout === true,
         answered: false,
         onSettled: null,
+        doubtful: false,
       });
       this.waiting++;
       if (due !== Infinity) this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
@@ -156,7 +183,7 @@ export class Meter {
         if (p.withdrawable) {
           lane.queue.splice(i--, 1);
           this.waiting--;
-          this.answer(p, new MeterUnavailableError(true));
+          this.withdraw(p);
         } else {
           this.answerQueued(p);
         }
@@ -168,6 +195,49 @@ export class Meter {
   private answer(p: Pending, err: unknown): void {
     p.answered = true;
     p.reject(err);
+  }
+
+  /**
+   * Takes a record out for good and tells its caller. One in doubt (see the header) is checked once
+   * its time comes, and its caller's `committed` says how that ended.
+   */
+  private withdraw(p: Pending): void {
+    if (!p.doubtful) return this.answer(p, new MeterUnavailableError(true));
+    const committed = new Promise<boolean>((resolve) => (p.onSettled = resolve));
+    this.answer(p, new MeterUnavailableError(true, committed));
+    this.doubts.push({ p, after: performance.now() + this.doubtCheckMs });
+    this.checkDoubtsLater();
+  }
+
+  private checkDoubtsLater(): void {
+    if (this.doubtTimer || this.doubts.length === 0) return;
+    const next = Math.min(...this.doubts.map((d) => d.after));
+    this.doubtTimer = setTimeout(
+      () => {
+        this.doubtTimer = null;
+        void this.checkDoubts();
+      },
+      Math.max(0, next - performance.now()),
+    );
+    this.doubtTimer.unref();
+  }
+
+  /** Were the withdrawn records in doubt charged after all? Those that were are credited back. */
+  private async checkDoubts(): Promise<void> {
+    const now = performance.now();
+    const due = this.doubts.filter((d) => d.after <= now);
+    if (due.length > 0) {
+      try {
+        const charged = await creditWithdrawnCharges(due.map(({ p }) => ({ requestId: p.usage.requestId, accountId: p.usage.accountId })));
+        this.doubts = this.doubts.filter((d) => !due.includes(d));
+        if (charged.size > 0) log.warn("withdrawn responses had been charged: credited back", { requestIds: [...charged] });
+        for (const { p } of due) p.onSettled?.(charged.has(p.usage.requestId));
+      } catch (err) {
+        for (const d of due) d.after = performance.now() + DOUBT_RETRY_MS;
+        log.warn("checking withdrawn responses in doubt failed; retrying", { records: due.length, error: errorSummary(err) });
+      }
+    }
+    this.checkDoubtsLater();
   }
 
   /** Tells the caller its record is still queued, with a promise of how that ends. */
@@ -191,6 +261,15 @@ export class Meter {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    if (this.doubtTimer) clearTimeout(this.doubtTimer);
+    this.doubtTimer = null;
+    // Not waited for (that can take seconds): named for an operator to check instead.
+    if (this.doubts.length > 0) {
+      log.error("closing with withdrawn responses that may have been charged; not checked", {
+        requestIds: this.doubts.map(({ p }) => p.usage.requestId),
+      });
+      for (const { p } of this.doubts.splice(0)) p.onSettled?.(false);
+    }
   }
 
   private schedule(): void {
@@ -270,7 +349,9 @@ export class Meter {
   }
 
   private failed(lane: Lane, batch: Pending[], err: unknown): void {
-    // A batch is idempotent on request ids: retrying after an unknown outcome is safe.
+    // A batch is idempotent on request ids: retrying after an unknown outcome is safe. Withdrawing a
+    // record of it is not, without a check (see withdraw()).
+    if (outcomeUnknown(err)) for (const p of batch) p.doubtful = true;
     this.failures++;
     if (this.failures === 1 || this.failures % 20 === 0) {
       log.error("meter flush failed; retrying", {
@@ -294,7 +375,7 @@ export class Meter {
     const retried = batch.filter((p) => {
       if (!p.withdrawable || p.answered || p.due >= now) return true;
       this.waiting--;
-      this.answer(p, new MeterUnavailableError(true));
+      this.withdraw(p);
       return false;
     });
     lane.queue.unshift(...retried);

@@ -511,7 +511,6 @@ async function finish(
   // What a stream has not yet added as it ran (all of it for a plain response).
   const uncounted = usage.promptTokens + usage.completionTokens - s.loadCounted;
   if (uncounted > 0) s.ctx.load.add(s.model.id, uncounted);
-  let charged = costMicros;
   let releaseNow = true;
   try {
     await s.ctx.meter.record(
@@ -537,20 +536,18 @@ async function finish(
     );
   } catch (err) {
     if (!(err instanceof MeterUnavailableError)) throw err;
-    // Withdrawn: never to be charged, so its spend and rate-limit reservations go back whole.
-    // Still queued: it will be charged, so it settles like a served request.
-    if (err.withdrawn) charged = 0n;
-    else {
-      // Its spend reservation stays held until the charge lands: given back now, the lease could be
-      // released (idle, retired) and its budget granted again while this charge is still to come.
-      releaseNow = false;
-      void err.committed.then((committed) => s.spend.release(committed ? costMicros : 0n));
-    }
+    // Withdrawn: not charged (or, if in doubt, credited back), so its rate-limit reservation goes
+    // back whole. Still queued: it will be charged, so it settles like a served request. Either way
+    // the spend reservation is held until the meter knows whether the charge landed: given back
+    // now, the lease could be released (idle, retired) and its budget granted again while the charge
+    // is still to come.
+    releaseNow = false;
+    void err.committed.then((committed) => s.spend.release(committed ? costMicros : 0n));
     const settled: Cost = err.withdrawn ? NOTHING : { ...s.cost, tokensGenerated: usage.completionTokens };
     void s.ctx.limiter.settle(s.key, s.policy, s.cost, settled, Date.now(), s.admittedLocally).catch(() => undefined);
     throw meterUnavailable(s.requestId);
   } finally {
-    if (releaseNow) s.spend.release(charged);
+    if (releaseNow) s.spend.release(costMicros);
   }
   const actual: Cost = { requests: s.cost.requests, tokensPrompt: s.cost.tokensPrompt, tokensGenerated: usage.completionTokens };
   // Not awaited: the response need not wait for it. The settle is issued before the response is

@@ -14,6 +14,7 @@ import { TcpProxy } from "../limits/tcp-proxy";
 import { closeDb, openPostgres, setDb } from "@/lib/db";
 import { closeGateway, gateway } from "@/lib/gateway/context";
 import { Meter, MeterUnavailableError } from "@/lib/gateway/meter";
+import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 
 const database = setupTestDatabase();
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -99,6 +100,54 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     expect(await usageCount(kept)).toBe(kept.length);
     // …committed once it is back (a withdrawn record: never).
     for (let i = 0; i < outcomes.length; i++) expect(await settled(i)).toBe(!(outcomes[i] as MeterUnavailableError).withdrawn);
+    await meter.close();
+  });
+
+  it("a record withdrawn after a flush whose outcome was unknown is checked once the database is back: charged, it is credited back", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const charge = (requestId: string) => usageChargeFixture(requestId, acct.accountId, model, { costMicros: 7n });
+    const meter = new Meter({}, 500);
+    await meter.record(charge("req_doubt_warm"));
+    const notYet = Symbol("not yet");
+    const pending = (p: Promise<boolean>) => Promise.race([p, new Promise((r) => setTimeout(r, 10, notYet))]);
+
+    // 1. PostgreSQL runs and commits the flush, but its answer never arrives: the connection is lost.
+    proxy.cutWhenAnswered("req_doubt_committed");
+    const committedThough = await meter.record(charge("req_doubt_committed"), { waitMs: 300, withdrawOnTimeout: true }).then(
+      () => null,
+      (e: unknown) => e as MeterUnavailableError,
+    );
+    expect(committedThough).toBeInstanceOf(MeterUnavailableError);
+    expect(committedThough!.withdrawn).toBe(true); // what the client is told: 503, not charged
+    expect(await usageCount(["req_doubt_committed"])).toBe(1); // yet it was charged
+    expect(await pending(committedThough!.committed)).toBe(notYet); // in doubt until checked
+
+    // 2. The statement is sent but never reaches PostgreSQL: the same doubt, but nothing was charged.
+    await proxy.start(proxy.port);
+    proxy.cutWhenSent("req_doubt_never_ran");
+    const neverRan = await meter.record(charge("req_doubt_never_ran"), { waitMs: 300, withdrawOnTimeout: true }).then(
+      () => null,
+      (e: unknown) => e as MeterUnavailableError,
+    );
+    expect(neverRan!.withdrawn).toBe(true);
+    expect(await pending(neverRan!.committed)).toBe(notYet);
+
+    // Once the database answers (and the check's time has come), each doubt is settled.
+    await proxy.start(proxy.port);
+    expect(await committedThough!.committed).toBe(true);
+    expect(await neverRan!.committed).toBe(false);
+    expect(await usageCount(["req_doubt_never_ran"])).toBe(0);
+    const { rows } = await direct.query(
+      `SELECT "idempotencyKey", "amountMicros"::text AS amount FROM "LedgerEntry" WHERE "accountId" = $1 AND "kind" = 'adjustment'`,
+      [acct.accountId],
+    );
+    expect(rows).toEqual([{ idempotencyKey: "withdrawn:req_doubt_committed", amount: "7" }]);
+    // The counters still agree with the ledger: the charge stands in monthly spend, its amount is back as credits.
+    const account = (await direct.query(`SELECT "creditBalanceMicros"::text AS credits FROM "Account" WHERE "id" = $1`, [acct.accountId]))
+      .rows[0];
+    expect(account.credits).toBe("7");
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
     await meter.close();
   });
 
