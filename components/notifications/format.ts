@@ -21,6 +21,7 @@ export const NOTIFICATION_KIND: Record<NotificationKind, { label: string; tone: 
   quota_request_denied: { label: "Quota denied", tone: "neutral" },
   member_joined: { label: "Member joined", tone: "info" },
   member_left: { label: "Member left", tone: "neutral" },
+  usage_credited: { label: "Usage credited", tone: "info" },
 };
 
 /** A kind's label and tone; unknown kinds read as words ("some_event" → "Some event"). */

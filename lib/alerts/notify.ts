@@ -21,7 +21,8 @@ export type NotificationKind =
   | "quota_request_approved"
   | "quota_request_denied"
   | "member_joined"
-  | "member_left";
+  | "member_left"
+  | "usage_credited";
 
 export interface NewNotification {
   accountId: string;

@@ -7,6 +7,7 @@
 // holds: a withdrawn response costs nothing. Its usage record stays — the tokens were generated.
 import { inTransaction, db } from "../db";
 import { usdString } from "../money";
+import { notify } from "../alerts/notify";
 import { lockAccount } from "./lock-account";
 import { postLedgerEntry } from "./post-ledger-entry";
 import { syncSuspension } from "./suspension";
@@ -41,14 +42,29 @@ export async function creditWithdrawnCharges(withdrawn: WithdrawnRequest[], at =
   for (const [accountId, list] of byAccount) {
     await inTransaction(async (tx) => {
       await lockAccount(tx, accountId);
+      const credited: { requestId: string; micros: bigint }[] = [];
       for (const { requestId, micros } of list) {
-        await postLedgerEntry(tx, {
+        const posted = await postLedgerEntry(tx, {
           accountId,
           kind: "adjustment",
           amountMicros: micros,
           idempotencyKey: withdrawnCreditKey(requestId),
           description: `Credit for ${requestId}: answered 503 and not delivered, though its usage ($${usdString(micros)}) was recorded`,
           at,
+        });
+        if (posted.posted) credited.push({ requestId, micros });
+      }
+      if (credited.length > 0) {
+        const total = credited.reduce((sum, c) => sum + c.micros, 0n);
+        const ids = credited.map((c) => c.requestId);
+        await notify(tx, {
+          accountId,
+          kind: "usage_credited",
+          title: `$${usdString(total)} of usage credited back`,
+          body:
+            `${ids.length === 1 ? "A response" : `${ids.length} responses`} answered 503 (the usage database stopped answering) ` +
+            `had been charged all the same; the charge is back in your credits. Request ${ids.length === 1 ? "id" : "ids"}: ${ids.join(", ")}.`,
+          dedupeKey: withdrawnCreditKey(ids[0]!),
         });
       }
       // More credits can lift a suspension (no card and no credits left).

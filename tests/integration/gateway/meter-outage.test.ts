@@ -148,6 +148,15 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
       .rows[0];
     expect(account.credits).toBe("7");
     expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
+    // The owner is told.
+    const notes = (await direct.query(`SELECT "kind", "title", "body" FROM "Notification" WHERE "accountId" = $1`, [acct.accountId])).rows;
+    expect(notes).toEqual([
+      expect.objectContaining({
+        kind: "usage_credited",
+        title: "$0.000007 of usage credited back",
+        body: expect.stringContaining("req_doubt_committed"),
+      }),
+    ]);
     await meter.close();
   });
 
