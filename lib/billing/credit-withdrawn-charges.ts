@@ -5,7 +5,7 @@
 // meter asks here. Each request that was in fact charged gets its charge back as credits, an
 // `adjustment` keyed by the request id (a second call changes nothing), so what its client was told
 // holds: a withdrawn response costs nothing. Its usage record stays — the tokens were generated.
-import { inTransaction, db } from "../db";
+import { inTransaction } from "../db";
 import { usdString } from "../money";
 import { notify } from "../alerts/notify";
 import { lockAccount } from "./lock-account";
@@ -22,28 +22,28 @@ export const withdrawnCreditKey = (requestId: string): string => `withdrawn:${re
 /** Credits back each withdrawn request that was charged; returns the ids of those that were. */
 export async function creditWithdrawnCharges(withdrawn: WithdrawnRequest[], at = new Date()): Promise<Set<string>> {
   const charged = new Set<string>();
-  if (withdrawn.length === 0) return charged;
-  const charges = await db().ledgerEntry.findMany({
-    where: {
-      accountId: { in: [...new Set(withdrawn.map((w) => w.accountId))] },
-      kind: "usage_charge",
-      idempotencyKey: { in: withdrawn.map((w) => `usage:${w.requestId}`) },
-    },
-    select: { accountId: true, idempotencyKey: true, creditMicros: true, invoiceMicros: true },
-  });
-  const byAccount = new Map<string, { requestId: string; micros: bigint }[]>();
-  for (const c of charges) {
-    const requestId = c.idempotencyKey.slice("usage:".length);
-    charged.add(requestId);
-    const list = byAccount.get(c.accountId) ?? [];
-    list.push({ requestId, micros: c.creditMicros + c.invoiceMicros });
-    byAccount.set(c.accountId, list);
+  const byAccount = new Map<string, string[]>();
+  for (const w of withdrawn) {
+    const list = byAccount.get(w.accountId);
+    if (list) list.push(w.requestId);
+    else byAccount.set(w.accountId, [w.requestId]);
   }
-  for (const [accountId, list] of byAccount) {
+  // Accounts in id order, as every verb that locks several takes them.
+  for (const accountId of [...byAccount.keys()].sort()) {
+    const requestIds = byAccount.get(accountId)!;
     await inTransaction(async (tx) => {
+      // The account's row lock first: a flush that carried one of these records and is still
+      // committing (storage stalled, say) holds it, so the ledger is read only once that flush is over.
       await lockAccount(tx, accountId);
+      const charges = await tx.ledgerEntry.findMany({
+        where: { accountId, kind: "usage_charge", idempotencyKey: { in: requestIds.map((id) => `usage:${id}`) } },
+        select: { idempotencyKey: true, creditMicros: true, invoiceMicros: true },
+      });
       const credited: { requestId: string; micros: bigint }[] = [];
-      for (const { requestId, micros } of list) {
+      for (const c of charges) {
+        const requestId = c.idempotencyKey.slice("usage:".length);
+        charged.add(requestId);
+        const micros = c.creditMicros + c.invoiceMicros;
         const posted = await postLedgerEntry(tx, {
           accountId,
           kind: "adjustment",
@@ -54,19 +54,18 @@ export async function creditWithdrawnCharges(withdrawn: WithdrawnRequest[], at =
         });
         if (posted.posted) credited.push({ requestId, micros });
       }
-      if (credited.length > 0) {
-        const total = credited.reduce((sum, c) => sum + c.micros, 0n);
-        const ids = credited.map((c) => c.requestId);
-        await notify(tx, {
-          accountId,
-          kind: "usage_credited",
-          title: `$${usdString(total)} of usage credited back`,
-          body:
-            `${ids.length === 1 ? "A response" : `${ids.length} responses`} answered 503 (the usage database stopped answering) ` +
-            `had been charged all the same; the charge is back in your credits. Request ${ids.length === 1 ? "id" : "ids"}: ${ids.join(", ")}.`,
-          dedupeKey: withdrawnCreditKey(ids[0]!),
-        });
-      }
+      if (credited.length === 0) return;
+      const total = credited.reduce((sum, c) => sum + c.micros, 0n);
+      const ids = credited.map((c) => c.requestId);
+      await notify(tx, {
+        accountId,
+        kind: "usage_credited",
+        title: `$${usdString(total)} of usage credited back`,
+        body:
+          `${ids.length === 1 ? "A response" : `${ids.length} responses`} answered 503 (the usage database stopped answering) ` +
+          `had been charged all the same; the charge is back in your credits. Request ${ids.length === 1 ? "id" : "ids"}: ${ids.join(", ")}.`,
+        dedupeKey: withdrawnCreditKey(ids[0]!),
+      });
       // More credits can lift a suspension (no card and no credits left).
       await syncSuspension(tx, accountId, at);
     });

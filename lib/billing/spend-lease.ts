@@ -96,7 +96,8 @@ const CAPS = arrayLiteral(
 
 /**
  * Keep the holder's leases alive for another TTL from now (the database's clock, or the caller's
- * `now` in tests); returns the ids that still exist (others were revoked).
+ * `now` in tests); returns the ids renewed. The others were revoked, or had lapsed — and a lapsed
+ * lease is never revived: grants stopped counting it, so its budget may be another instance's now.
  */
 export async function renewSpendLeases(leaseIds: string[], now?: Date): Promise<Set<string>> {
   if (leaseIds.length === 0) return new Set();
@@ -104,7 +105,7 @@ export async function renewSpendLeases(leaseIds: string[], now?: Date): Promise<
   const rows = await db().$queryRaw<{ id: string }[]>`
     WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE "id" IN (${Prisma.join(leaseIds)}) ORDER BY "id" FOR UPDATE)
     UPDATE "SpendLease" l SET "expiresAt" = ${from} + ${LEASE_TTL_MS} * interval '1 millisecond'
-    FROM locked WHERE l."id" = locked."id" RETURNING l."id"`;
+    FROM locked WHERE l."id" = locked."id" AND l."expiresAt" > ${from} RETURNING l."id"`;
   return new Set(rows.map((r) => r.id));
 }
 

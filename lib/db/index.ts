@@ -149,22 +149,28 @@ export function listen(channel: string, onMessage: (payload: string) => void): L
   return slot.handle!.listen(channel, onMessage);
 }
 
-/** Errors of a connection that failed before any statement was sent on it. */
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NEVER_SENT = Symbol("headroom.neverSent");
+
+/** Marks an error raised before a statement was sent (no connection could be had). */
+function neverSent(err: unknown): unknown {
+  const e = err instanceof Error ? err : new Error(String(err));
+  (e as unknown as Record<symbol, boolean>)[NEVER_SENT] = true;
+  return e;
+}
 
 /**
  * Whether a failed directQuery may have committed all the same: its connection was lost, or the
- * driver gave up waiting, after the statement was sent. An error the server answered with (a
- * SQLSTATE) means the statement's transaction rolled back; a connection refused means nothing was
- * sent; PGlite runs in this process, so its outcome is always known.
+ * driver gave up waiting, after the statement was sent. An error the server answered the statement
+ * with (severity ERROR) means its transaction rolled back; one raised before any connection was had
+ * means nothing was sent; a FATAL or PANIC ends the session, possibly after the commit; PGlite runs
+ * in this process, so its outcome is always known.
  */
 export function outcomeUnknown(err: unknown): boolean {
   if (slot.handle?.kind !== "postgres") return false;
-  if (err instanceof pg.DatabaseError) return false;
-  const e = err as { code?: unknown; message?: unknown } | null;
-  if (typeof e?.code === "string" && NEVER_SENT.has(e.code)) return false;
-  const message = typeof e?.message === "string" ? e.message : "";
-  return !/timeout exceeded when trying to connect|connection timeout|not queryable/i.test(message);
+  if (err !== null && typeof err === "object" && (err as Record<symbol, unknown>)[NEVER_SENT] === true) return false;
+  const e = err as { severity?: unknown; code?: unknown } | null;
+  if (typeof e?.severity === "string" && typeof e.code === "string") return e.severity !== "ERROR";
+  return true;
 }
 
 /** A bigint column of a directQuery row (sent as `::text`, or decoded as a bigint on PGlite), or null. */
@@ -223,7 +229,30 @@ export function openPostgres(url: string, max = 10): Handle {
   return {
     prisma,
     kind: "postgres",
-    query: async (q) => (await directPool().query(q)).rows as Record<string, unknown>[],
+    query: async (q) => {
+      // Connecting and querying apart, as pool.query() does them, so a failure says whether the
+      // statement was ever sent (outcomeUnknown).
+      let client: pg.PoolClient;
+      try {
+        client = await directPool().connect();
+      } catch (err) {
+        throw neverSent(err);
+      }
+      // A checked-out client has no 'error' listener of the pool's: a connection lost mid-statement
+      // would be an unhandled 'error' event (the process down). The statement fails with it anyway.
+      const onError = () => undefined;
+      client.on("error", onError);
+      try {
+        const rows = (await client.query(q)).rows as Record<string, unknown>[];
+        client.removeListener("error", onError);
+        client.release();
+        return rows;
+      } catch (err) {
+        client.removeListener("error", onError);
+        client.release(err as Error); // as pool.query(): the connection is discarded
+        throw err;
+      }
+    },
     listen: (channel, onMessage) => {
       const l = pgListen(url, channel, onMessage);
       const listener: Listener = {

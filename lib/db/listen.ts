@@ -10,6 +10,17 @@ export interface Listener {
 }
 
 const CHANNEL = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Closes a listening connection at once: its socket destroyed, not a polite end() — that waits for
+ * the server to close its side, which a hung server (or a host that no longer answers) never does,
+ * and shutdown would wait with it.
+ */
+function drop(c: pg.Client): void {
+  const socket = (c as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream;
+  if (typeof socket?.destroy === "function") socket.destroy();
+  else void c.end().catch(() => undefined);
+}
 const RECONNECT_MS = 1_000;
 
 /** Calls `onMessage` with each payload NOTIFY sends on `channel`; reconnects by itself until closed. */
@@ -22,13 +33,19 @@ export function pgListen(url: string, channel: string, onMessage: (payload: stri
 
   const connect = async (): Promise<void> => {
     retry = null;
-    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    // A dead connection is noticed within a minute (TCP keep-alive), a connect that hangs in 5 s.
+    const c = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 5_000,
+    });
     client = c;
     let lost = false;
     const onLost = (err?: Error) => {
       if (lost) return;
       lost = true;
-      void c.end().catch(() => undefined);
+      drop(c);
       if (closed) return;
       if (!down) log.warn("database notifications lost; reconnecting", { channel, error: err ? errorSummary(err) : "connection ended" });
       down = true;
@@ -43,7 +60,7 @@ export function pgListen(url: string, channel: string, onMessage: (payload: stri
     try {
       await c.connect();
       await c.query(`LISTEN ${channel}`);
-      if (closed) return void c.end().catch(() => undefined);
+      if (closed) return drop(c);
       if (down) log.info("database notifications back", { channel });
       down = false;
     } catch (err) {
@@ -56,7 +73,7 @@ export function pgListen(url: string, channel: string, onMessage: (payload: stri
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
+      if (client) drop(client);
     },
   };
 }

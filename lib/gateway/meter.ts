@@ -94,6 +94,8 @@ const LANES = 4;
 const SWEEP_MS = 100;
 /** A check of withdrawn records in doubt that failed (the database still away) is tried again after this. */
 const DOUBT_RETRY_MS = 2_000;
+/** Most records in doubt checked at once. */
+const DOUBT_CHUNK = 500;
 
 export interface MeterHooks {
   onFlush?: (size: number, ms: number) => void;
@@ -129,9 +131,14 @@ export class Meter {
   private retryTimer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
   private closed = false;
-  /** Withdrawn records that may have been charged, and when (performance.now()) to check them. */
+  /** Withdrawn records that may have been charged, and when (performance.now()) to check them: in that order. */
   private doubts: { p: Pending; after: number }[] = [];
   private doubtTimer: NodeJS.Timeout | null = null;
+  /** The check running, if one is. */
+  private checking: Promise<boolean> | null = null;
+  /** After a check that failed: not before this. */
+  private retryDoubtsAt = 0;
+  private doubtsClosed = false;
 
   /**
    * `doubtCheckMs`: how long after a record in doubt is withdrawn it is checked — past the driver's
@@ -210,34 +217,49 @@ export class Meter {
   }
 
   private checkDoubtsLater(): void {
-    if (this.doubtTimer || this.doubts.length === 0) return;
-    const next = Math.min(...this.doubts.map((d) => d.after));
+    if (this.doubtTimer || this.checking || this.doubtsClosed || this.doubts.length === 0) return;
+    const at = Math.max(this.doubts[0]!.after, this.retryDoubtsAt);
     this.doubtTimer = setTimeout(
       () => {
         this.doubtTimer = null;
-        void this.checkDoubts();
+        void this.checkDoubts(false);
       },
-      Math.max(0, next - performance.now()),
+      Math.max(0, at - performance.now()),
     );
     this.doubtTimer.unref();
   }
 
-  /** Were the withdrawn records in doubt charged after all? Those that were are credited back. */
-  private async checkDoubts(): Promise<void> {
-    const now = performance.now();
-    const due = this.doubts.filter((d) => d.after <= now);
-    if (due.length > 0) {
-      try {
-        const charged = await creditWithdrawnCharges(due.map(({ p }) => ({ requestId: p.usage.requestId, accountId: p.usage.accountId })));
-        this.doubts = this.doubts.filter((d) => !due.includes(d));
+  /**
+   * Were the withdrawn records in doubt charged after all? Those that were are credited back. One
+   * check at a time, oldest first, in chunks; `all`: those not yet due too (closing). Resolves
+   * false if the database could not be asked (they stay queued for the next try).
+   */
+  private checkDoubts(all: boolean): Promise<boolean> {
+    if (this.checking) return this.checking;
+    this.checking = (async () => {
+      for (;;) {
+        const now = performance.now();
+        let n = 0;
+        while (n < this.doubts.length && n < DOUBT_CHUNK && (all || this.doubts[n]!.after <= now)) n++;
+        if (n === 0) return true;
+        const chunk = this.doubts.slice(0, n);
+        let charged: Set<string>;
+        try {
+          charged = await creditWithdrawnCharges(chunk.map(({ p }) => ({ requestId: p.usage.requestId, accountId: p.usage.accountId })));
+        } catch (err) {
+          this.retryDoubtsAt = performance.now() + DOUBT_RETRY_MS;
+          log.warn("checking withdrawn responses in doubt failed; retrying", { records: this.doubts.length, error: errorSummary(err) });
+          return false;
+        }
+        this.doubts.splice(0, n);
         if (charged.size > 0) log.warn("withdrawn responses had been charged: credited back", { requestIds: [...charged] });
-        for (const { p } of due) p.onSettled?.(charged.has(p.usage.requestId));
-      } catch (err) {
-        for (const d of due) d.after = performance.now() + DOUBT_RETRY_MS;
-        log.warn("checking withdrawn responses in doubt failed; retrying", { records: due.length, error: errorSummary(err) });
+        for (const { p } of chunk) p.onSettled?.(charged.has(p.usage.requestId));
       }
-    }
-    this.checkDoubtsLater();
+    })().finally(() => {
+      this.checking = null;
+      this.checkDoubtsLater();
+    });
+    return this.checking;
   }
 
   /** Tells the caller its record is still queued, with a promise of how that ends. */
@@ -261,11 +283,14 @@ export class Meter {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    // Records in doubt are checked now, not when due: nothing would check them after this. (A
+    // statement still on its way to the database could commit after this check; see the header.)
+    this.doubtsClosed = true;
     if (this.doubtTimer) clearTimeout(this.doubtTimer);
     this.doubtTimer = null;
-    // Not waited for (that can take seconds): named for an operator to check instead.
-    if (this.doubts.length > 0) {
-      log.error("closing with withdrawn responses that may have been charged; not checked", {
+    if (this.checking) await this.checking;
+    if (this.doubts.length > 0 && !(await this.checkDoubts(true))) {
+      log.error("closing with withdrawn responses that may have been charged; the database did not answer to check them", {
         requestIds: this.doubts.map(({ p }) => p.usage.requestId),
       });
       for (const { p } of this.doubts.splice(0)) p.onSettled?.(false);

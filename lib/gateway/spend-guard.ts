@@ -154,11 +154,11 @@ export class SpendGuard implements LocalLeaseHolder {
     this.timer = null;
     this.unregister?.();
     this.unregister = null;
-    await this.revocations?.close();
-    this.revocations = null;
     const ids = [...this.leases.values()].flat().map((l) => l.id);
     this.leases.clear();
     await releaseSpendLeases(ids).catch(() => undefined);
+    await this.revocations?.close();
+    this.revocations = null;
   }
 
   private usable(accountId: string, cost: bigint): Lease | undefined {

@@ -300,17 +300,26 @@ describe("faults under load", () => {
     expect(account.monthlySpendMicros).toBe(all._sum.costMicros ?? 0n);
     // Less what was drawn from credits; plus any charge credited back because its response was
     // withdrawn after a flush whose outcome was unknown (lib/billing/credit-withdrawn-charges.ts).
-    const creditedBack = await db().ledgerEntry.aggregate({
+    // Each such credit is for a plain response its client got a 503 for. (A plain 503 charged all the
+    // same is credited once checked, 15 s later: the app may be SIGKILLed before that — printed below.)
+    const credits = await db().ledgerEntry.findMany({
       where: { accountId: acct.accountId, kind: "adjustment", idempotencyKey: { startsWith: "withdrawn:" } },
-      _sum: { amountMicros: true },
+      select: { idempotencyKey: true, amountMicros: true },
     });
-    expect(account.creditBalanceMicros).toBe(CREDITS - (charges._sum.creditMicros ?? 0n) + (creditedBack._sum.amountMicros ?? 0n));
+    const creditedIds = credits.map((c) => c.idempotencyKey.slice("withdrawn:".length));
+    const plain503 = new Set(outcomes.filter((o) => o.status === 503 && !o.stream).map((o) => o.requestId!));
+    expect(creditedIds.filter((id) => !plain503.has(id))).toEqual([]);
+    const charged503 = await db().usageRecord.findMany({ where: { requestId: { in: [...plain503] } }, select: { requestId: true } });
+    const uncredited = charged503.filter((r) => !creditedIds.includes(r.requestId)).length;
+    const creditedBack = credits.reduce((sum, c) => sum + c.amountMicros, 0n);
+    expect(account.creditBalanceMicros).toBe(CREDITS - (charges._sum.creditMicros ?? 0n) + creditedBack);
     const reconciled = await reconcileBalances({ accountId: acct.accountId });
     expect(reconciled).toMatchObject({ ok: true, differences: [] });
     console.log(
       `  ledger: ${charges._count} usage charges = ${all._count} usage records (${completed.length} completed responses; ` +
         `${all._count - completed.length} more committed for requests the clients did not see finish), ` +
-        `$${Number(all._sum.costMicros ?? 0n) / 1e6} charged, counters reconciled\n`,
+        `$${Number(all._sum.costMicros ?? 0n) / 1e6} charged, counters reconciled; ` +
+        `${creditedIds.length} withdrawn responses credited back, ${uncredited} charged and not (yet) credited\n`,
     );
     await closeDb();
   }, 300_000);

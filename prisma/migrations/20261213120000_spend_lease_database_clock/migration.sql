@@ -5,7 +5,10 @@
 -- p_ttl_ms after that same instant. (Tests that drive time still pass their own p_now.) The month stays
 -- the caller's: its meter charges usage to the month of its own clock, and the grant must agree.
 -- Otherwise the same function as 20261212120000_grant_spend_lease_function.
-DROP FUNCTION IF EXISTS headroom_grant_spend_lease(text, text, text, bigint, bigint, timestamptz, timestamptz, timestamptz, text[], bigint[]);
+--
+-- A new overload (its 8th parameter is now a bigint): the old one stays, so instances still running
+-- the previous release keep granting during a rolling deploy. Drop it in a later release:
+--   DROP FUNCTION headroom_grant_spend_lease(text, text, text, bigint, bigint, timestamptz, timestamptz, timestamptz, text[], bigint[]);
 
 CREATE FUNCTION headroom_grant_spend_lease(
   p_account_id text,

@@ -160,6 +160,30 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     await meter.close();
   });
 
+  it("a meter closing (graceful shutdown) checks its records in doubt at once, not when they fall due", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const meter = new Meter(); // records in doubt fall due 15 s after they are withdrawn
+    await meter.record(usageChargeFixture("req_close_warm", acct.accountId, model, { costMicros: 3n }));
+    proxy.cutWhenAnswered("req_close_doubt");
+    const doubt = await meter
+      .record(usageChargeFixture("req_close_doubt", acct.accountId, model, { costMicros: 3n }), { waitMs: 300, withdrawOnTimeout: true })
+      .then(
+        () => null,
+        (e: unknown) => e as MeterUnavailableError,
+      );
+    expect(doubt!.withdrawn).toBe(true);
+    await proxy.start(proxy.port);
+    const started = performance.now();
+    await meter.close();
+    expect(await doubt!.committed).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const { rows } = await direct.query(`SELECT "idempotencyKey" FROM "LedgerEntry" WHERE "accountId" = $1 AND "kind" = 'adjustment'`, [
+      acct.accountId,
+    ]);
+    expect(rows).toEqual([{ idempotencyKey: "withdrawn:req_close_doubt" }]);
+  });
+
   it("a plain response is refused with 503 and its request id, a stream ends with an error event; the first is not charged, the second is", async () => {
     const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
     const acct = await createAccountFixture({ tier: "tier1" });
