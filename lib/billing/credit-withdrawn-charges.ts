@@ -4,7 +4,9 @@
 // any such statement has long ended: lib/gateway/meter.ts waits past the driver's timeouts), the
 // meter asks here. Each request that was in fact charged gets its charge back as credits, an
 // `adjustment` keyed by the request id (a second call changes nothing), so what its client was told
-// holds: a withdrawn response costs nothing. Its usage record stays — the tokens were generated.
+// holds: a withdrawn response costs nothing. Its usage record stays — the tokens were generated —
+// and so does its charge in the month's spend (the spend limit counts it) and on the invoice, which
+// the credit pays.
 import { inTransaction } from "../db";
 import { usdString } from "../money";
 import { notify } from "../alerts/notify";

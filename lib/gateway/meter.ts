@@ -22,7 +22,9 @@
 // have committed. Its records are retried as usual (a replay charges nothing twice), but one of them
 // withdrawn afterwards (its caller told "not charged") is "in doubt": once the database answers, and
 // well past the time any such statement could still commit, the meter checks whether it was charged,
-// and if it was the charge comes back as credits (lib/billing/credit-withdrawn-charges.ts).
+// and if it was the charge comes back as credits (lib/billing/credit-withdrawn-charges.ts). Not
+// closed: a statement whose bytes were still on their way (a network partition that heals after the
+// check, within TCP's retransmissions) could commit after the check said "not charged".
 //
 // A batch the database refuses for its data (a value out of range, a key that clashes) would fail
 // the same way on every retry and hold back its lane for good: the lane's batches are halved until
