@@ -27,4 +27,12 @@ if (!dev && !hasBuild()) {
 }
 
 const { runHeadroom } = await import("../lib/runtime/run-headroom");
-await runHeadroom({ root, port, dataDir, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.stripeWebhookSecret, dev });
+try {
+  await runHeadroom({ root, port, dataDir, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.stripeWebhookSecret, dev });
+} catch (err) {
+  // A start-up failure (a malformed setting, a database that will not open) is told in one line; its
+  // stack only when asked for.
+  console.error(`Headroom could not start: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env.HEADROOM_LOG_LEVEL === "debug" && err instanceof Error) console.error(err.stack);
+  process.exit(1);
+}
