@@ -19,12 +19,11 @@
 // meter connection's statement timeout (lib/db).
 //
 // A flush whose connection is lost after its statement was sent (a reset, the driver's timeout) may
-// have committed. Its records are retried as usual (a replay charges nothing twice), but one of them
-// withdrawn afterwards (its caller told "not charged") is "in doubt": once the database answers, and
-// well past the time any such statement could still commit, the meter checks whether it was charged,
-// and if it was the charge comes back as credits (lib/billing/credit-withdrawn-charges.ts). Not
-// closed: a statement whose bytes were still on their way (a network partition that heals after the
-// check, within TCP's retransmissions) could commit after the check said "not charged".
+// have committed, or may still be on its way. Its records are retried as usual (a replay charges
+// nothing twice), but one of them withdrawn afterwards (its caller told "not charged") is "in doubt":
+// once the database answers, the meter settles it for good (lib/billing/settle-withdrawn-charges.ts)
+// — if it was charged the charge comes back as credits; if not, a withdrawn usage record takes its
+// request id, so that no statement arriving later can charge it.
 //
 // A batch the database refuses for its data (a value out of range, a key that clashes) would fail
 // the same way on every retry and hold back its lane for good: the lane's batches are halved until
@@ -32,8 +31,8 @@
 // the loss is logged as an error with what it would have cost.
 import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
-import { creditWithdrawnCharges } from "../billing/credit-withdrawn-charges";
-import { DIRECT_ANSWER_TIMEOUT_MS, outcomeUnknown } from "../db";
+import { settleWithdrawnCharges } from "../billing/settle-withdrawn-charges";
+import { outcomeUnknown } from "../db";
 import { errorSummary, log } from "../log";
 import { fnv1a } from "../hash";
 
@@ -94,6 +93,8 @@ const MAX_BATCH = 400;
 const LANES = 4;
 /** How often waits are checked while anything is queued. */
 const SWEEP_MS = 100;
+/** How long after a record in doubt is withdrawn it is first settled (the database just failed: give it a moment). */
+const DOUBT_CHECK_MS = 1_000;
 /** A check of withdrawn records in doubt that failed (the database still away) is tried again after this. */
 const DOUBT_RETRY_MS = 2_000;
 /** Most records in doubt checked at once. */
@@ -140,15 +141,13 @@ export class Meter {
   private checking: Promise<boolean> | null = null;
   /** After a check that failed: not before this. */
   private retryDoubtsAt = 0;
+  private doubtFailures = 0;
   private doubtsClosed = false;
 
-  /**
-   * `doubtCheckMs`: how long after a record in doubt is withdrawn it is checked — past the driver's
-   * answer timeout, so the statement that may have carried it has committed or rolled back by then.
-   */
+  /** `doubtCheckMs`: how long after a record in doubt is withdrawn it is first checked. */
   constructor(
     private readonly hooks: MeterHooks = {},
-    private readonly doubtCheckMs: number = DIRECT_ANSWER_TIMEOUT_MS,
+    private readonly doubtCheckMs: number = DOUBT_CHECK_MS,
   ) {}
 
   /** Records waiting to be committed (queued or in a flush). */
@@ -232,9 +231,10 @@ export class Meter {
   }
 
   /**
-   * Were the withdrawn records in doubt charged after all? Those that were are credited back. One
-   * check at a time, oldest first, in chunks; `all`: those not yet due too (closing). Resolves
-   * false if the database could not be asked (they stay queued for the next try).
+   * Were the withdrawn records in doubt charged after all? Those that were are credited back, the
+   * others fenced off for good. One check at a time, oldest first, in chunks; `all`: those not yet
+   * due too (closing). Resolves false if the database could not be asked (they stay queued for the
+   * next try).
    */
   private checkDoubts(all: boolean): Promise<boolean> {
     if (this.checking) return this.checking;
@@ -247,12 +247,15 @@ export class Meter {
         const chunk = this.doubts.slice(0, n);
         let charged: Set<string>;
         try {
-          charged = await creditWithdrawnCharges(chunk.map(({ p }) => ({ requestId: p.usage.requestId, accountId: p.usage.accountId })));
+          charged = await settleWithdrawnCharges(chunk.map(({ p }) => p.usage));
         } catch (err) {
           this.retryDoubtsAt = performance.now() + DOUBT_RETRY_MS;
-          log.warn("checking withdrawn responses in doubt failed; retrying", { records: this.doubts.length, error: errorSummary(err) });
+          // Once, then every tenth try: the database is likely still away, and the meter's flushes say so already.
+          if (this.doubtFailures++ % 10 === 0)
+            log.warn("checking withdrawn responses in doubt failed; retrying", { records: this.doubts.length, error: errorSummary(err) });
           return false;
         }
+        this.doubtFailures = 0;
         this.doubts.splice(0, n);
         if (charged.size > 0) log.warn("withdrawn responses had been charged: credited back", { requestIds: [...charged] });
         for (const { p } of chunk) p.onSettled?.(charged.has(p.usage.requestId));
@@ -285,8 +288,7 @@ export class Meter {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
-    // Records in doubt are checked now, not when due: nothing would check them after this. (A
-    // statement still on its way to the database could commit after this check; see the header.)
+    // Records in doubt are checked now, not when due: nothing would check them after this.
     this.doubtsClosed = true;
     if (this.doubtTimer) clearTimeout(this.doubtTimer);
     this.doubtTimer = null;

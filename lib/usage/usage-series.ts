@@ -1,6 +1,7 @@
 // GET /api/v1/usage's verb: per model, a gap-free time series of requests, tokens, cost, over-limit
 // and rejected counts, and the dynamic limits in force in every bucket — for every model the account
-// may call (the catalogue's active ones), used in the range or not. The database sums the usage
+// may call (the catalogue's active ones), used in the range or not. Withdrawn usage records (never
+// charged: lib/billing/settle-withdrawn-charges.ts) are left out. The database sums the usage
 // records per minute (the limit line is replayed minute by minute, limits-in-force.ts) and finds each
 // model's last minute with usage before the range (where its line starts); build-usage-series.ts
 // makes the buckets.
@@ -27,7 +28,7 @@ export async function usageSeries(accountId: string, q: UsageQuery, now = new Da
     db().$queryRaw<MinuteRow[]>`
       SELECT m."name" AS "modelName", date_trunc('minute', u."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "minute", ${MINUTE_SUMS}
       FROM "UsageRecord" u JOIN "Model" m ON m."id" = u."modelId"
-      WHERE u."accountId" = ${accountId} AND u."createdAt" >= ${since} AND u."createdAt" < ${until} ${modelFilter}
+      WHERE u."accountId" = ${accountId} AND u."createdAt" >= ${since} AND u."createdAt" < ${until} AND NOT u."withdrawn" ${modelFilter}
       GROUP BY 1, 2`,
     db().$queryRaw<RejectionRow[]>`
       SELECT m."name" AS "modelName", date_trunc(${trunc}, r."minute" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "bucket", r."status", SUM(r."count")::bigint AS "count"
@@ -58,11 +59,11 @@ async function lastMinutesBefore(accountId: string, models: string[], since: Dat
     FROM "Model" m
     CROSS JOIN LATERAL (
       SELECT date_trunc('minute', x."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "minute" FROM "UsageRecord" x
-      WHERE x."accountId" = ${accountId} AND x."modelId" = m."id" AND x."createdAt" < ${since}
+      WHERE x."accountId" = ${accountId} AND x."modelId" = m."id" AND x."createdAt" < ${since} AND NOT x."withdrawn"
       ORDER BY x."createdAt" DESC LIMIT 1
     ) last
     JOIN "UsageRecord" u ON u."accountId" = ${accountId} AND u."modelId" = m."id"
-      AND u."createdAt" >= last."minute" AND u."createdAt" < last."minute" + interval '1 minute'
+      AND u."createdAt" >= last."minute" AND u."createdAt" < last."minute" + interval '1 minute' AND NOT u."withdrawn"
     WHERE m."name" IN (${Prisma.join(models)})
     GROUP BY 1, 2`;
 }

@@ -281,9 +281,18 @@ describe("faults under load", () => {
     setDb(openPostgres(dbUrl, 4));
     const ids = completed.map((o) => o.requestId!);
     expect(new Set(ids).size).toBe(ids.length);
-    const records = await db().usageRecord.findMany({ where: { requestId: { in: ids } }, select: { requestId: true } });
+    const records = await db().usageRecord.findMany({ where: { requestId: { in: ids }, withdrawn: false }, select: { requestId: true } });
     expect(records.length, "completed responses without a usage record").toBe(ids.length);
-    const all = await db().usageRecord.aggregate({ where: { accountId: acct.accountId }, _sum: { costMicros: true }, _count: true });
+    // (Withdrawn records — fences for 503s in doubt that were never charged — are not usage: left out.)
+    const all = await db().usageRecord.aggregate({
+      where: { accountId: acct.accountId, withdrawn: false },
+      _sum: { costMicros: true },
+      _count: true,
+    });
+    const fenced = await db().usageRecord.findMany({ where: { accountId: acct.accountId, withdrawn: true }, select: { requestId: true } });
+    // A fence is only ever written for a plain response its client got a 503 for, and costs nothing.
+    const plain503 = new Set(outcomes.filter((o) => o.status === 503 && !o.stream).map((o) => o.requestId!));
+    expect(fenced.map((f) => f.requestId).filter((id) => !plain503.has(id))).toEqual([]);
     const charges = await db().ledgerEntry.aggregate({
       where: { accountId: acct.accountId, kind: "usage_charge" },
       _sum: { creditMicros: true, invoiceMicros: true, amountMicros: true },
@@ -299,17 +308,20 @@ describe("faults under load", () => {
     const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId } });
     expect(account.monthlySpendMicros).toBe(all._sum.costMicros ?? 0n);
     // Less what was drawn from credits; plus any charge credited back because its response was
-    // withdrawn after a flush whose outcome was unknown (lib/billing/credit-withdrawn-charges.ts).
+    // withdrawn after a flush whose outcome was unknown (lib/billing/settle-withdrawn-charges.ts).
     // Each such credit is for a plain response its client got a 503 for. (A plain 503 charged all the
-    // same is credited once checked, 15 s later: the app may be SIGKILLed before that — printed below.)
+    // same is credited once checked, about a second after the database is back: the app may be
+    // SIGKILLed before that — printed below.)
     const credits = await db().ledgerEntry.findMany({
       where: { accountId: acct.accountId, kind: "adjustment", idempotencyKey: { startsWith: "withdrawn:" } },
       select: { idempotencyKey: true, amountMicros: true },
     });
     const creditedIds = credits.map((c) => c.idempotencyKey.slice("withdrawn:".length));
-    const plain503 = new Set(outcomes.filter((o) => o.status === 503 && !o.stream).map((o) => o.requestId!));
     expect(creditedIds.filter((id) => !plain503.has(id))).toEqual([]);
-    const charged503 = await db().usageRecord.findMany({ where: { requestId: { in: [...plain503] } }, select: { requestId: true } });
+    const charged503 = await db().usageRecord.findMany({
+      where: { requestId: { in: [...plain503] }, withdrawn: false },
+      select: { requestId: true },
+    });
     const uncredited = charged503.filter((r) => !creditedIds.includes(r.requestId)).length;
     const creditedBack = credits.reduce((sum, c) => sum + c.amountMicros, 0n);
     expect(account.creditBalanceMicros).toBe(CREDITS - (charges._sum.creditMicros ?? 0n) + creditedBack);
@@ -319,7 +331,8 @@ describe("faults under load", () => {
       `  ledger: ${charges._count} usage charges = ${all._count} usage records (${completed.length} completed responses; ` +
         `${all._count - completed.length} more committed for requests the clients did not see finish), ` +
         `$${Number(all._sum.costMicros ?? 0n) / 1e6} charged, counters reconciled; ` +
-        `${creditedIds.length} withdrawn responses credited back, ${uncredited} charged and not (yet) credited\n`,
+        `${creditedIds.length} withdrawn responses credited back, ${fenced.length} fenced (never charged), ` +
+        `${uncredited} charged and not (yet) credited\n`,
     );
     await closeDb();
   }, 300_000);

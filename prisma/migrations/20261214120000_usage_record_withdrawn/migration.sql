@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "UsageRecord" ADD COLUMN     "withdrawn" BOOLEAN NOT NULL DEFAULT false;
