@@ -163,6 +163,18 @@ const KINDS = [
   "int", // limitTokensGenerated
 ] as const;
 
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * A limit in force as stored on the usage record (an int4 column). The limits are only chart
+ * annotations there, so one beyond int4 (a policy stored before policySchema bounded them) is
+ * clamped: out of range, PostgreSQL would refuse the whole record (22003), and the meter would drop
+ * it — the request served but never charged.
+ */
+function limitColumn(limit: number): number {
+  return Math.min(INT4_MAX, Math.floor(limit));
+}
+
 /** The batch as one array literal per column, in the statement's parameter order. */
 function columns(items: UsageCharge[]): string[] {
   const n = items.length;
@@ -184,9 +196,9 @@ function columns(items: UsageCharge[]): string[] {
     cols[12]![i] = u.latencyMs;
     cols[13]![i] = u.leaseId;
     cols[14]![i] = u.at.toISOString();
-    cols[15]![i] = Math.floor(u.limits.requests);
-    cols[16]![i] = Math.floor(u.limits.tokensPrompt);
-    cols[17]![i] = Math.floor(u.limits.tokensGenerated);
+    cols[15]![i] = limitColumn(u.limits.requests);
+    cols[16]![i] = limitColumn(u.limits.tokensPrompt);
+    cols[17]![i] = limitColumn(u.limits.tokensGenerated);
   }
   return cols.map((values, c) => arrayLiteral(KINDS[c]!, values));
 }

@@ -44,6 +44,11 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
 // Bucket levels are integers in 1/60000 token (see bucket.ts); keeping the deepest possible level
 // (h+1 limits' worth, scaled) under 2^53 keeps every computation exact in JS doubles and in Lua.
 const MAX_SCALED_SPAN = 2 ** 53 / 60_000;
+/**
+ * The most a per-minute limit may be: every usage record keeps the limits in force in int4 columns
+ * (UsageRecord.limit*), and the largest a policy produces is capRpm × tokens per request.
+ */
+export const MAX_LIMIT = 2_147_483_647;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -66,6 +71,14 @@ export const policySchema = z
   .refine((p) => p.idleThresholdPct < p.sustainThresholdPct, {
     message: "idleThresholdPct must be below sustainThresholdPct",
     path: ["idleThresholdPct"],
+  })
+  .refine((p) => p.capRpm * p.tokensPromptPerRequest <= MAX_LIMIT, {
+    message: `capRpm × tokensPromptPerRequest (the largest ITPM this policy grows to) must be at most ${MAX_LIMIT}`,
+    path: ["tokensPromptPerRequest"],
+  })
+  .refine((p) => p.capRpm * p.tokensGeneratedPerReq <= MAX_LIMIT, {
+    message: `capRpm × tokensGeneratedPerReq (the largest OTPM this policy grows to) must be at most ${MAX_LIMIT}`,
+    path: ["tokensGeneratedPerReq"],
   })
   .refine((p) => p.capRpm * Math.max(p.tokensPromptPerRequest, p.tokensGeneratedPerReq) * (p.hardMultiplier + 1) < MAX_SCALED_SPAN, {
     message: "capRpm × tokens per request × (hardMultiplier + 1) is too large to count exactly",
