@@ -308,12 +308,14 @@ async function inference(
     spend.release(0n);
     state.rl = rateLimitHeaders(admission, true);
     if (decision.outcome === "too_large") {
-      // No wait admits it at this limit: no retry-after, and `x-should-retry: false` so that SDKs
-      // (OpenAI's retries every 429) answer at once instead of retrying into the same refusal.
+      // No wait admits it at this limit: `x-should-retry: false` so that SDKs (OpenAI's checks it
+      // before retry-after) answer at once instead of retrying into the same refusal. retry-after
+      // is still sent, as on every 429 (SPEC §7), for clients that read only that one.
+      const retryAfter = secondsUntilFull(admission.limits[decision.dimension], admission.remaining[decision.dimension]);
       throw new AppError(
         "rate_limit_exceeded",
         `This request alone reserves more ${decision.dimension === "tokensGenerated" ? "generated tokens (n × max_tokens)" : decision.dimension === "tokensPrompt" ? "prompt tokens" : "requests (n)"} than your current ${model.name} limit allows (${decision.maxCost}). Lower it; the limit grows with sustained usage.`,
-        { headers: { "x-should-retry": "false" } },
+        { headers: { "x-should-retry": "false", "retry-after": String(retryAfter) } },
       );
     }
     const retryAfter = Math.max(1, decision.retryAfterSeconds);
@@ -399,6 +401,16 @@ async function inference(
   }
   const result = await collectResponse(serving);
   return { status: 200, headers: { ...state.rl, ...JSON_HEADERS }, body: JSON.stringify(result) };
+}
+
+/**
+ * Whole seconds (≥ 1) until a bucket of `limit` per minute holding `remaining` is full again: it
+ * refills at limit/60 per second. The retry-after of a request too large for the limit in force —
+ * no wait admits it, but a full bucket is the most waiting can give. `remaining` is floored at 0,
+ * so for a bucket in debt this is the time from empty (a lower bound).
+ */
+function secondsUntilFull(limit: number, remaining: number): number {
+  return Math.max(1, Math.ceil((Math.max(0, limit - remaining) * 60) / limit));
 }
 
 /**

@@ -155,7 +155,7 @@ describe("retries", () => {
     }
   }, 90_000);
 
-  it("a request larger than the limit could ever admit is refused at once: no retry-after, and the SDK does not retry it", async () => {
+  it("a request larger than the limit could ever admit is refused at once: x-should-retry false (the SDK does not retry it) and a retry-after", async () => {
     const server = await startGatewayServer("fast-path");
     try {
       const model = await createModelFixture({ baseRpm: 20, capRpm: 20 });
@@ -178,10 +178,28 @@ describe("retries", () => {
       expect(err.status).toBe(429);
       expect(err.code).toBe("rate_limit_exceeded");
       expect(err.message).toMatch(/reserves more requests \(n\) than your current .* limit allows \(40\)/);
-      expect(err.headers?.get("retry-after")).toBeNull();
+      // Every 429 carries retry-after (SPEC §7): here the seconds until the bucket is full again
+      // (it is: a fresh account), whole and at least 1.
+      expect(err.headers?.get("retry-after")).toMatch(/^[1-9]\d*$/);
+      expect(Number(err.headers?.get("retry-after"))).toBeLessThanOrEqual(60);
       expect(err.headers?.get("x-should-retry")).toBe("false");
+      // The SDK obeys x-should-retry before retry-after: one request, no retries.
       expect(requests).toHaveLength(1);
       expect(Date.now() - started).toBeLessThan(5_000);
+
+      // Half the requests bucket used (10 of 20): full again in 10 / (20/60 per s) = 30 s.
+      const once = new OpenAI({ apiKey: account.apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+      for (let i = 0; i < 10; i++)
+        await once.chat.completions.create({ model: model.name, messages: [{ role: "user", content: "hi" }], max_tokens: 1 });
+      const later = (await once.chat.completions
+        .create({ model: model.name, messages: [{ role: "user", content: "hi" }], max_tokens: 1, n: 41 })
+        .catch((e: unknown) => e)) as { status?: number; headers?: Headers };
+      expect(later.status).toBe(429);
+      expect(later.headers?.get("x-should-retry")).toBe("false");
+      const seconds = Number(later.headers?.get("retry-after"));
+      expect(Number.isInteger(seconds)).toBe(true);
+      expect(seconds).toBeGreaterThanOrEqual(20);
+      expect(seconds).toBeLessThanOrEqual(30);
     } finally {
       await server.close();
     }
