@@ -10,6 +10,7 @@
 // are closed as soon as they are idle (checked every IDLE_SWEEP_MS).
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { AppError } from "../http/errors";
+import { newRequestId } from "../http/request-id";
 
 /**
  * After the deadline cuts them, how long the handlers of cut requests get to finish: a cut stream
@@ -61,12 +62,16 @@ function closeAfter(res: ServerResponse): void {
  * error page: they are served, with `Connection: close` (the health probe answers 503 itself).
  */
 function refuseLate(res: ServerResponse): void {
+  // Answered before authentication, yet with a fresh request id like every other gateway error
+  // (header and body): a client or proxy that keeps request ids has one for this refusal too.
+  const requestId = newRequestId();
   const err = new AppError("service_unavailable", "Headroom is shutting down on this instance; retry the request.");
-  const body = JSON.stringify(err.body());
+  const body = JSON.stringify(err.body(requestId));
   res.writeHead(err.status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
     "retry-after": "1",
+    "x-request-id": requestId,
     connection: "close",
   });
   res.end(body);

@@ -157,9 +157,15 @@ describe("graceful shutdown with keep-alive clients", () => {
     const [api, probe] = await Promise.all([lateApi.finish(), lateProbe.finish()]);
     expect(api).toMatch(/^HTTP\/1\.1 503 /);
     expect(api).toMatch(/\r\nconnection: close\r\n/i);
-    const refusal = JSON.parse(api.slice(api.indexOf("\r\n\r\n") + 4)) as { error: { message: string; type: string; code: string } };
+    const refusal = JSON.parse(api.slice(api.indexOf("\r\n\r\n") + 4)) as {
+      error: { message: string; type: string; code: string; request_id?: string };
+    };
     expect(refusal.error.message).toMatch(/shutting down/);
     expect(refusal.error.code).toBe("service_unavailable");
+    // Refused before authentication, it still has a request id, in the header and in the body.
+    const refusalId = /\r\nx-request-id: (\S+)\r\n/i.exec(api.slice(0, api.indexOf("\r\n\r\n") + 2))?.[1];
+    expect(refusalId).toMatch(/^req_/);
+    expect(refusal.error.request_id).toBe(refusalId);
     expect(probe).toMatch(/^HTTP\/1\.1 503 /); // the load balancer takes the instance out
     expect(probe).toMatch(/\r\nconnection: close\r\n/i);
 
