@@ -6,7 +6,8 @@ import { notify } from "../alerts/notify";
 import { usdString } from "../money";
 import type { Tx } from "./lock-account";
 import { isSamePeriod } from "./period";
-import { tierCap, tierRule, upgradedTier } from "./tiers";
+import { revokeAccountLeases } from "./spend-lease";
+import { tierCap, tierRank, tierRule, upgradedTier } from "./tiers";
 
 export interface TierChange {
   from: Tier;
@@ -56,6 +57,9 @@ export async function changeTier(
     where: { id: accountId },
     data: { tier: to, ...(followsCap ? { spendLimitMicros: null } : {}) },
   });
+  // A lower tier (an operator's decision) may mean a lower cap: budget leased under the old one —
+  // an Unlimited account's leases have no ceiling at all — is taken back in this transaction.
+  if (tierRank(to) < tierRank(account.tier)) await revokeAccountLeases(accountId, tx);
   await tx.auditLog.create({
     data: {
       accountId,

@@ -94,19 +94,31 @@ const CAPS = arrayLiteral(
   TIER_LADDER.map((r) => r.cap?.toString() ?? null),
 );
 
+export interface Renewal {
+  /** Leases renewed, to be used as before. */
+  live: Set<string>;
+  /** Leases renewed that were taken back (revokeAccountLeases): kept only for requests in flight. */
+  revoked: Set<string>;
+}
+
 /**
  * Keep the holder's leases alive for another TTL from now (the database's clock, or the caller's
- * `now` in tests); returns the ids renewed. The others were revoked, or had lapsed — and a lapsed
- * lease is never revived: grants stopped counting it, so its budget may be another instance's now.
+ * `now` in tests). A revoked lease is renewed too — its requests in flight still hold its budget,
+ * which grants must go on counting — and reported as such. The others are gone: released, deleted as
+ * lapsed, or lapsed — and a lapsed lease is never revived: grants stopped counting it, so its budget
+ * may be another instance's now.
  */
-export async function renewSpendLeases(leaseIds: string[], now?: Date): Promise<Set<string>> {
-  if (leaseIds.length === 0) return new Set();
+export async function renewSpendLeases(leaseIds: string[], now?: Date): Promise<Renewal> {
+  if (leaseIds.length === 0) return { live: new Set(), revoked: new Set() };
   const from = now ? Prisma.sql`${now}::timestamptz` : Prisma.sql`statement_timestamp()`;
-  const rows = await db().$queryRaw<{ id: string }[]>`
+  const rows = await db().$queryRaw<{ id: string; revoked: boolean }[]>`
     WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE "id" IN (${Prisma.join(leaseIds)}) ORDER BY "id" FOR UPDATE)
     UPDATE "SpendLease" l SET "expiresAt" = ${from} + ${LEASE_TTL_MS} * interval '1 millisecond'
-    FROM locked WHERE l."id" = locked."id" AND l."expiresAt" > ${from} RETURNING l."id"`;
-  return new Set(rows.map((r) => r.id));
+    FROM locked WHERE l."id" = locked."id" AND l."expiresAt" > ${from} RETURNING l."id", l."revoked"`;
+  return {
+    live: new Set(rows.filter((r) => !r.revoked).map((r) => r.id)),
+    revoked: new Set(rows.filter((r) => r.revoked).map((r) => r.id)),
+  };
 }
 
 /** Give back the unused part of a lease that still has requests in flight. */
@@ -153,10 +165,14 @@ export function registerLocalLeaseHolder(holder: LocalLeaseHolder): () => void {
 
 /**
  * Take an account's leases back, in the caller's transaction (its budget shrank: a lower limit, a
- * card removed, credits refunded). This process's leases stop at once and keep only what requests in flight reserved —
- * those requests will be charged, and the account's next grant must still count them; other
- * instances' leases are deleted, and their holders hear it when the transaction commits
+ * lower tier, a card removed, credits refunded). Every lease is marked revoked: its holder reserves no
+ * more on it and keeps it only for what its requests in flight reserved — those requests will be
+ * charged, so the account's next grant must still count them. This process's leases stop at once and
+ * are cut to that here. Other instances' leases keep their amount until their holders cut it (what
+ * they hold in flight is known only to them): they hear it when the transaction commits
  * (listenForRevokedLeases) — or, if their notifications are down, on their next renewal (within 2 s).
+ * Deleting them instead would let the next grant hand out again the budget their requests in flight
+ * were about to spend.
  */
 export async function revokeAccountLeases(accountId: string, client: Executor = db()): Promise<void> {
   const kept: { id: string; unused: string }[] = [];
@@ -164,12 +180,9 @@ export async function revokeAccountLeases(accountId: string, client: Executor = 
   // One statement, the account's leases locked in id order first (see the header).
   await client.$executeRaw`
     WITH locked AS MATERIALIZED (SELECT "id" FROM "SpendLease" WHERE "accountId" = ${accountId} ORDER BY "id" FOR UPDATE),
-    kept AS (SELECT k."id", k."unused"::bigint AS "unused" FROM jsonb_to_recordset(${JSON.stringify(kept)}::jsonb) AS k("id" text, "unused" text)),
-    dropped AS (
-      DELETE FROM "SpendLease" l USING locked WHERE l."id" = locked."id" AND l."id" NOT IN (SELECT "id" FROM kept) RETURNING 1
-    )
-    UPDATE "SpendLease" l SET "amountMicros" = GREATEST(0, l."amountMicros" - k."unused")
-    FROM kept k, locked WHERE l."id" = k."id" AND locked."id" = l."id"`;
+    kept AS (SELECT k."id", k."unused"::bigint AS "unused" FROM jsonb_to_recordset(${JSON.stringify(kept)}::jsonb) AS k("id" text, "unused" text))
+    UPDATE "SpendLease" l SET "revoked" = true, "amountMicros" = GREATEST(0, l."amountMicros" - COALESCE(k."unused", 0))
+    FROM locked LEFT JOIN kept k ON k."id" = locked."id" WHERE l."id" = locked."id"`;
   // Delivered to every listening instance when (and only if) the caller's transaction commits.
   await client.$executeRaw`SELECT pg_notify(${LEASES_REVOKED_CHANNEL}, ${accountId})`;
 }

@@ -60,7 +60,8 @@ const LEASE_MAX_LIFE_MS = 30_000;
 
 export class SpendGuard implements LocalLeaseHolder {
   private leases = new Map<string, Lease[]>();
-  private pending = new Map<string, Promise<void>>();
+  /** Per account, the grant in flight; resolves to its refusal, or null if it was granted. */
+  private pending = new Map<string, Promise<Reservation | null>>();
   /** Per account: the lease size multiple in use and when the last lease was granted. */
   private sizing = new Map<string, { multiple: bigint; grantedAt: number }>();
   private timer: NodeJS.Timeout | null = null;
@@ -124,12 +125,12 @@ export class SpendGuard implements LocalLeaseHolder {
     return (this.leases.get(accountId) ?? []).reduce((n, l) => n + l.inFlight, 0);
   }
 
-  /** Forget an account's leases (its limit changed or it was suspended): new requests lease afresh. */
+  /**
+   * Stop using an account's leases (its limit changed, it was suspended, or another instance took
+   * them back): new requests lease afresh. Each lease goes back to what its requests in flight hold.
+   */
   revoke(accountId: string): void {
-    for (const lease of this.leases.get(accountId) ?? []) {
-      lease.retired = true;
-      if (lease.inFlight === 0) void this.drop(accountId, lease);
-    }
+    for (const lease of [...(this.leases.get(accountId) ?? [])]) void this.giveBack(accountId, lease);
   }
 
   /**
@@ -180,27 +181,24 @@ export class SpendGuard implements LocalLeaseHolder {
     );
   }
 
-  /** Lease more budget for the account (one request at a time per account). Returns a refusal or null. */
+  /**
+   * Lease more budget for the account (one grant at a time per account). Returns a refusal or null.
+   * A request that waited for another's grant shares its refusal if it needs more than the refusal
+   * found left: it could not have been granted either. (Each asking again in turn, one row lock
+   * each, served a crowd at the limit one by one, and those left when the rounds ran out got 503.)
+   */
   private async lease(accountId: string, need: bigint): Promise<Reservation | null> {
     const inFlight = this.pending.get(accountId);
     if (inFlight) {
-      await inFlight;
-      return null;
+      const refusal = await inFlight;
+      return refusal && !refusal.ok && need > refusal.availableMicros ? refusal : null;
     }
     let refusal: Reservation | null = null;
     const p = (async () => {
       // Retire leases too small for this request and give their unused budget back to the account
       // first, so fragments cannot add up to a refusal while budget is left.
       for (const l of [...(this.leases.get(accountId) ?? [])]) {
-        if (l.available >= need) continue;
-        l.retired = true;
-        if (l.inFlight === 0) {
-          await this.drop(accountId, l);
-        } else if (l.available > 0n) {
-          const unused = l.available;
-          l.available = 0n;
-          await shrinkSpendLease(l.id, unused);
-        }
+        if (l.available < need) await this.giveBack(accountId, l);
       }
       const started = performance.now();
       const grant = await grantSpendLease(accountId, this.holder, need, need * this.multiple(accountId), {
@@ -225,10 +223,10 @@ export class SpendGuard implements LocalLeaseHolder {
       } else {
         refusal = { ok: false, availableMicros: 0n, limitMicros: 0n };
       }
+      return refusal;
     })().finally(() => this.pending.delete(accountId));
     this.pending.set(accountId, p);
-    await p;
-    return refusal;
+    return p;
   }
 
   /** The lease size multiple for the account's next grant, adapted to how long the last one lasted. */
@@ -242,6 +240,22 @@ export class SpendGuard implements LocalLeaseHolder {
     return multiple;
   }
 
+  /**
+   * No more reservations on the lease: released if no request holds any of it, else cut down to what
+   * requests in flight hold (released when the last one settles).
+   */
+  private async giveBack(accountId: string, lease: Lease): Promise<void> {
+    lease.retired = true;
+    if (lease.inFlight === 0) return this.drop(accountId, lease);
+    if (lease.available === 0n) return;
+    const unused = lease.available;
+    lease.available = 0n;
+    await shrinkSpendLease(lease.id, unused).catch((err: unknown) =>
+      // The row keeps the budget (more than is in use: nothing overshoots) until the lease is released.
+      log.warn("giving back a spend lease's unused budget failed", { leaseId: lease.id, error: errorSummary(err) }),
+    );
+  }
+
   private drop(accountId: string, lease: Lease): Promise<void> {
     const list = (this.leases.get(accountId) ?? []).filter((l) => l !== lease);
     if (list.length) this.leases.set(accountId, list);
@@ -249,7 +263,10 @@ export class SpendGuard implements LocalLeaseHolder {
     return releaseSpendLeases([lease.id]).catch(() => undefined);
   }
 
-  /** Keep live leases alive; a lease deleted elsewhere (limit lowered, suspension) is retired here. */
+  /**
+   * Keep live leases alive. One revoked meanwhile (its account's budget shrank; its notification did
+   * not reach here) is given back; one gone (lapsed, deleted) is retired.
+   */
   private async renew(): Promise<void> {
     const t = this.now();
     // An account without leases that has not leased for a while starts again from the base size.
@@ -280,16 +297,20 @@ export class SpendGuard implements LocalLeaseHolder {
     const live = all.filter(({ l }) => l.expiresAt > t && !dropped.has(l));
     if (live.length === 0) return;
     try {
-      const present = await renewSpendLeases(
+      const renewal = await renewSpendLeases(
         live.map(({ l }) => l.id),
         this.leaseClock === "caller" ? new Date(t) : undefined,
       );
       for (const { accountId, l } of live) {
-        if (!present.has(l.id)) {
-          l.retired = true;
-          if (l.inFlight === 0) void this.drop(accountId, l);
-        } else {
+        if (renewal.live.has(l.id)) {
           l.expiresAt = t + LEASE_TTL_MS;
+        } else if (renewal.revoked.has(l.id)) {
+          l.expiresAt = t + LEASE_TTL_MS;
+          void this.giveBack(accountId, l);
+        } else {
+          l.retired = true;
+          l.available = 0n;
+          if (l.inFlight === 0) void this.drop(accountId, l);
         }
       }
     } catch (err) {

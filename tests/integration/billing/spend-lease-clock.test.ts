@@ -55,7 +55,7 @@ describe("spend leases on the database's clock", () => {
     // A renewal extends from the database's clock too, whatever the renewing instance's clock says.
     await db().spendLease.update({ where: { id: grant.leaseId }, data: { expiresAt: new Date(Date.now() + 1_000) } });
     const renewedAt = Date.now();
-    expect(await renewSpendLeases([grant.leaseId])).toEqual(new Set([grant.leaseId]));
+    expect(await renewSpendLeases([grant.leaseId])).toEqual({ live: new Set([grant.leaseId]), revoked: new Set() });
     expect(await expiry(grant.leaseId)).toBeGreaterThanOrEqual(renewedAt + LEASE_TTL_MS - 1_000);
     expect(await expiry(grant.leaseId)).toBeLessThanOrEqual(Date.now() + LEASE_TTL_MS + 1_000);
   });

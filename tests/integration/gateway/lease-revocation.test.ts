@@ -7,10 +7,12 @@ import { db } from "@/lib/db";
 import { IDLE_RELEASE_MS, SpendGuard } from "@/lib/gateway/spend-guard";
 import { setSpendLimit } from "@/lib/billing/set-spend-limit";
 import { removePaymentMethod } from "@/lib/billing/remove-payment-method";
+import { setTier } from "@/lib/billing/set-tier";
+import { chargeUsageBatch } from "@/lib/billing/charge-usage-batch";
 import { listenForRevokedLeases, revokeAccountLeases } from "@/lib/billing/spend-lease";
 import { usd } from "@/lib/money";
 import { setupTestDatabase } from "../../helpers/test-db";
-import { createAccountFixture } from "../../helpers/fixtures";
+import { createAccountFixture, createModelFixture, usageChargeFixture } from "../../helpers/fixtures";
 
 setupTestDatabase();
 
@@ -117,6 +119,75 @@ describe("taking leases back when an account's budget shrinks", () => {
     await new Promise((r) => setTimeout(r, 100)); // the release
     expect(await leased(acct.accountId)).toBe(0n);
     expect((await here.reserve(acct.accountId, 1_600_000n)).ok).toBe(true); // the whole $2 is there to lease
+  });
+
+  it("another instance's requests in flight stay counted: a lower limit cannot be spent twice", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(10) });
+    // Instance B (not started, not registered: another process) has a request of up to $4 in flight.
+    const there = new SpendGuard("there", Date.now, "database");
+    guards.push(there);
+    const inFlight = await there.reserve(acct.accountId, usd(4));
+    if (!inFlight.ok) throw new Error("refused");
+    // The owner lowers the limit to $5. B's lease used to be deleted here, and this instance was then
+    // granted the whole $5 beside B's $4: $9 spent under a $5 limit.
+    expect((await setSpendLimit(acct.accountId, usd(5), null)).ok).toBe(true);
+    const here = startGuard("here");
+    expect((await here.reserve(acct.accountId, usd(2))).ok).toBe(false); // B's whole lease still counts
+    // B hears of it (its notification, or its next renewal) and cuts its lease to what is in flight.
+    there.revoke(acct.accountId);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await leased(acct.accountId)).toBe(usd(4));
+    expect((await here.reserve(acct.accountId, usd(2))).ok).toBe(false);
+    const fits = await here.reserve(acct.accountId, usd(1));
+    expect(fits.ok).toBe(true);
+    // Both are charged in full: spend stays within the new limit.
+    const charge = (id: string, leaseId: string, cost: bigint) =>
+      usageChargeFixture(id, acct.accountId, model, { costMicros: cost, leaseId });
+    await chargeUsageBatch([charge("req_rv_there", inFlight.leaseId, usd(4))]);
+    if (fits.ok) await chargeUsageBatch([charge("req_rv_here", fits.leaseId, usd(1))]);
+    const account = await db().account.findUniqueOrThrow({ where: { id: acct.accountId }, select: { monthlySpendMicros: true } });
+    expect(account.monthlySpendMicros).toBe(usd(5));
+    // Once its request settles, B releases the lease.
+    there.settle(acct.accountId, inFlight.leaseId, usd(4), usd(4));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await db().spendLease.count({ where: { holder: "there" } })).toBe(0);
+  });
+
+  it("a revoked lease is renewed while its requests are in flight, and the renewal tells a holder that missed the notification", async () => {
+    const acct = await createAccountFixture({ tier: "tier1", spendLimitMicros: usd(10) });
+    let now = Date.now();
+    const there = new SpendGuard("there", () => now, "caller");
+    guards.push(there);
+    // Two requests of up to $0.10 in flight (small beside the lease: no second lease is taken ahead).
+    const inFlight = await there.reserve(acct.accountId, 100_000n);
+    if (!inFlight.ok) throw new Error("refused");
+    expect(there.tryReserve(acct.accountId, 100_000n)).not.toBeNull();
+    expect(await db().spendLease.count({ where: { accountId: acct.accountId } })).toBe(1);
+    await revokeAccountLeases(acct.accountId); // B's notification never arrives
+    now += 1_000;
+    await (there as unknown as { renew: () => Promise<void> }).renew();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(there.tryReserve(acct.accountId, 1n)).toBeNull();
+    // Cut to the $0.20 its two requests hold, and still live: grants go on counting it.
+    const lease = await db().spendLease.findFirstOrThrow({ where: { accountId: acct.accountId } });
+    expect(lease).toMatchObject({ revoked: true, amountMicros: 200_000n });
+    expect(lease.expiresAt.getTime()).toBeGreaterThan(now + 50_000);
+  });
+
+  it("an operator lowering the tier takes the leases back", async () => {
+    const acct = await createAccountFixture({ tier: "unlimited" });
+    const here = startGuard("here");
+    const first = await here.reserve(acct.accountId, usd(1));
+    expect(first.ok).toBe(true);
+    expect(await leased(acct.accountId)).toBeGreaterThan(usd(50)); // Unlimited: a lease far above Tier 1's cap
+    expect((await setTier(acct.accountId, "tier1", null, "downgrade")).ok).toBe(true);
+    // No more reservations from memory, and only the $1 in flight is still leased.
+    expect(here.tryReserve(acct.accountId, usd(1))).toBeNull();
+    expect(await leased(acct.accountId)).toBe(usd(1));
+    // Next requests lease under Tier 1's $50 cap.
+    expect((await here.reserve(acct.accountId, usd(50))).ok).toBe(false);
+    expect((await here.reserve(acct.accountId, usd(10))).ok).toBe(true);
   });
 
   // Another instance: a guard this process's revocations do not reach directly (not registered here),

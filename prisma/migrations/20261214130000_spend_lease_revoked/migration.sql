@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SpendLease" ADD COLUMN     "revoked" BOOLEAN NOT NULL DEFAULT false;
