@@ -32,7 +32,8 @@ const JSON_HEADERS = { "content-type": "application/json" };
  * How long a finished response waits for its usage to be committed before the client is told the
  * service is unavailable (HEADROOM_METER_WAIT_MS: the database is down or stalled). A plain response
  * not yet in a flush is then withdrawn — never sent, never charged; a stream the client has
- * received stays queued and is charged when the database returns.
+ * received, or a plain response its client abandoned, stays queued and is charged when the
+ * database returns.
  */
 const meterWait = (withdrawOnTimeout: boolean): RecordOptions => ({ waitMs: env().HEADROOM_METER_WAIT_MS, withdrawOnTimeout });
 const meterUnavailable = (requestId: string) =>
@@ -582,7 +583,13 @@ async function collectResponse(s: Serving): Promise<unknown> {
   }
   const usage = completion.upstreamUsage ?? { promptTokens: s.promptTokens, completionTokens: completion.completionTokens };
   // A client that left mid-answer is charged what was generated until then (its answer goes nowhere).
-  await finish(s, usage, { streamed: false, abandoned: completion.abandoned }, meterWait(true));
+  // Only a client still waiting may have its record withdrawn when the database is too slow: it is
+  // told so (503, not charged). One that left hears nothing, yet its tokens were generated (SPEC §7):
+  // like a stream the client received, its record stays queued — its spend reservation held — until
+  // the database answers. (The backend's report decides: reading the request's abort signal here
+  // would cost every fast answer an AbortController. A client that leaves during the meter's wait
+  // left because of the stall, and is not charged, as when it stays for its 503.)
+  await finish(s, usage, { streamed: false, abandoned: completion.abandoned }, meterWait(!completion.abandoned));
   return completionObject(
     s.kind,
     s.requestId,
