@@ -66,7 +66,7 @@ const CHARGE_USAGE_BATCH = `
       -- send per row; the usage record's id is its one unique key), and so does the ledger's description.
       'ur_' || u."requestId" AS "urId", 'le_' || u."requestId" AS "leId",
       u."modelName" || ': ' || u."promptTokens" || ' prompt + ' || u."completionTokens" || ' completion tokens'
-        || CASE WHEN u."abandoned" THEN ' (stream abandoned)' ELSE '' END AS "description"
+        || CASE WHEN NOT u."abandoned" THEN '' WHEN u."streamed" THEN ' (stream abandoned)' ELSE ' (abandoned by the client)' END AS "description"
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::bigint[],
                 $10::boolean[], $11::boolean[], $12::boolean[], $13::int[], $14::text[], $15::timestamptz[], $16::int[], $17::int[],
                 $18::int[])

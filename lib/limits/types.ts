@@ -39,8 +39,9 @@ export type Decision =
   /** 429: admitting would push a bucket below −(h−1)·L. Nothing was consumed. */
   | { outcome: "reject"; retryAfterSeconds: number }
   /**
-   * 429 with no retry-after: the request alone costs more than h·L in `dimension`, so no amount of
-   * waiting admits it at the current limit (e.g. n × max_tokens above what OTPM allows).
+   * 429 that retrying does not cure: the request alone costs more than h·L in `dimension`, so no
+   * amount of waiting admits it at the current limit (e.g. n × max_tokens above what OTPM allows).
+   * Answered with `x-should-retry: false` (and, as every 429, a retry-after).
    */
   | { outcome: "too_large"; dimension: Dimension; maxCost: number };
 

@@ -54,7 +54,7 @@ describe("usage batch encoding", () => {
     expect(result.charged).toBe(1);
     const entry = await db().ledgerEntry.findUniqueOrThrow({ where: { idempotencyKey: "usage:req_encoding_1" } });
     expect(entry.modelName).toBe(name);
-    expect(entry.description).toBe(`${name}: 10 prompt + 5 completion tokens (stream abandoned)`);
+    expect(entry.description).toBe(`${name}: 10 prompt + 5 completion tokens (abandoned by the client)`); // a plain response
     expect(entry.amountMicros).toBe(-1_234n);
     const usage = await db().usageRecord.findUniqueOrThrow({ where: { id: usageRecordId("req_encoding_1") } });
     expect([usage.apiKeyId, usage.overLimit, usage.abandoned, usage.latencyMs]).toEqual([null, true, true, 7]);
