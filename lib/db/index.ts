@@ -20,6 +20,8 @@ export interface Handle {
   kind: "postgres" | "pglite";
   /** The embedded engine itself, for running migrations before Prisma is used. */
   pglite?: PGlite;
+  /** The client for the gateway's per-request reads (see lookupDb). */
+  lookups: () => PrismaClient;
   /** One statement straight on the driver (see directQuery). */
   query: (q: DirectQuery) => Promise<Record<string, unknown>[]>;
   /** NOTIFYs on a channel, from any instance (see listen()); null where there is no other instance. */
@@ -94,6 +96,41 @@ export async function inTransaction<T>(fn: (tx: Prisma.TransactionClient) => Pro
   }, options);
 }
 
+/**
+ * The longest the gateway's per-request reads (lookupDb) wait on PostgreSQL — for a connection, then
+ * for each answer — before the request is answered 503. Such a read takes a millisecond or two even
+ * under load, so 5 s means the server stopped answering (hung, or cut off by the network: nothing is
+ * refused, and TCP gives up only after ~15 minutes). It is of the order of the spend grant's 4 s lock
+ * wait, the gateway's other bounded wait on the database, and short beside clients' own timeouts
+ * (OpenAI's SDK waits 10 minutes, and retries a 503).
+ */
+export const LOOKUP_TIMEOUT_MS = 5_000;
+
+/**
+ * The same for everything else on Prisma (console, jobs, the gateway's background work): a backstop,
+ * not a limit. Twice the longest transaction the app opens (month close's, 60 s, whose statements may
+ * wait on an account's lock as long), so only a server that stopped answering reaches it — and its
+ * connections are then closed and replaced, instead of held until TCP gives up (~15 minutes) or, on
+ * a server that never answers them, forever: a lease renewal every 2 s would fill the pool.
+ */
+export const ANSWER_BACKSTOP_MS = 120_000;
+
+/**
+ * The client for the gateway's per-request reads — the API key, the account's state — where a
+ * request waits on the answer. On PostgreSQL they have connections of their own that give up after
+ * LOOKUP_TIMEOUT_MS, so a stalled server costs the caller a 503 within seconds instead of the whole
+ * stall, and a connection given up on is closed, not reused: lookups succeed again as soon as the
+ * server answers. Everything else keeps db() and ANSWER_BACKSTOP_MS: the console's and the jobs'
+ * statements may rightly wait on an account's lock for as long as month close holds it (60 s).
+ * Inside `inTransaction`, it is that transaction's client, as db() is.
+ */
+export function lookupDb(): PrismaClient {
+  const tx = ambient.getStore();
+  if (tx?.open) return tx.client;
+  if (!slot.handle) db();
+  return slot.handle!.lookups();
+}
+
 /** True inside `inTransaction` (e.g. to refuse network calls there). */
 export function inAmbientTransaction(): boolean {
   return ambient.getStore()?.open === true;
@@ -151,6 +188,35 @@ export function listen(channel: string, onMessage: (payload: string) => void): L
 
 const NEVER_SENT = Symbol("headroom.neverSent");
 
+/** pg's own timeouts (pg.Client's query_timeout, pg.Pool's connectionTimeoutMillis): bare Errors, no code. */
+const DRIVER_TIMEOUT = /^(Query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+
+/**
+ * A driver timeout given ETIMEDOUT's code, so that it reads as "the database is not answering"
+ * (503 service_unavailable, lib/http/errors) as a refused connection does, not as a bug (500).
+ */
+function timeoutAsUnavailable(err: unknown): unknown {
+  if (err instanceof Error && DRIVER_TIMEOUT.test(err.message) && !("code" in err)) Object.assign(err, { code: "ETIMEDOUT" });
+  return err;
+}
+
+/**
+ * A pool whose connections give up on a server that stopped answering (`connectionTimeoutMillis`,
+ * `query_timeout`). pg only stops waiting for a timed-out statement: the connection still expects
+ * its answer, and the next statement would queue behind it. pg.Pool closes a connection handed back
+ * with the error, but Prisma's adapter hands a transaction's connection back without one; so a
+ * connection handed back still waiting on an answer is closed here instead of being reused.
+ */
+function boundedPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on("release", (err, client) => {
+    // Ending it before the pool looks at it: the pool drops a connection that is ending.
+    if (!err && !(client as unknown as { readyForQuery: boolean }).readyForQuery) void client.end().catch(() => undefined);
+  });
+  pool.on("error", (err) => log.warn("database connection lost while idle", { error: err.message }));
+  return pool;
+}
+
 /** Marks an error raised before a statement was sent (no connection could be had). */
 function neverSent(err: unknown): unknown {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -202,9 +268,36 @@ export function pgliteDir(): string {
 
 /** Connections for direct statements, besides Prisma's pool (the meter flushes up to 4 lanes at once). */
 const DIRECT_CONNECTIONS = 4;
+/** Connections for the gateway's lookups, besides Prisma's pool: each takes a millisecond or two. */
+const LOOKUP_CONNECTIONS = 4;
 
 export function openPostgres(url: string, max = 10): Handle {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  const pool = boundedPool({ connectionString: url, max, connectionTimeoutMillis: ANSWER_BACKSTOP_MS, query_timeout: ANSWER_BACKSTOP_MS });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let lookups: { pool: pg.Pool; prisma: PrismaClient } | null = null;
+  const lookupClient = () => {
+    if (lookups) return lookups.prisma;
+    const lookupPool = boundedPool({
+      connectionString: url,
+      max: LOOKUP_CONNECTIONS,
+      connectionTimeoutMillis: LOOKUP_TIMEOUT_MS,
+      query_timeout: LOOKUP_TIMEOUT_MS,
+    });
+    // A request waits on these reads: their timeouts must answer 503, not 500 (timeoutAsUnavailable).
+    const client = new PrismaClient({ adapter: new PrismaPg(lookupPool) }).$extends({
+      query: {
+        async $allOperations({ args, query }) {
+          try {
+            return await query(args);
+          } catch (err) {
+            throw timeoutAsUnavailable(err);
+          }
+        },
+      },
+    });
+    lookups = { pool: lookupPool, prisma: client as unknown as PrismaClient };
+    return lookups.prisma;
+  };
   // Direct statements get a few connections of their own that always use the generic plan of a
   // prepared statement: their texts are fixed and their parameters are arrays, whose sizes would
   // otherwise make PostgreSQL re-plan (~1 ms for the meter's statement) on every execution.
@@ -218,6 +311,8 @@ export function openPostgres(url: string, max = 10): Handle {
       max: DIRECT_CONNECTIONS,
       options: `-c plan_cache_mode=force_generic_plan -c statement_timeout=${DIRECT_STATEMENT_TIMEOUT_MS}`,
       query_timeout: DIRECT_ANSWER_TIMEOUT_MS,
+      // A connection opened to a server that stopped answering would wait for its greeting forever.
+      connectionTimeoutMillis: DIRECT_ANSWER_TIMEOUT_MS,
     });
     // An idle connection the server closes (a restart, a failover, pg_terminate_backend) is an
     // 'error' on the pool; unhandled, it would take the whole process down. The pool drops that
@@ -229,6 +324,7 @@ export function openPostgres(url: string, max = 10): Handle {
   return {
     prisma,
     kind: "postgres",
+    lookups: lookupClient,
     query: async (q) => {
       // Connecting and querying apart, as pool.query() does them, so a failure says whether the
       // statement was ever sent (outcomeUnknown).
@@ -236,7 +332,7 @@ export function openPostgres(url: string, max = 10): Handle {
       try {
         client = await directPool().connect();
       } catch (err) {
-        throw neverSent(err);
+        throw neverSent(timeoutAsUnavailable(err));
       }
       // A checked-out client has no 'error' listener of the pool's: a connection lost mid-statement
       // would be an unhandled 'error' event (the process down). The statement fails with it anyway.
@@ -250,7 +346,7 @@ export function openPostgres(url: string, max = 10): Handle {
       } catch (err) {
         client.removeListener("error", onError);
         client.release(err as Error); // as pool.query(): the connection is discarded
-        throw err;
+        throw timeoutAsUnavailable(err);
       }
     },
     listen: (channel, onMessage) => {
@@ -267,6 +363,9 @@ export function openPostgres(url: string, max = 10): Handle {
     close: async () => {
       await Promise.all([...listeners].map((l) => l.close()));
       await prisma.$disconnect();
+      await pool.end();
+      await lookups?.prisma.$disconnect();
+      await lookups?.pool.end();
       await direct?.end();
     },
   };
@@ -309,6 +408,8 @@ export function openPglite(dir: string | null): Handle {
     prisma,
     kind: "pglite",
     pglite,
+    // In-process: nothing to stall.
+    lookups: () => prisma,
     // PGlite has one connection; its own lock keeps this out of a running Prisma transaction.
     query: (q) => pgliteNamedQuery(pglite, prepared, q),
     listen: () => null,

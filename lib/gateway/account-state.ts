@@ -1,6 +1,7 @@
 // Account status for admission, cached for one second: a suspension or its lifting is visible to
-// the API within 1 s on every instance (SPEC §5) without a database read per request.
-import { db } from "../db";
+// the API within 1 s on every instance (SPEC §5) without a database read per request. Read through
+// lookupDb: a database that stopped answering fails the read (503) within seconds (LOOKUP_TIMEOUT_MS a wait).
+import { lookupDb } from "../db";
 import type { SuspensionReasonCode } from "../db/generated/enums";
 import { reasonsInForce } from "../billing/spend-limit-lapsed";
 
@@ -14,18 +15,30 @@ const TTL_MS = 1_000;
 const ORDER: SuspensionReasonCode[] = ["manual", "payment_failed", "no_payment_method", "spend_limit_reached"];
 
 export class AccountStateCache {
-  private cache = new Map<string, { at: number; state: Promise<AccountState> }>();
+  // A read still running (a slow or stalled database) serves everyone who asks meanwhile, however
+  // old: one read per account at a time, not one more every second.
+  private cache = new Map<string, { at: number; state: Promise<AccountState>; running: boolean }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   get(accountId: string): Promise<AccountState> {
     const t = this.now();
     const hit = this.cache.get(accountId);
-    if (hit && t - hit.at < TTL_MS) return hit.state;
+    if (hit && (hit.running || t - hit.at < TTL_MS)) return hit.state;
     const state = this.load(accountId);
     if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(accountId, { at: t, state });
-    state.catch(() => this.cache.delete(accountId));
+    const entry = { at: t, state, running: true };
+    this.cache.set(accountId, entry);
+    state.then(
+      () => {
+        entry.running = false;
+      },
+      () => {
+        entry.running = false;
+        // A failed read is not remembered: the next request tries again.
+        if (this.cache.get(accountId) === entry) this.cache.delete(accountId);
+      },
+    );
     return state;
   }
 
@@ -34,7 +47,7 @@ export class AccountStateCache {
   }
 
   private async load(accountId: string): Promise<AccountState> {
-    const account = await db().account.findUnique({
+    const account = await lookupDb().account.findUnique({
       where: { id: accountId },
       select: {
         status: true,
