@@ -1,6 +1,7 @@
 // Served models and their rate-limit policies, cached in memory (refreshed every few seconds and
 // invalidated at once when an operator edits a policy on this instance).
-import { db } from "../db";
+import { lookupDb } from "../db";
+import { errorSummary, log } from "../log";
 import { DEFAULT_POLICY, type Policy } from "../limits";
 
 export interface CatalogModel {
@@ -56,12 +57,20 @@ export class ModelCatalog {
   private async fresh(): Promise<void> {
     if (this.now() - this.loadedAt < REFRESH_MS) return;
     // Serve the previous catalog while a refresh is in flight (only the first load waits).
-    this.loading ??= this.load().finally(() => (this.loading = null));
+    if (!this.loading) {
+      this.loading = this.load().finally(() => (this.loading = null));
+      // A refresh nobody waits for that fails (the database away) keeps the previous catalog; unhandled,
+      // its rejection would end the process.
+      this.loading.catch((err: unknown) =>
+        log.warn("refreshing the model catalog failed; serving the previous one", { error: errorSummary(err) }),
+      );
+    }
     if (this.byName.size === 0 || this.loadedAt === 0) await this.loading;
   }
 
   private async load(): Promise<void> {
-    const rows = await db().model.findMany({ where: { active: true }, include: { policy: true } });
+    // A request may wait on it (the first load, an unknown name): bounded like the gateway's other lookups.
+    const rows = await lookupDb().model.findMany({ where: { active: true }, include: { policy: true } });
     const next = new Map<string, CatalogModel>();
     for (const { policy, ...m } of rows) {
       next.set(m.name, {

@@ -67,6 +67,7 @@ export class SpendGuard implements LocalLeaseHolder {
   private timer: NodeJS.Timeout | null = null;
   private unregister: (() => void) | null = null;
   private revocations: { close(): Promise<void> } | null = null;
+  private renewing = false;
 
   /**
    * `now` drives this guard's own timing (renewals, idleness, when to stop using a lease). Which
@@ -80,7 +81,12 @@ export class SpendGuard implements LocalLeaseHolder {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.renew(), RENEW_EVERY_MS);
+    // One renewal at a time: one the database is slow to answer is not joined by another every 2 s.
+    this.timer ??= setInterval(() => {
+      if (this.renewing) return;
+      this.renewing = true;
+      void this.renew().finally(() => (this.renewing = false));
+    }, RENEW_EVERY_MS);
     this.timer.unref();
     this.unregister ??= registerLocalLeaseHolder(this);
     // Another instance took an account's leases back: stop reserving on them now, not at the next renewal.
