@@ -125,6 +125,9 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
 
     // 2. The statement is sent but never reaches PostgreSQL: the same doubt, but nothing was charged.
     await proxy.start(proxy.port);
+    // Once the meter has committed again (its retry backoff over), so the record goes straight into a
+    // flush: one still queued behind a retry timer when its wait ends is withdrawn without any doubt.
+    await meter.record(charge("req_doubt_warm_again"));
     proxy.cutWhenSent("req_doubt_never_ran");
     const neverRan = await meter.record(charge("req_doubt_never_ran"), { waitMs: 300, withdrawOnTimeout: true }).then(
       () => null,
