@@ -92,9 +92,11 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     stopping = true;
     const deadlineMs = config.HEADROOM_DRAIN_TIMEOUT_MS;
     log.info("shutting down", { reason, deadlineMs });
+    // What the shutdown is waiting on, for the log line of one that hangs.
+    let step = "draining HTTP requests";
     // A shutdown that hangs (a stuck dependency) must not leave a process nobody can stop politely.
     setTimeout(() => {
-      log.error("shutdown did not finish in time: exiting", { ms: deadlineMs + SHUTDOWN_GRACE_MS });
+      log.error("shutdown did not finish in time: exiting", { ms: deadlineMs + SHUTDOWN_GRACE_MS, stuckIn: step });
       process.exit(1);
     }, deadlineMs + SHUTDOWN_GRACE_MS).unref();
     // Stop accepting, let in-flight requests finish (up to the deadline), flush the meter, then
@@ -104,10 +106,15 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     if (cut > 0) log.warn("drain deadline reached: in-flight requests cut", { cut, deadlineMs });
     else log.info("drained", { ms: Date.now() - started });
     if (unsettled > 0) log.warn("shutting down with request handlers still running; their usage may not be metered", { unsettled });
+    step = "stopping the job scheduler";
     await scheduler.stop();
+    step = "stopping payments (invoice sync, Stripe emulator)";
     await payments.close();
+    step = "flushing the meter";
     await closeGateway();
+    step = "closing the database";
     await closeDb();
+    log.info("stopped", { ms: Date.now() - started });
     process.exit(0);
   };
   requestStop = (reason) => void stop(reason);
