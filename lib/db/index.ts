@@ -188,18 +188,6 @@ export function listen(channel: string, onMessage: (payload: string) => void): L
 
 const NEVER_SENT = Symbol("headroom.neverSent");
 
-/** pg's own timeouts (pg.Client's query_timeout, pg.Pool's connectionTimeoutMillis): bare Errors, no code. */
-const DRIVER_TIMEOUT = /^(Query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
-
-/**
- * A driver timeout given ETIMEDOUT's code, so that it reads as "the database is not answering"
- * (503 service_unavailable, lib/http/errors) as a refused connection does, not as a bug (500).
- */
-function timeoutAsUnavailable(err: unknown): unknown {
-  if (err instanceof Error && DRIVER_TIMEOUT.test(err.message) && !("code" in err)) Object.assign(err, { code: "ETIMEDOUT" });
-  return err;
-}
-
 /**
  * A pool whose connections give up on a server that stopped answering (`connectionTimeoutMillis`,
  * `query_timeout`). pg only stops waiting for a timed-out statement: the connection still expects
@@ -283,19 +271,8 @@ export function openPostgres(url: string, max = 10): Handle {
       connectionTimeoutMillis: LOOKUP_TIMEOUT_MS,
       query_timeout: LOOKUP_TIMEOUT_MS,
     });
-    // A request waits on these reads: their timeouts must answer 503, not 500 (timeoutAsUnavailable).
-    const client = new PrismaClient({ adapter: new PrismaPg(lookupPool) }).$extends({
-      query: {
-        async $allOperations({ args, query }) {
-          try {
-            return await query(args);
-          } catch (err) {
-            throw timeoutAsUnavailable(err);
-          }
-        },
-      },
-    });
-    lookups = { pool: lookupPool, prisma: client as unknown as PrismaClient };
+    // Their timeouts answer 503, not 500: lib/http/errors' isUnavailableError knows pg's timeout errors.
+    lookups = { pool: lookupPool, prisma: new PrismaClient({ adapter: new PrismaPg(lookupPool) }) };
     return lookups.prisma;
   };
   // Direct statements get a few connections of their own that always use the generic plan of a
@@ -332,7 +309,7 @@ export function openPostgres(url: string, max = 10): Handle {
       try {
         client = await directPool().connect();
       } catch (err) {
-        throw neverSent(timeoutAsUnavailable(err));
+        throw neverSent(err);
       }
       // A checked-out client has no 'error' listener of the pool's: a connection lost mid-statement
       // would be an unhandled 'error' event (the process down). The statement fails with it anyway.
@@ -346,7 +323,7 @@ export function openPostgres(url: string, max = 10): Handle {
       } catch (err) {
         client.removeListener("error", onError);
         client.release(err as Error); // as pool.query(): the connection is discarded
-        throw timeoutAsUnavailable(err);
+        throw err;
       }
     },
     listen: (channel, onMessage) => {

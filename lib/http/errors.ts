@@ -86,7 +86,8 @@ export function isUnavailableError(err: unknown): boolean {
   ) {
     return true;
   }
-  return /ECONNREFUSED|Connection terminated|Can't reach database|connection.*closed|terminating connection|the database system is (starting|shutting) down/i.test(
+  // pg's own timeouts (a connection not had in time, an answer not read in time) are bare Errors.
+  return /ECONNREFUSED|Connection terminated|Can't reach database|connection.*closed|terminating connection|the database system is (starting|shutting) down|Query read timeout|timeout exceeded when trying to connect/i.test(
     err.message,
   );
 }
