@@ -11,6 +11,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { AppError } from "../http/errors";
 import { newRequestId } from "../http/request-id";
+import { log } from "../log";
 
 /**
  * After the deadline cuts them, how long the handlers of cut requests get to finish: a cut stream
@@ -19,6 +20,8 @@ import { newRequestId } from "../http/request-id";
 const CUT_SETTLE_MS = 2_000;
 /** During the drain, how often sockets that went idle are closed. */
 const IDLE_SWEEP_MS = 20;
+/** During a long drain, how often it logs what it is still waiting for. */
+const PROGRESS_LOG_MS = 5_000;
 
 export interface DrainResult {
   /** Connections still open at the deadline: destroyed, their requests cut. */
@@ -114,6 +117,12 @@ export function createHttpDrain(server: Server, work: InFlightWork): HttpDrain {
     // if they had not started: the fast path's from `work.draining`, late ones from serve()).
     const sockets = new Promise<void>((resolve) => server.close(() => resolve()));
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    // A drain that takes long (a stream running for minutes, a client that keeps its socket busy) says
+    // what it waits for, so a shutdown that reaches its deadline is explained in the log.
+    const progress = setInterval(() => {
+      void openConnections().then((connections) => log.info("still draining", { connections, inFlight: work.inFlight, deadlineMs }));
+    }, PROGRESS_LOG_MS);
+    progress.unref();
     try {
       const done = quiet(sockets);
       if ((await Promise.race([done, delay(deadlineMs)])) === "quiet") return { cut: 0, unsettled: 0 };
@@ -123,6 +132,7 @@ export function createHttpDrain(server: Server, work: InFlightWork): HttpDrain {
       return { cut, unsettled: work.inFlight };
     } finally {
       clearInterval(sweep);
+      clearInterval(progress);
     }
   };
 
