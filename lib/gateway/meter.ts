@@ -31,7 +31,8 @@
 // the loss is logged as an error with what it would have cost.
 import diagnostics from "node:diagnostics_channel";
 import { chargeUsageBatch, type UsageCharge } from "../billing/charge-usage-batch";
-import { settleWithdrawnCharges } from "../billing/settle-withdrawn-charges";
+import { settleWithdrawnCharges, type WithdrawnRequest } from "../billing/settle-withdrawn-charges";
+import type { DoubtJournal } from "./doubt-journal";
 import { outcomeUnknown } from "../db";
 import { errorSummary, log } from "../log";
 import { fnv1a } from "../hash";
@@ -134,8 +135,13 @@ export class Meter {
   private retryTimer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
   private closed = false;
-  /** Withdrawn records that may have been charged, and when (performance.now()) to check them: in that order. */
-  private doubts: { p: Pending; after: number }[] = [];
+  /**
+   * Withdrawn records that may have been charged, and when (performance.now()) to check them: in that
+   * order. `onSettled` tells the caller how it ended (none for one taken over from a process now gone).
+   */
+  private doubts: { usage: WithdrawnRequest; onSettled: ((charged: boolean) => void) | null; after: number }[] = [];
+  /** Where records in doubt are kept until settled, so a process killed meanwhile does not forget them. */
+  private journal: DoubtJournal | null = null;
   private doubtTimer: NodeJS.Timeout | null = null;
   /** The check running, if one is. */
   private checking: Promise<boolean> | null = null;
@@ -181,6 +187,7 @@ export class Meter {
   /** Tells callers whose wait has passed; withdraws the records they may withdraw. */
   private sweep(): void {
     const now = performance.now();
+    const withdrawn: Pending[] = [];
     for (const lane of this.lanes) {
       for (const p of lane.inFlight) {
         if (!p.answered && !p.withdrawable && p.due < now) this.answerQueued(p);
@@ -191,12 +198,13 @@ export class Meter {
         if (p.withdrawable) {
           lane.queue.splice(i--, 1);
           this.waiting--;
-          this.withdraw(p);
+          withdrawn.push(p);
         } else {
           this.answerQueued(p);
         }
       }
     }
+    this.withdraw(withdrawn);
     if (this.waiting === 0) this.settled();
   }
 
@@ -206,14 +214,46 @@ export class Meter {
   }
 
   /**
-   * Takes a record out for good and tells its caller. One in doubt (see the header) is checked once
-   * its time comes, and its caller's `committed` says how that ended.
+   * Takes records out for good and tells their callers. One in doubt (see the header) is checked once
+   * its time comes, and its caller's `committed` says how that ended; it is in the journal (synced)
+   * before its caller hears, so a process killed before the check leaves it for the next one.
    */
-  private withdraw(p: Pending): void {
-    if (!p.doubtful) return this.answer(p, new MeterUnavailableError(true));
-    const committed = new Promise<boolean>((resolve) => (p.onSettled = resolve));
-    this.answer(p, new MeterUnavailableError(true, committed));
-    this.doubts.push({ p, after: performance.now() + this.doubtCheckMs });
+  private withdraw(withdrawn: Pending[]): void {
+    if (withdrawn.length === 0) return;
+    const doubtful = withdrawn.filter((p) => p.doubtful);
+    if (doubtful.length > 0 && this.journal) {
+      try {
+        this.journal.add(doubtful.map((p) => p.usage));
+      } catch (err) {
+        // They are still checked while this process runs; only a kill before that would lose them.
+        log.error("could not write withdrawn responses in doubt to the journal", {
+          file: this.journal.file,
+          requestIds: doubtful.map((p) => p.usage.requestId),
+          error: errorSummary(err),
+        });
+      }
+    }
+    const after = performance.now() + this.doubtCheckMs;
+    for (const p of withdrawn) {
+      if (!p.doubtful) {
+        this.answer(p, new MeterUnavailableError(true));
+        continue;
+      }
+      const committed = new Promise<boolean>((resolve) => (p.onSettled = resolve));
+      this.answer(p, new MeterUnavailableError(true, committed));
+      this.doubts.push({ usage: p.usage, onSettled: p.onSettled, after });
+    }
+    this.checkDoubtsLater();
+  }
+
+  /**
+   * Keep records in doubt in `journal` from now on, and settle what processes now gone left in it
+   * (the app's start-up, on PostgreSQL).
+   */
+  useJournal(journal: DoubtJournal): void {
+    this.journal = journal;
+    const after = performance.now() + this.doubtCheckMs;
+    for (const usage of journal.takeOver()) this.doubts.push({ usage, onSettled: null, after });
     this.checkDoubtsLater();
   }
 
@@ -247,7 +287,7 @@ export class Meter {
         const chunk = this.doubts.slice(0, n);
         let charged: Set<string>;
         try {
-          charged = await settleWithdrawnCharges(chunk.map(({ p }) => p.usage));
+          charged = await settleWithdrawnCharges(chunk.map((d) => d.usage));
         } catch (err) {
           this.retryDoubtsAt = performance.now() + DOUBT_RETRY_MS;
           // Once, then every tenth try: the database is likely still away, and the meter's flushes say so already.
@@ -258,7 +298,8 @@ export class Meter {
         this.doubtFailures = 0;
         this.doubts.splice(0, n);
         if (charged.size > 0) log.warn("withdrawn responses had been charged: credited back", { requestIds: [...charged] });
-        for (const { p } of chunk) p.onSettled?.(charged.has(p.usage.requestId));
+        this.strikeOff(chunk.map((d) => d.usage.requestId));
+        for (const d of chunk) d.onSettled?.(charged.has(d.usage.requestId));
       }
     })().finally(() => {
       this.checking = null;
@@ -294,10 +335,23 @@ export class Meter {
     this.doubtTimer = null;
     if (this.checking) await this.checking;
     if (this.doubts.length > 0 && !(await this.checkDoubts(true))) {
+      // Left in the journal (if there is one): the next process started on this data folder settles them.
       log.error("closing with withdrawn responses that may have been charged; the database did not answer to check them", {
-        requestIds: this.doubts.map(({ p }) => p.usage.requestId),
+        requestIds: this.doubts.map((d) => d.usage.requestId),
+        ...(this.journal ? { leftFor: "the next start", journal: this.journal.file } : {}),
       });
-      for (const { p } of this.doubts.splice(0)) p.onSettled?.(false);
+      for (const d of this.doubts.splice(0)) d.onSettled?.(false);
+    }
+  }
+
+  /** Settled records leave the journal. */
+  private strikeOff(requestIds: string[]): void {
+    if (!this.journal) return;
+    try {
+      this.journal.settled(requestIds);
+    } catch (err) {
+      // Found again after a restart, they would be settled again: harmless (settling is idempotent).
+      log.warn("could not strike settled responses off the journal", { file: this.journal.file, error: errorSummary(err) });
     }
   }
 
@@ -401,12 +455,14 @@ export class Meter {
     // Callers past their wait that may withdraw are told now, before the retry could take their
     // records into another flush that waits as long.
     const now = performance.now();
+    const withdrawn: Pending[] = [];
     const retried = batch.filter((p) => {
       if (!p.withdrawable || p.answered || p.due >= now) return true;
       this.waiting--;
-      this.withdraw(p);
+      withdrawn.push(p);
       return false;
     });
+    this.withdraw(withdrawn);
     lane.queue.unshift(...retried);
     if (this.waiting === 0) this.settled();
     this.retryTimer ??= setTimeout(

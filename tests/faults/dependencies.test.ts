@@ -9,6 +9,8 @@
 // exactly with the usage records and the account's counters; and service resumed within 5 s of
 // each recovery (printed).
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,10 +32,13 @@ const CLIENTS = Number(process.env.FAULT_CLIENTS ?? 16);
 let pgServer: PrivatePostgres;
 let redis: PrivateRedis;
 let dbUrl: string;
+/** The apps' data folder (the meter's journal of withdrawn responses in doubt), shared across restarts. */
+let dataDir: string;
 let acct: AccountFixture;
 let model: string;
 
 beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "headroom-faults-"));
   pgServer = await PrivatePostgres.create(Number(process.env.FAULT_PG_PORT ?? 55432));
   redis = await PrivateRedis.create(Number(process.env.FAULT_REDIS_PORT ?? 56379));
   const admin = new pg.Client({ connectionString: pgServer.url });
@@ -55,6 +60,7 @@ afterAll(async () => {
   await closeDb().catch(() => undefined);
   redis?.destroy();
   pgServer?.destroy();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -75,6 +81,7 @@ class App {
         DATABASE_URL: dbUrl,
         REDIS_URL: redis.url,
         PORT: String(this.port),
+        HEADROOM_DATA_DIR: dataDir,
         HEADROOM_LOG_LEVEL: "warn",
         HEADROOM_SIM_TOKENS_PER_SECOND: "2000",
         HEADROOM_SIM_FIRST_TOKEN_MS: "2",
@@ -309,9 +316,9 @@ describe("faults under load", () => {
     expect(account.monthlySpendMicros).toBe(all._sum.costMicros ?? 0n);
     // Less what was drawn from credits; plus any charge credited back because its response was
     // withdrawn after a flush whose outcome was unknown (lib/billing/settle-withdrawn-charges.ts).
-    // Each such credit is for a plain response its client got a 503 for. (A plain 503 charged all the
-    // same is credited once checked, about a second after the database is back: the app may be
-    // SIGKILLed before that — printed below.)
+    // Each such credit is for a plain response its client got a 503 for, and every plain 503 that was
+    // charged all the same is credited: checked about a second after the database is back, or — the
+    // app SIGKILLed before that — by the next app, from the journal in the data folder they share.
     const credits = await db().ledgerEntry.findMany({
       where: { accountId: acct.accountId, kind: "adjustment", idempotencyKey: { startsWith: "withdrawn:" } },
       select: { idempotencyKey: true, amountMicros: true },
@@ -323,6 +330,7 @@ describe("faults under load", () => {
       select: { requestId: true },
     });
     const uncredited = charged503.filter((r) => !creditedIds.includes(r.requestId)).length;
+    expect(uncredited, "plain 503s charged and never credited back").toBe(0);
     const creditedBack = credits.reduce((sum, c) => sum + c.amountMicros, 0n);
     expect(account.creditBalanceMicros).toBe(CREDITS - (charges._sum.creditMicros ?? 0n) + creditedBack);
     const reconciled = await reconcileBalances({ accountId: acct.accountId });

@@ -5,6 +5,9 @@
 // says it did is what the ledger shows. (PostgreSQL only: PGlite runs in-process.)
 process.env.HEADROOM_METER_WAIT_MS = "400";
 
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../helpers/test-db";
@@ -14,6 +17,7 @@ import { TcpProxy } from "../limits/tcp-proxy";
 import { closeDb, openPostgres, setDb } from "@/lib/db";
 import { closeGateway, gateway } from "@/lib/gateway/context";
 import { Meter, MeterUnavailableError } from "@/lib/gateway/meter";
+import { fileDoubtJournal } from "@/lib/gateway/doubt-journal";
 import { reconcileBalances } from "@/lib/billing/reconcile-balances";
 
 const database = setupTestDatabase();
@@ -190,6 +194,49 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
       acct.accountId,
     ]);
     expect(rows).toEqual([{ idempotencyKey: "withdrawn:req_close_doubt" }]);
+  });
+
+  it("a process killed with records in doubt: the next one on the same data folder and database settles them from the journal", async () => {
+    const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
+    const acct = await createAccountFixture({ tier: "tier1" });
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "headroom-journal-")), "meter-doubts");
+    const charge = (requestId: string) => usageChargeFixture(requestId, acct.accountId, model, { costMicros: 11n });
+    // The process that will be killed: its doubts are not checked before it dies (due in a minute).
+    const killed = new Meter({}, 60_000);
+    killed.useJournal(fileDoubtJournal(dir, database.current!.url!));
+    await killed.record(charge("req_killed_warm"));
+    proxy.cutWhenAnswered("req_killed_charged");
+    const doubt = await killed.record(charge("req_killed_charged"), { waitMs: 300, withdrawOnTimeout: true }).then(
+      () => null,
+      (e: unknown) => e as MeterUnavailableError,
+    );
+    expect(doubt!.withdrawn).toBe(true); // its client heard 503, "not charged"…
+    expect(await usageCount(["req_killed_charged"])).toBe(1); // …though it was
+    // By the time its client heard, the doubt was on disk.
+    const [file] = fs.readdirSync(dir);
+    expect(fs.readFileSync(path.join(dir, file!), "utf8")).toContain('"requestId":"req_killed_charged"');
+    await proxy.start(proxy.port);
+    // kill -9: the meter is simply never closed or checked. The next process (here, a new meter and
+    // journal, whose file names differ) takes over what is on disk and settles it.
+    const next = new Meter({}, 100);
+    next.useJournal(fileDoubtJournal(dir, database.current!.url!));
+    const credit = async () =>
+      (
+        await direct.query(
+          `SELECT "idempotencyKey", "amountMicros"::text AS amount FROM "LedgerEntry" WHERE "accountId" = $1 AND "kind" = 'adjustment'`,
+          [acct.accountId],
+        )
+      ).rows;
+    for (const until = Date.now() + 10_000; (await credit()).length === 0 && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await credit()).toEqual([{ idempotencyKey: "withdrawn:req_killed_charged", amount: "11" }]);
+    expect(await reconcileBalances({ accountId: acct.accountId })).toMatchObject({ ok: true, differences: [] });
+    // Settled, it leaves the journal: nothing is left for a third process.
+    for (const until = Date.now() + 5_000; fs.readdirSync(dir).length > 0 && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readdirSync(dir)).toEqual([]);
+    await next.close();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   });
 
   it("a plain response is refused with 503 and its request id, a stream ends with an error event; the first is not charged, the second is", async () => {
