@@ -252,6 +252,9 @@ export class Meter {
    */
   useJournal(journal: DoubtJournal): void {
     this.journal = journal;
+    // Found now, not first during an outage, when a record in doubt would go unjournaled.
+    const problem = journal.check();
+    if (problem) log.error("the journal of withdrawn responses in doubt cannot be written", { file: journal.file, error: problem });
     const after = performance.now() + this.doubtCheckMs;
     for (const usage of journal.takeOver()) this.doubts.push({ usage, onSettled: null, after });
     this.checkDoubtsLater();

@@ -317,8 +317,10 @@ describe("faults under load", () => {
     // Less what was drawn from credits; plus any charge credited back because its response was
     // withdrawn after a flush whose outcome was unknown (lib/billing/settle-withdrawn-charges.ts).
     // Each such credit is for a plain response its client got a 503 for, and every plain 503 that was
-    // charged all the same is credited: checked about a second after the database is back, or — the
-    // app SIGKILLed before that — by the next app, from the journal in the data folder they share.
+    // charged all the same is credited: checked about a second after the database is back. (Had the
+    // app been SIGKILLed before that check, the next app would settle it from the journal in the data
+    // folder they share; here the kill comes seconds after the outage, so the app settles its own —
+    // meter-outage.test.ts kills a process with a doubt outstanding.)
     const credits = await db().ledgerEntry.findMany({
       where: { accountId: acct.accountId, kind: "adjustment", idempotencyKey: { startsWith: "withdrawn:" } },
       select: { idempotencyKey: true, amountMicros: true },

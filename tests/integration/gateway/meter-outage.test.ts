@@ -5,6 +5,7 @@
 // says it did is what the ledger shows. (PostgreSQL only: PGlite runs in-process.)
 process.env.HEADROOM_METER_WAIT_MS = "400";
 
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -196,30 +197,54 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     expect(rows).toEqual([{ idempotencyKey: "withdrawn:req_close_doubt" }]);
   });
 
-  it("a process killed with records in doubt: the next one on the same data folder and database settles them from the journal", async () => {
+  it("a process SIGKILLed with a charged response in doubt: the next one on the same data folder and database credits it from the journal", async () => {
     const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });
     const acct = await createAccountFixture({ tier: "tier1" });
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "headroom-journal-")), "meter-doubts");
-    const charge = (requestId: string) => usageChargeFixture(requestId, acct.accountId, model, { costMicros: 11n });
-    // The process that will be killed: its doubts are not checked before it dies (due in a minute).
-    const killed = new Meter({}, 60_000);
-    killed.useJournal(fileDoubtJournal(dir, database.current!.url!));
-    await killed.record(charge("req_killed_warm"));
-    proxy.cutWhenAnswered("req_killed_charged");
-    const doubt = await killed.record(charge("req_killed_charged"), { waitMs: 300, withdrawOnTimeout: true }).then(
-      () => null,
-      (e: unknown) => e as MeterUnavailableError,
-    );
-    expect(doubt!.withdrawn).toBe(true); // its client heard 503, "not charged"…
-    expect(await usageCount(["req_killed_charged"])).toBe(1); // …though it was
-    // By the time its client heard, the doubt was on disk.
-    const [file] = fs.readdirSync(dir);
-    expect(fs.readFileSync(path.join(dir, file!), "utf8")).toContain('"requestId":"req_killed_charged"');
+    const proxied = new URL(database.current!.url!);
+    proxied.port = String(proxy.port);
+    // The process to be killed, metering through the proxy.
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/doubt-child.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../../.."),
+      env: {
+        ...process.env,
+        DOUBT_DATABASE_URL: proxied.toString(),
+        DOUBT_JOURNAL_DIR: dir,
+        DOUBT_ACCOUNT_ID: acct.accountId,
+        DOUBT_MODEL_ID: model.id,
+        DOUBT_MODEL_NAME: model.name,
+        DOUBT_REQUEST_ID: "req_killed_charged",
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    const printed = async (text: string) => {
+      for (const until = Date.now() + 30_000; !out.includes(text);) {
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`the child did not print "${text}":\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await printed("warm");
+      proxy.cutWhenAnswered("req_killed_charged");
+      child.stdin!.write("go\n");
+      await printed("withdrawn"); // its client heard 503, "not charged"…
+      expect(await usageCount(["req_killed_charged"])).toBe(1); // …though it was
+      // By then the doubt was on disk.
+      const [file] = fs.readdirSync(dir);
+      expect(fs.readFileSync(path.join(dir, file!), "utf8")).toContain('"requestId":"req_killed_charged"');
+    } finally {
+      const gone = new Promise((r) => child.once("exit", r));
+      child.kill("SIGKILL");
+      await gone;
+    }
     await proxy.start(proxy.port);
-    // kill -9: the meter is simply never closed or checked. The next process (here, a new meter and
-    // journal, whose file names differ) takes over what is on disk and settles it.
+
+    // The next process (this one, on the same database URL): it takes over the dead one's journal and settles it.
     const next = new Meter({}, 100);
-    next.useJournal(fileDoubtJournal(dir, database.current!.url!));
+    next.useJournal(fileDoubtJournal(dir, proxied.toString()));
     const credit = async () =>
       (
         await direct.query(
@@ -237,7 +262,7 @@ describe.skipIf(!onPostgres)("metering while the database is unreachable", () =>
     expect(fs.readdirSync(dir)).toEqual([]);
     await next.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it("a plain response is refused with 503 and its request id, a stream ends with an error event; the first is not charged, the second is", async () => {
     const model = await createModelFixture({ baseRpm: 1000, capRpm: 1000 });

@@ -36,11 +36,15 @@ const request = (requestId: string): WithdrawnRequest => ({
 /** A pid no process has now: a child's, once it has exited. */
 const deadPid = (): number => spawnSync(process.execPath, ["-e", ""]).pid!;
 
-/** Rename a journal file as if another process (pid) had written it. */
-function asWrittenBy(file: string, pid: number): string {
-  const to = path.join(path.dirname(file), `${pid}-${path.basename(file).split("-")[1]}`);
-  fs.renameSync(file, to);
-  return to;
+/** Rewrite a journal file's header as if another process (host, pid) had written it; optionally last touched `ageMs` ago. */
+function asWrittenBy(file: string, owner: { host?: string; pid: number }, ageMs = 0): string {
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const header = JSON.parse(lines[0]!) as { database: string; host: string; pid: number };
+  lines[0] = JSON.stringify({ ...header, host: owner.host ?? header.host, pid: owner.pid });
+  fs.writeFileSync(file, lines.join("\n"));
+  const at = new Date(Date.now() - ageMs);
+  fs.utimesSync(file, at, at);
+  return file;
 }
 
 describe("doubt journal", () => {
@@ -56,7 +60,7 @@ describe("doubt journal", () => {
     journal.add([request("req_a"), request("req_b")]);
     const text = fs.readFileSync(journal.file, "utf8");
     expect(text).not.toContain("secret");
-    expect(text.split("\n")[0]).toBe(JSON.stringify({ database: "db.internal:5433/headroom" }));
+    expect(JSON.parse(text.split("\n")[0]!)).toEqual({ database: "db.internal:5433/headroom", host: os.hostname(), pid: process.pid });
     journal.settled(["req_a", "req_unknown"]);
     expect(fs.existsSync(journal.file)).toBe(true);
     journal.settled(["req_b"]);
@@ -72,7 +76,7 @@ describe("doubt journal", () => {
     killed.add([request("req_1"), request("req_2")]);
     killed.add([request("req_9")]);
     killed.settled(["req_2"]);
-    asWrittenBy(killed.file, deadPid());
+    asWrittenBy(killed.file, { pid: deadPid() });
 
     const next = fileDoubtJournal(dir, DB);
     const taken = next.takeOver();
@@ -88,10 +92,10 @@ describe("doubt journal", () => {
     const dir = tmpDir();
     const running = fileDoubtJournal(dir, DB);
     running.add([request("req_running")]);
-    const runningFile = asWrittenBy(running.file, process.ppid); // a live process, not this one
+    const runningFile = asWrittenBy(running.file, { pid: process.ppid }); // a live process on this host, not this one
     const staging = fileDoubtJournal(dir, OTHER_DB);
     staging.add([request("req_staging")]);
-    const stagingFile = asWrittenBy(staging.file, deadPid());
+    const stagingFile = asWrittenBy(staging.file, { pid: deadPid() });
 
     expect(fileDoubtJournal(dir, DB).takeOver()).toEqual([]);
     expect(fs.existsSync(runningFile)).toBe(true);
@@ -102,6 +106,35 @@ describe("doubt journal", () => {
         .takeOver()
         .map((r) => r.requestId),
     ).toEqual(["req_staging"]);
+  });
+
+  it("another host's file (a shared folder): left alone while it is touched, taken over once it has gone stale", () => {
+    const dir = tmpDir();
+    const elsewhere = fileDoubtJournal(dir, DB);
+    elsewhere.add([request("req_elsewhere")]);
+    // Its pid means nothing here (this process's own, say): only its last touch counts.
+    asWrittenBy(elsewhere.file, { host: "another-host", pid: process.pid }, 10_000);
+    expect(fileDoubtJournal(dir, DB).takeOver()).toEqual([]);
+    asWrittenBy(elsewhere.file, { host: "another-host", pid: process.pid }, 5 * 60_000);
+    expect(
+      fileDoubtJournal(dir, DB)
+        .takeOver()
+        .map((r) => r.requestId),
+    ).toEqual(["req_elsewhere"]);
+  });
+
+  it("an entry that is not one (edited, corrupted) is skipped, not settled", () => {
+    const dir = tmpDir();
+    const killed = fileDoubtJournal(dir, DB);
+    killed.add([request("req_good")]);
+    fs.appendFileSync(killed.file, JSON.stringify({ add: { ...request("req_bad"), at: "yesterday" } }) + "\n");
+    fs.appendFileSync(killed.file, JSON.stringify({ add: { requestId: "req_partial" } }) + "\n");
+    asWrittenBy(killed.file, { pid: deadPid() });
+    expect(
+      fileDoubtJournal(dir, DB)
+        .takeOver()
+        .map((r) => r.requestId),
+    ).toEqual(["req_good"]);
   });
 
   it("a file written under this very pid by an earlier process (a restarted container) is taken over", () => {
@@ -120,7 +153,7 @@ describe("doubt journal", () => {
     const killed = fileDoubtJournal(dir, DB);
     killed.add([request("req_whole")]);
     fs.appendFileSync(killed.file, '{"add":{"requestId":"req_cut","accou');
-    asWrittenBy(killed.file, deadPid());
+    asWrittenBy(killed.file, { pid: deadPid() });
     expect(
       fileDoubtJournal(dir, DB)
         .takeOver()
