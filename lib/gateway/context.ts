@@ -3,6 +3,7 @@
 // spend guard, scheduler, model load and the meter.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
+import path from "node:path";
 import Redis from "ioredis";
 import { connectRedisLimiterStore, LIMITER_REDIS_OPTIONS, MemoryLimiterStore, type LimiterStore } from "../limits";
 import { metrics } from "../metrics";
@@ -10,6 +11,7 @@ import { errorSummary, log } from "../log";
 import { registerHealthCheck } from "../health";
 import { AccountStateCache } from "./account-state";
 import { ModelCatalog } from "./catalog";
+import { fileDoubtJournal } from "./doubt-journal";
 import { Meter } from "./meter";
 import { ModelLoad, Scheduler } from "./scheduler";
 import { SharedModelLoad } from "./shared-model-load";
@@ -85,9 +87,26 @@ export function gateway(): GatewayContext {
   return (slot.ctx ??= build(new MemoryLimiterStore(), "memory"));
 }
 
-/** Start-up: use Redis for rate-limit state when REDIS_URL is set (SPEC §6 shared state). */
-export async function initGateway(opts: { redisUrl?: string; redisDown?: "refuse" | "local" }): Promise<GatewayContext> {
+export interface GatewayOptions {
+  redisUrl?: string;
+  redisDown?: "refuse" | "local";
+  /**
+   * On PostgreSQL (`databaseUrl`), the data folder: the meter journals there the responses it
+   * withdraws in doubt, until settled, and settles what a killed process left (lib/gateway/doubt-journal.ts).
+   * PGlite runs in this process: its flushes are never in doubt.
+   */
+  journal?: { dataDir: string; databaseUrl: string };
+}
+
+/** Start-up: use Redis for rate-limit state when REDIS_URL is set (SPEC §6 shared state); the meter's journal. */
+export async function initGateway(opts: GatewayOptions): Promise<GatewayContext> {
   if (slot.ctx) return slot.ctx;
+  const ctx = await connect(opts);
+  if (opts.journal) ctx.meter.useJournal(fileDoubtJournal(path.join(opts.journal.dataDir, "meter-doubts"), opts.journal.databaseUrl));
+  return ctx;
+}
+
+async function connect(opts: GatewayOptions): Promise<GatewayContext> {
   if (!opts.redisUrl) return gateway();
   const m = metrics();
   const local = opts.redisDown === "local";

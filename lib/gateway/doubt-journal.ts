@@ -92,11 +92,6 @@ function writerGone(owner: Owner, file: string, now: number): boolean {
   return now - fs.statSync(file).mtimeMs > STALE_MS;
 }
 
-/** Synced writes of whole strings (a short write is continued, not dropped). */
-function writeAll(fd: number, text: string): void {
-  fs.writeFileSync(fd, text);
-}
-
 /** Makes a new file's name durable: its folder synced (where the platform allows it). */
 function syncFolder(dir: string): void {
   let fd: number | null = null;
@@ -136,7 +131,7 @@ function readJournal(file: string): Read {
     }
     if (i === 0) {
       const header = headerSchema.safeParse(parsed);
-      // A cut header: the writer died creating the file, before anything was added to it.
+      // No header (a damaged file: one is renamed into place with its header): nothing to take over.
       if (!header.success) return { owner: null, open: [], skipped };
       owner = header.data;
       continue;
@@ -161,20 +156,22 @@ export function fileDoubtJournal(dir: string, databaseUrl: string): DoubtJournal
   let fd: number | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
 
+  // (fs.writeFileSync on a descriptor writes the whole text: a short write is continued, not dropped.)
   const openFile = (): number => {
     if (fd !== null) return fd;
     fs.mkdirSync(dir, { recursive: true });
-    const created = fs.openSync(file, "a");
+    // The header is written under another name and the file renamed into place, so a file in the
+    // folder always has one: another process starting meanwhile never sees it empty (and removes it).
+    const partial = `${file}.partial`;
     try {
-      writeAll(created, JSON.stringify({ database, host: os.hostname(), pid: process.pid }) + "\n");
-      fs.fsyncSync(created);
+      fs.writeFileSync(partial, JSON.stringify({ database, host: os.hostname(), pid: process.pid }) + "\n", { flush: true });
+      fs.renameSync(partial, file);
       syncFolder(dir);
     } catch (err) {
-      fs.closeSync(created);
-      fs.rmSync(file, { force: true });
+      fs.rmSync(partial, { force: true });
       throw err;
     }
-    fd = created;
+    fd = fs.openSync(file, "a");
     // Alive: another host sharing the folder must not take this file over while it is in use.
     heartbeat = setInterval(() => {
       const now = new Date();
@@ -198,7 +195,7 @@ export function fileDoubtJournal(dir: string, databaseUrl: string): DoubtJournal
     // the file be removed when the others are settled.
     for (const r of requests) open.add(r.requestId);
     const target = openFile();
-    writeAll(target, requests.map((r) => JSON.stringify({ add: toEntry(r) })).join("\n") + "\n");
+    fs.writeFileSync(target, requests.map((r) => JSON.stringify({ add: toEntry(r) })).join("\n") + "\n");
     fs.fsyncSync(target);
   };
 
@@ -213,7 +210,7 @@ export function fileDoubtJournal(dir: string, databaseUrl: string): DoubtJournal
       // Nothing left to settle: the file goes (a fresh one is started if another doubt comes).
       if (open.size === 0) return closeFile();
       // Not synced: an entry struck off but found again after a crash is settled again, harmlessly.
-      writeAll(fd, JSON.stringify({ settled: ids }) + "\n");
+      fs.writeFileSync(fd, JSON.stringify({ settled: ids }) + "\n");
     },
     check() {
       try {

@@ -1,5 +1,4 @@
 // Start every part of a Headroom instance in this process and stop them cleanly on SIGTERM/SIGINT.
-import path from "node:path";
 import { env, resetEnv } from "../env";
 import { closeDb, dbKind } from "../db";
 import { prepareDatabase } from "../db/prepare";
@@ -7,7 +6,6 @@ import { seedDemo, DEMO_EMAIL, OPERATOR_EMAIL } from "../seed/seed-demo";
 import { errorSummary, log } from "../log";
 import { startHttpServer } from "../../server";
 import { closeGateway, initGateway } from "../gateway/context";
-import { fileDoubtJournal } from "../gateway/doubt-journal";
 import { fastPathWork, nodeGatewayHandler } from "../gateway/node-adapter";
 import { startPayments } from "../payments/runtime";
 import { ensureDemoCard } from "../payments/demo-card";
@@ -55,11 +53,11 @@ export async function runHeadroom(opts: RunOptions): Promise<void> {
     });
     seededKey = seeded.createdApiKey;
   }
-  const gatewayParts = await initGateway({ redisUrl: config.REDIS_URL, redisDown: config.HEADROOM_REDIS_DOWN });
-  // On PostgreSQL a meter flush's outcome can be unknown (its connection lost after it was sent): the
-  // responses withdrawn meanwhile are journaled in the data folder until settled, and what a killed
-  // process left there is settled now (lib/gateway/doubt-journal.ts). PGlite runs in this process: never in doubt.
-  if (config.DATABASE_URL) gatewayParts.meter.useJournal(fileDoubtJournal(path.join(opts.dataDir, "meter-doubts"), config.DATABASE_URL));
+  await initGateway({
+    redisUrl: config.REDIS_URL,
+    redisDown: config.HEADROOM_REDIS_DOWN,
+    journal: config.DATABASE_URL ? { dataDir: opts.dataDir, databaseUrl: config.DATABASE_URL } : undefined,
+  });
   // Background jobs (month close, auto top-up, alerts, reconciliation), once per key across
   // instances; on their own thread when the database is PostgreSQL.
   const scheduler = startJobSchedulerThread();
